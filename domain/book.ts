@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { agencySchema } from './agencies';
+import { periodOfBook, FIRST_PLAN_YEAR, LAST_PLAN_YEAR } from './periods';
+import { REGISTER_TYPES, registerTypeSchema, typeCode } from './registerTypes';
+
+/** Book numbers as written on the cover: digits, optionally one letter for a split book; padded to 2 digits. */
+export const bookNoSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,4}[A-Z]?$/, 'số quyển phải là 1–4 chữ số, có thể thêm một chữ cái (ví dụ 01, 12A)')
+  .transform((s) => s.replace(/^\d+/, (d) => d.padStart(2, '0')));
+
+const yearSchema = z
+  .number()
+  .int('năm phải là số nguyên')
+  .min(FIRST_PLAN_YEAR, `năm không được trước ${FIRST_PLAN_YEAR}`)
+  .max(LAST_PLAN_YEAR, `đề án chỉ gồm sổ đến năm ${LAST_PLAN_YEAR}`);
+
+/** One physical register book: its identity and where it is kept. */
+export const bookSchema = z
+  .object({
+    agency: agencySchema,
+    type: registerTypeSchema,
+    bookNo: bookNoSchema,
+    yearFrom: yearSchema,
+    yearTo: yearSchema,
+    /** Cases the inventory expects, if known before the inventory step. */
+    expectedCases: z.number().int().min(0).max(100_000).optional(),
+    note: z.string().max(500).optional(),
+  })
+  .refine((b) => b.yearTo >= b.yearFrom, { message: 'yearTo phải không nhỏ hơn yearFrom', path: ['yearTo'] });
+export type Book = z.infer<typeof bookSchema>;
+export type BookInput = z.input<typeof bookSchema>;
+
+/** Workflow id (contract): `reg-{agencyCode}-{typeCode}-{bookNo}-{yearFrom}`; a second start is a no-op. */
+export function workflowIdFor(book: Pick<Book, 'agency' | 'type' | 'bookNo' | 'yearFrom'>): string {
+  return `reg-${book.agency.code}-${typeCode(book.type)}-${book.bookNo}-${book.yearFrom}`;
+}
+
+const WORKFLOW_ID = /^reg-(\d{2,5})-([A-Z]{2,4})-(\d{2,4}[A-Z]?)-(\d{4})$/;
+export function parseWorkflowId(id: string): { agencyCode: string; typeCode: string; bookNo: string; yearFrom: number } | undefined {
+  const m = WORKFLOW_ID.exec(id);
+  return m ? { agencyCode: m[1]!, typeCode: m[2]!, bookNo: m[3]!, yearFrom: Number(m[4]) } : undefined;
+}
+
+export function bookPeriod(book: Pick<Book, 'yearFrom' | 'yearTo'>) {
+  return periodOfBook(book.yearFrom, book.yearTo);
+}
+
+export function bookTitleVi(book: Book): string {
+  const years = book.yearFrom === book.yearTo ? `${book.yearFrom}` : `${book.yearFrom}–${book.yearTo}`;
+  return `${REGISTER_TYPES[book.type].nameVi} quyển ${book.bookNo} (${years}) – ${book.agency.name}`;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * The ten register types (sổ hộ tịch). Codes marked "unsure" were not found in public
+ * material (see ../shared/domain.md); they are kept here only, so they can be corrected in one place.
+ */
+export const REGISTER_TYPES = {
+  birth: { code: 'KS', nameVi: 'Sổ đăng ký khai sinh', codeSource: 'seen in several tools' },
+  marriage: { code: 'KH', nameVi: 'Sổ đăng ký kết hôn', codeSource: 'seen in several tools' },
+  death: { code: 'KT', nameVi: 'Sổ đăng ký khai tử', codeSource: 'seen in several tools' },
+  adoption: { code: 'NCN', nameVi: 'Sổ đăng ký nuôi con nuôi', codeSource: 'unsure' },
+  parentChild: { code: 'CMC', nameVi: 'Sổ đăng ký nhận cha, mẹ, con', codeSource: 'seen in several tools' },
+  maritalStatus: { code: 'HN', nameVi: 'Sổ cấp giấy xác nhận tình trạng hôn nhân', codeSource: 'seen in several tools' },
+  guardianship: { code: 'GH', nameVi: 'Sổ đăng ký giám hộ', codeSource: 'unsure' },
+  guardianshipEnd: { code: 'CDGH', nameVi: 'Sổ đăng ký chấm dứt giám hộ', codeSource: 'unsure' },
+  divorceNote: { code: 'LH', nameVi: 'Sổ ghi chú ly hôn', codeSource: 'unsure' },
+  change: {
+    code: 'TD',
+    nameVi: 'Sổ đăng ký thay đổi, cải chính, bổ sung hộ tịch, xác định lại dân tộc',
+    codeSource: 'unsure',
+  },
+} as const;
+
+export type RegisterType = keyof typeof REGISTER_TYPES;
+export type TypeCode = (typeof REGISTER_TYPES)[RegisterType]['code'];
+
+export const registerTypes = Object.keys(REGISTER_TYPES) as RegisterType[];
+export const registerTypeSchema = z.enum(registerTypes as [RegisterType, ...RegisterType[]]);
+export const typeCodes = registerTypes.map((t) => REGISTER_TYPES[t].code) as TypeCode[];
+export const typeCodeSchema = z.enum(typeCodes as [TypeCode, ...TypeCode[]]);
+
+export function typeCode(type: RegisterType): TypeCode {
+  return REGISTER_TYPES[type].code;
+}
+
+export function typeFromCode(code: string): RegisterType | undefined {
+  return registerTypes.find((t) => REGISTER_TYPES[t].code === code);
+}

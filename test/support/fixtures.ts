@@ -1,0 +1,36 @@
+import type { Actor } from '../../domain/actors';
+import { bookSchema, type Book, type BookInput } from '../../domain/book';
+import { findAgency } from '../../domain/data/quangNam';
+import type { WorkflowInput } from '../../domain/workflowInput';
+import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
+
+export const agency = (code: string) => {
+  const a = findAgency(code);
+  if (!a) throw new Error(`no agency ${code}`);
+  return a;
+};
+
+export function book(over: Partial<BookInput> & { agencyCode?: string } = {}): Book {
+  const { agencyCode = '20194', ...rest } = over;
+  return bookSchema.parse({ agency: agency(agencyCode), type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017, ...rest });
+}
+
+export function input(b: Book, plan: Partial<PlanSettings> = {}, priority = 3): WorkflowInput {
+  return { book: b, plan: planSettingsSchema.parse(plan), priority };
+}
+
+const actor = (userId: string, role: Actor['role'], scope: Actor['scope'], agencyCode: string): Actor => ({ userId, role, scope, agencyCode });
+
+/** Users of Tân Thạnh (20194, Tam Kỳ 502) and of others, for role and jurisdiction checks. */
+export const users = {
+  admin: actor('admin', 'admin', 'province', '49'),
+  manager: actor('quanly.tinh', 'manager', 'province', '49'),
+  districtManager: actor('quanly.tamky', 'manager', 'district', '502'),
+  clerk: actor('congchuc.tanthanh', 'clerk', 'agency', '20194'),
+  districtClerk: actor('congchuc.tamky', 'clerk', 'district', '502'),
+  otherClerk: actor('congchuc.minhan', 'clerk', 'agency', '20245'),
+  contractor: actor('nhathau.a', 'contractor', 'district', '502'),
+  otherContractor: actor('nhathau.b', 'contractor', 'district', '503'),
+  c06: actor('c06.tamky', 'c06', 'district', '502'),
+  auditor: actor('kiemtoan', 'auditor', 'province', '49'),
+} satisfies Record<string, Actor>;

@@ -1,0 +1,56 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ActivityDeps } from '../../activities';
+import { FileOutbox } from '../../activities/notify/outbox';
+import { SA } from '../../domain/searchAttributes';
+import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER, WORKFLOW_BUNDLE } from '../../scripts/lib/paths';
+import { createWorker } from '../../workers/worker';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/** A real Temporal dev server (the CLI installed by scripts/install-tools.sh) on a free loopback port. */
+export async function startDevServer(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: TEMPORAL_CLI },
+      ip: '127.0.0.1',
+      searchAttributes: Object.values(SA),
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+}
+
+/** The time-skipping test server, for timer logic across months. */
+export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } },
+  });
+}
+
+export async function tempDeps(): Promise<ActivityDeps & { dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sohoa-test-'));
+  return { dir, outbox: new FileOutbox(join(dir, 'outbox')) };
+}
+
+let queueSeq = 0;
+/** A worker on its own task queue, so test files never take each other's tasks. */
+export async function testWorker(env: TestWorkflowEnvironment, deps: ActivityDeps, taskQueue = `test-${process.pid}-${++queueSeq}`): Promise<{ worker: Worker; taskQueue: string }> {
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflows: { bundlePath: WORKFLOW_BUNDLE },
+    deps,
+  });
+  return { worker, taskQueue };
+}

@@ -1,0 +1,127 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionName } from '../../domain/actions';
+import { workflowIdFor, type Book } from '../../domain/book';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { book, input, users } from '../support/fixtures';
+import { startDevServer, tempDeps, testWorker } from '../support/temporal';
+import type { Actor } from '../../domain/actors';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let taskQueue: string;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  ({ worker, taskQueue } = await testWorker(env, await tempDeps()));
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+const future = '2099-01-01T00:00:00+07:00';
+
+async function start(b: Book) {
+  return env.client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: workflowIdFor(b), args: [input(b, { deadline: future })] });
+}
+
+function act(id: string, action: ActionName, actor: Actor, payload: unknown = {}) {
+  return env.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
+}
+
+async function refusalType(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (e) {
+    expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
+    return ((e as WorkflowUpdateFailedError).cause as { type?: string }).type;
+  }
+}
+
+describe('the full path of each plan kind', () => {
+  it('excel path (birth book at a district): inventory → scan → excel → import → acceptance → done', async () => {
+    const b = book({ agencyCode: '502', bookNo: '03' });
+    const h = await start(b);
+    const { clerk: _c, districtClerk: clerk, contractor, manager } = users;
+    await act(h.workflowId, 'confirmInventory', clerk, { cases: 40, pages: 82, condition: 'worn' });
+    await act(h.workflowId, 'scansUploaded', contractor, { uploadPrefix: 'uploads/x', declaredPdfs: 40, declaredPages: 82 });
+    await act(h.workflowId, 'approve', clerk);
+    await act(h.workflowId, 'excelUploaded', contractor, { excelKey: 'books/502/KS.2017.03.xlsx', records: 40 });
+    await act(h.workflowId, 'approve', clerk);
+    await act(h.workflowId, 'importConfirmed', clerk, { imported: 40, failed: 0 });
+    const st = await act(h.workflowId, 'approve', manager, { note: 'đạt' });
+    expect(st.step).toBe('done');
+    const result = await h.result();
+    expect(result.step).toBe('done');
+    expect(result.counts).toMatchObject({ inventoryCases: 40, inventoryPages: 82, pdfs: 40, excelRows: 40, imported: 40 });
+    expect(result.reviews.map((r) => [r.step, r.decision, r.userId])).toEqual([
+      ['scan', 'approved', clerk.userId],
+      ['excel', 'approved', clerk.userId],
+      ['acceptance', 'approved', manager.userId],
+    ]);
+    expect(Object.keys(result.stepTimes)).toEqual(['inventory', 'scan', 'excel', 'import', 'acceptance', 'done']);
+  });
+
+  it('c06 path (birth book at a commune) and manual entry path (guardianship)', async () => {
+    const c = await start(book({ bookNo: '04' }));
+    await act(c.workflowId, 'confirmInventory', users.clerk, { cases: 10, pages: 20, condition: 'good' });
+    await act(c.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: 'u/1' });
+    await act(c.workflowId, 'approve', users.clerk);
+    expect((await c.query(statusQuery)).step).toBe('c06');
+    await act(c.workflowId, 'c06Received', users.c06, { batchRef: 'C06-2024-11-11', records: 10 });
+    await act(c.workflowId, 'approve', users.clerk);
+    await act(c.workflowId, 'importConfirmed', users.clerk, { imported: 9, failed: 1 });
+    await act(c.workflowId, 'approve', users.manager);
+    expect((await c.result()).counts).toMatchObject({ c06Rows: 10, imported: 9, importFailed: 1 });
+
+    const m = await start(book({ type: 'guardianship', bookNo: '01' }));
+    await act(m.workflowId, 'confirmInventory', users.clerk, { cases: 5, pages: 6, condition: 'good' });
+    await act(m.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: 'u/2' });
+    await act(m.workflowId, 'approve', users.clerk);
+    await act(m.workflowId, 'manualEntryProgress', users.clerk, { entered: 2 });
+    let st = await act(m.workflowId, 'manualEntryProgress', users.clerk, { entered: 5, complete: true });
+    expect(st.step).toBe('acceptance');
+    st = await act(m.workflowId, 'approve', users.manager);
+    expect(st.plan).toEqual(['inventory', 'scan', 'manualEntry', 'acceptance', 'done']);
+    expect((await m.result()).counts.manualEntered).toBe(5);
+  });
+
+  it('a rejection sends the book back with its reasons; withdrawal closes it', async () => {
+    const h = await start(book({ bookNo: '05' }));
+    await act(h.workflowId, 'confirmInventory', users.clerk, { cases: 3, pages: 4, condition: 'damaged', repairNeeded: true });
+    await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: 'u/3' });
+    const st = await act(h.workflowId, 'reject', users.clerk, { reasons: ['trang 3 bị mờ', 'thiếu trường hợp 02'] });
+    expect(st.step).toBe('scan');
+    expect(st.phase).toBe('work');
+    expect(st.problems.map((p) => p.message)).toEqual(['trang 3 bị mờ', 'thiếu trường hợp 02']);
+    const w = await act(h.workflowId, 'withdraw', users.manager, { reason: 'sổ trùng với sổ 01' });
+    expect(w.step).toBe('withdrawn');
+    expect((await h.result()).withdrawn).toMatchObject({ userId: users.manager.userId, reason: 'sổ trùng với sổ 01' });
+  });
+});
+
+describe('updates rejected before they enter history', () => {
+  it('wrong step, wrong role, wrong agency, bad payload', async () => {
+    const h = await start(book({ bookNo: '06' }));
+    const id = h.workflowId;
+    expect(await refusalType(act(id, 'approve', users.clerk))).toBe('WrongStep');
+    expect(await refusalType(act(id, 'scansUploaded', users.contractor, { uploadPrefix: 'a' }))).toBe('WrongStep');
+    expect(await refusalType(act(id, 'confirmInventory', users.auditor, { cases: 1, pages: 1, condition: 'good' }))).toBe('Forbidden');
+    expect(await refusalType(act(id, 'confirmInventory', users.otherClerk, { cases: 1, pages: 1, condition: 'good' }))).toBe('Forbidden');
+    expect(await refusalType(act(id, 'confirmInventory', users.clerk, { cases: -1, pages: 1, condition: 'good' }))).toBe('InvalidPayload');
+    expect(await refusalType(act(id, 'withdraw', users.clerk, { reason: 'không' }))).toBe('Forbidden');
+    const history = await h.fetchHistory();
+    const updates = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
+    expect(updates).toHaveLength(0);
+    const st = await h.query(statusQuery);
+    expect(st.step).toBe('inventory');
+    expect(st.actions).toHaveLength(0);
+  });
+});

@@ -1,0 +1,24 @@
+import { NativeConnection } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../domain/config';
+import { WORKFLOW_BUNDLE, WORKFLOWS_PATH } from '../scripts/lib/paths';
+import { depsFromConfig } from './deps';
+import { createWorker } from './worker';
+
+/** Worker process: runs until SIGINT/SIGTERM, then drains in-flight tasks and exits. */
+const config = loadConfig(process.env);
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const worker = await createWorker({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  workflows: existsSync(WORKFLOW_BUNDLE) ? { bundlePath: WORKFLOW_BUNDLE } : { workflowsPath: WORKFLOWS_PATH },
+  deps: depsFromConfig(config),
+  tuning: config,
+});
+console.log(`worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
+try {
+  await worker.run();
+} finally {
+  await connection.close();
+}
