@@ -349,6 +349,7 @@ export function applyAction<A extends ActionName>(
     }
   }
   s.deadline = effectiveDeadline(s);
+  liftOverdue(s, Date.parse(now));
 }
 
 /** At acceptance, a rejection without `backTo` redoes the data step. */

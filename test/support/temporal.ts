@@ -1,3 +1,4 @@
+import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { mkdtemp } from 'node:fs/promises';
@@ -29,13 +30,26 @@ export async function startDevServer(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** The time-skipping test server, for timer logic across months. */
+/** The time-skipping test server, for timer logic across months; the contract's search attributes registered. */
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } },
   });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(Object.values(SA).map((k) => [k.name, INDEXED[k.type]])),
+  });
+  return env;
 }
+
+const { IndexedValueType } = proto.temporal.api.enums.v1;
+const INDEXED: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+};
 
 export async function tempDeps(): Promise<ActivityDeps & { dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'sohoa-test-'));

@@ -1,0 +1,143 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../domain/actors';
+import { workflowIdFor, type Book } from '../../domain/book';
+import { initialState } from '../../domain/bookState';
+import { QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { registerTypes } from '../../domain/registerTypes';
+import { memoOf, searchAttributesOf } from '../../domain/visibility';
+import { book, input } from '../support/fixtures';
+import { startDevServer, tempDeps, testWorker } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let taskQueue: string;
+let running: Promise<void>;
+let client: Client;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  client = env.client;
+  ({ worker, taskQueue } = await testWorker(env, await tempDeps()));
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+const future = '2099-01-01T00:00:00+07:00';
+const past = '2025-01-01T00:00:00+07:00';
+const admin: Actor = { userId: 'admin', role: 'admin', scope: 'province', agencyCode: '49' };
+
+function start(b: Book, deadline: string) {
+  const wi = input(b, { deadline });
+  const s0 = initialState(b, wi.plan, new Date().toISOString());
+  return client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: workflowIdFor(b),
+    args: [wi],
+    typedSearchAttributes: searchAttributesOf(s0),
+    memo: memoOf(s0),
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
+}
+
+const act = (id: string, action: keyof typeof actionUpdates, payload: unknown = {}) =>
+  client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor: admin, payload }] });
+
+async function count(query: string) {
+  return (await client.workflow.count(`TaskQueue = '${taskQueue}' AND ${query}`)).count;
+}
+
+async function eventually(fn: () => Promise<void>) {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i > 50) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** 100 books: agencies of all three levels, all ten types, years across the five periods. */
+const years = [1970, 1985, 2001, 2010, 2017];
+const agencies = QUANG_NAM_AGENCIES.filter((a) => ['49', '502', '503', '20194', '20245'].includes(a.code));
+const books: Book[] = [];
+for (let i = 0; books.length < 100; i++) {
+  const a = agencies[i % agencies.length]!;
+  const type = registerTypes[Math.floor(i / agencies.length) % registerTypes.length]!;
+  const y = years[Math.floor(i / (agencies.length * registerTypes.length)) % years.length]!;
+  books.push(book({ agencyCode: a.code, type, bookNo: String(1 + Math.floor(i / 50)), yearFrom: y, yearTo: y, expectedCases: 10 + (i % 7) }));
+}
+
+describe('100 books on the real dev server', () => {
+  it('start, drive, and find them by every search attribute', async () => {
+    // Every fifth book is already past its deadline.
+    await Promise.all(books.map((b, i) => start(b, i % 5 === 0 ? past : future)));
+    expect(new Set(books.map(workflowIdFor)).size).toBe(100);
+
+    // Starting the same book twice is a no-op.
+    await expect(start(books[0]!, future)).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+
+    // Drive: a third past inventory, a third through scans, a tenth to done.
+    const ids = books.map(workflowIdFor);
+    await Promise.all(
+      ids.map(async (id, i) => {
+        if (i % 3 === 0) return;
+        await act(id, 'confirmInventory', { cases: 12, pages: 30, condition: 'good' });
+        if (i % 3 === 1) return;
+        await act(id, 'scansUploaded', { uploadPrefix: `u/${i}` });
+        await act(id, 'approve');
+        if (i % 10 !== 2) return;
+        const st = await client.workflow.getHandle(id).query(statusQuery);
+        if (st.step === 'excel') {
+          await act(id, 'excelUploaded', { excelKey: `x/${i}.xlsx`, records: 12 });
+          await act(id, 'approve');
+        } else if (st.step === 'c06') {
+          await act(id, 'c06Received', { batchRef: 'C06-1', records: 12 });
+          await act(id, 'approve');
+        } else {
+          await act(id, 'manualEntryProgress', { entered: 12, complete: true });
+        }
+        if ((await client.workflow.getHandle(id).query(statusQuery)).step === 'import') await act(id, 'importConfirmed', { imported: 12, failed: 0 });
+        await act(id, 'approve');
+      }),
+    );
+
+    const statuses = await Promise.all(ids.map((id) => client.workflow.getHandle(id).query(statusQuery)));
+    const stepOf = (i: number) => statuses[i]!.step;
+    expect(stepOf(0)).toBe('inventory');
+    expect(stepOf(1)).toBe('scan');
+    expect(statuses.filter((s) => s.step === 'done').length).toBe(ids.filter((_, i) => i % 3 === 2 && i % 10 === 2).length);
+    for (const s of statuses) expect(s.overdue).toBe(s.step !== 'done' && s.deadline === past);
+
+    const expectCount = (pred: (b: Book, i: number) => boolean) => books.filter(pred).length;
+    await eventually(async () => {
+      expect(await count(`SohoaStep = 'done'`)).toBe(statuses.filter((s) => s.step === 'done').length);
+      expect(await count(`SohoaStep = 'inventory'`)).toBe(statuses.filter((s) => s.step === 'inventory').length);
+      expect(await count(`SohoaStep = 'c06'`)).toBe(statuses.filter((s) => s.step === 'c06').length);
+      expect(await count(`SohoaOverdue = true`)).toBe(statuses.filter((s) => s.overdue).length);
+      expect(await count(`SohoaAwaitingHuman = false`)).toBe(statuses.filter((s) => s.step === 'done').length);
+    });
+    expect(await count(`SohoaAgency = '20194'`)).toBe(expectCount((b) => b.agency.code === '20194'));
+    expect(await count(`SohoaDistrict = '502'`)).toBe(expectCount((b) => b.agency.districtCode === '502'));
+    expect(await count(`SohoaLevel = 'commune'`)).toBe(expectCount((b) => b.agency.level === 'commune'));
+    expect(await count(`SohoaRegisterType = 'birth'`)).toBe(expectCount((b) => b.type === 'birth'));
+    expect(await count(`SohoaPeriod = 'p1976'`)).toBe(expectCount((b) => b.yearFrom === 1985));
+    expect(await count(`SohoaYearFrom >= 2001`)).toBe(expectCount((b) => b.yearFrom >= 2001));
+    expect(await count(`SohoaDeadline < '2030-01-01T00:00:00Z'`)).toBe(expectCount((_, i) => i % 5 === 0));
+    expect(await count(`SohoaRecordCount = 12`)).toBe(statuses.filter((s) => s.counts.inventoryCases === 12).length);
+
+    // List results carry the memo: counts and the actions awaited, without a query per book.
+    const listed = [];
+    for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND SohoaStep = 'scan'` })) listed.push(wf);
+    expect(listed.length).toBe(statuses.filter((s) => s.step === 'scan').length);
+    expect(listed[0]!.memo).toMatchObject({ phase: 'work', pendingActions: expect.arrayContaining(['scansUploaded']), counts: { inventoryPages: 30 } });
+  }, 240_000);
+});
