@@ -1,0 +1,24 @@
+# The two commands of the README. Both install what they need first (npm packages, the pinned
+# Temporal CLI and test server, MinIO, Debian packages for the tests).
+.PHONY: up test install tools system-deps typecheck clean
+
+up: install
+	npx tsx scripts/up.ts
+
+test: install system-deps
+	npx tsc --noEmit -p tsconfig.json
+	npx vitest run
+
+install: node_modules/.package-lock.json tools
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+tools:
+	scripts/install-tools.sh
+
+system-deps:
+	scripts/install-system-deps.sh
+
+clean:
+	rm -rf dist test-output

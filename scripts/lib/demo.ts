@@ -1,0 +1,107 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Actor } from '../../domain/actors';
+import { bookSchema, workflowIdFor, type Book } from '../../domain/book';
+import { initialState, type BookStatus } from '../../domain/bookState';
+import { findAgency } from '../../domain/data/quangNam';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import type { RegisterType } from '../../domain/registerTypes';
+import { days, type PlanSettings } from '../../domain/settings';
+import { memoOf, searchAttributesOf } from '../../domain/visibility';
+
+/** Demo province: a few dozen books of Quảng Nam, at all three levels, several types and periods. */
+const DEMO_BOOKS: [agency: string, type: RegisterType, bookNo: string, yearFrom: number, yearTo?: number][] = [
+  ['49', 'maritalStatus', '01', 2017], ['49', 'parentChild', '01', 2010], ['49', 'birth', '01', 1995],
+  ['49', 'marriage', '01', 1970], ['49', 'adoption', '01', 2003], ['49', 'change', '01', 2016],
+  ['502', 'birth', '01', 2017], ['502', 'birth', '02', 2018], ['502', 'death', '01', 2012],
+  ['502', 'marriage', '01', 2005, 2006], ['502', 'guardianship', '01', 2017], ['502', 'divorceNote', '01', 2008],
+  ['503', 'birth', '01', 1999], ['503', 'maritalStatus', '01', 2016], ['503', 'death', '01', 1988], ['503', 'change', '01', 2014],
+  ['506', 'birth', '01', 2016], ['506', 'parentChild', '01', 2001], ['506', 'guardianshipEnd', '01', 2011],
+  ['516', 'birth', '01', 2015], ['516', 'death', '01', 2015],
+  ['20194', 'birth', '01', 2017], ['20194', 'birth', '01', 2018], ['20194', 'marriage', '01', 2017],
+  ['20194', 'death', '01', 2016], ['20194', 'guardianship', '01', 2015],
+  ['20197', 'birth', '01', 2019], ['20197', 'death', '01', 2010],
+  ['20245', 'birth', '01', 1980], ['20245', 'marriage', '01', 1974], ['20245', 'maritalStatus', '01', 2019],
+  ['20290', 'birth', '01', 2002], ['20290', 'adoption', '01', 2009],
+  ['20380', 'birth', '01', 2013], ['20380', 'death', '01', 2013],
+  ['20899', 'birth', '01', 2018], ['20899', 'parentChild', '01', 2018],
+];
+
+export function demoBooks(): Book[] {
+  return DEMO_BOOKS.map(([code, type, bookNo, yearFrom, yearTo]) =>
+    bookSchema.parse({ agency: findAgency(code), type, bookNo, yearFrom, yearTo: yearTo ?? yearFrom, expectedCases: 12 }),
+  );
+}
+
+const demoActor = (role: Actor['role'], scope: Actor['scope'], agencyCode: string, userId: string): Actor => ({ userId, role, scope, agencyCode });
+const MANAGER = demoActor('manager', 'province', '49', 'demo.quanly');
+const CONTRACTOR = demoActor('contractor', 'province', '49', 'demo.nhathau');
+const C06 = demoActor('c06', 'province', '49', 'demo.c06');
+
+/**
+ * How far each demo book gets: 0 stays at inventory … 7 is done. Spread so the project looks live:
+ * some done, most in progress, waiting for work or for review.
+ */
+const STAGES = [7, 3, 5, 1, 7, 2, 6, 4, 0, 7, 3, 5, 2, 6, 1, 7, 4, 3, 0, 5, 2, 7, 6, 1, 4, 3, 7, 2, 0, 5, 1, 6, 3, 7, 4, 2, 1];
+/** Books of the first wave ("đợt 1") had an earlier deadline, now past: they show as overdue unless done. */
+const FIRST_WAVE = new Set([1, 3, 8, 14, 18, 23]);
+
+export interface DemoResult {
+  created: number;
+  existing: number;
+}
+
+/** Starts the demo books idempotently; only books started now are driven, so a second run changes nothing. */
+export async function loadDemo(client: Client, taskQueue: string, plan: PlanSettings, nowMs: number): Promise<DemoResult> {
+  const books = demoBooks();
+  let created = 0;
+  for (const [i, book] of books.entries()) {
+    const deadline = FIRST_WAVE.has(i) ? new Date(nowMs - days(15)).toISOString() : plan.deadline;
+    const bookPlan = { ...plan, deadline };
+    const s0 = initialState(book, bookPlan, new Date(nowMs).toISOString());
+    try {
+      await client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: workflowIdFor(book),
+        args: [{ book, plan: bookPlan, priority: 3 }],
+        typedSearchAttributes: searchAttributesOf(s0),
+        memo: memoOf(s0),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (e) {
+      if (e instanceof WorkflowExecutionAlreadyStartedError) continue;
+      throw e;
+    }
+    created++;
+    await drive(client, book, STAGES[i % STAGES.length]!);
+  }
+  return { created, existing: books.length - created };
+}
+
+async function drive(client: Client, book: Book, stage: number): Promise<void> {
+  const handle = client.workflow.getHandle(workflowIdFor(book));
+  const clerk = demoActor('clerk', 'agency', book.agency.code, `demo.congchuc.${book.agency.code}`);
+  const act = (action: keyof typeof actionUpdates, actor: Actor, payload: unknown = {}): Promise<BookStatus> =>
+    handle.executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
+  const cases = 12;
+  const steps: (() => Promise<unknown>)[] = [
+    () => act('confirmInventory', clerk, { cases, pages: 25, condition: 'worn' }),
+    () => act('scansUploaded', CONTRACTOR, { uploadPrefix: `demo/${workflowIdFor(book)}`, declaredPdfs: cases, declaredPages: 25 }),
+    () => act('approve', clerk, { note: 'Bản quét đạt yêu cầu' }),
+    async () => {
+      const st = await handle.query(statusQuery);
+      if (st.step === 'excel') return act('excelUploaded', CONTRACTOR, { excelKey: `demo/${workflowIdFor(book)}.xlsx`, records: cases });
+      if (st.step === 'c06') return act('c06Received', C06, { batchRef: 'C06-QNA-2024-11-11', records: cases });
+      return act('manualEntryProgress', clerk, { entered: cases, complete: true });
+    },
+    async () => {
+      const st = await handle.query(statusQuery);
+      if (st.phase === 'review' && st.step !== 'acceptance') return act('approve', clerk);
+    },
+    async () => {
+      const st = await handle.query(statusQuery);
+      if (st.step === 'import') return act('importConfirmed', clerk, { imported: cases, failed: 0 });
+    },
+    () => act('approve', MANAGER, { note: 'Nghiệm thu đạt' }),
+  ];
+  for (const step of steps.slice(0, stage)) await step();
+}

@@ -1,0 +1,88 @@
+/**
+ * `make up`: the embedded default. Temporal dev server on ./data/temporal.db, the worker, the API
+ * and dashboard (when present), and the demo province, loaded idempotently. Ctrl-C stops everything.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadConfig, planSettingsFromConfig } from '../domain/config';
+import { days } from '../domain/settings';
+import { buildWorkflowBundle } from './build-workflow-bundle';
+import { loadDemo } from './lib/demo';
+import { startDevServer } from './lib/devServer';
+import { ROOT } from './lib/paths';
+
+const children: ChildProcess[] = [];
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nĐang dừng… (stopping)');
+  // API and worker first (the worker drains its tasks), the server last.
+  for (const c of [...children].reverse()) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+// Never leave a server behind: a failure anywhere stops the children before exiting.
+process.on('uncaughtException', (e) => {
+  console.error(`lỗi: ${e.message}`);
+  void stop(1);
+});
+process.on('unhandledRejection', (e) => {
+  console.error(`lỗi: ${(e as Error)?.message ?? e}`);
+  void stop(1);
+});
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+const dataDir = resolve(process.env.SOHOA_DATA_DIR ?? join(ROOT, 'data'));
+await mkdir(dataDir, { recursive: true });
+
+// The demo's plan deadline is set once, relative to the clock of the first run, and kept.
+const planFile = join(dataDir, 'demo-plan.json');
+const demoDeadline = existsSync(planFile)
+  ? (JSON.parse(await readFile(planFile, 'utf8')) as { deadline: string }).deadline
+  : new Date(Date.now() + days(45)).toISOString();
+await writeFile(planFile, JSON.stringify({ deadline: demoDeadline }));
+
+const env = { ...process.env, SOHOA_DATA_DIR: dataDir, SOHOA_PLAN_DEADLINE: process.env.SOHOA_PLAN_DEADLINE ?? demoDeadline };
+const config = loadConfig(env);
+
+console.log('Khởi động Temporal (SQLite: data/temporal.db)…');
+const [host, port] = config.TEMPORAL_ADDRESS.split(':');
+const server = await startDevServer({ dbFile: join(dataDir, 'temporal.db'), ip: host, port: Number(port), namespace: config.TEMPORAL_NAMESPACE });
+children.push(server.child);
+server.child.once('exit', () => void stop(1));
+
+await buildWorkflowBundle();
+const tsx = join(ROOT, 'node_modules/.bin/tsx');
+const run = (name: string, script: string) => {
+  const child = spawn(tsx, [join(ROOT, script)], { env, stdio: 'inherit' });
+  child.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`${name} exited (${code})`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+};
+run('worker', 'workers/main.ts');
+const hasApi = existsSync(join(ROOT, 'api/main.ts'));
+if (hasApi) run('api', 'api/main.ts');
+
+const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+console.log('Nạp dữ liệu mẫu tỉnh Quảng Nam…');
+const demo = await loadDemo(client, config.TEMPORAL_TASK_QUEUE, planSettingsFromConfig(config), Date.now());
+console.log(`Dữ liệu mẫu: ${demo.created} sổ mới, ${demo.existing} sổ đã có.`);
+
+console.log(`
+sohoa đang chạy (Ctrl-C để dừng):
+  Temporal Web UI : http://${host}:8233/namespaces/${config.TEMPORAL_NAMESPACE}/workflows
+  Temporal gRPC   : ${config.TEMPORAL_ADDRESS}
+${hasApi ? `  API + bảng điều khiển: http://${config.API_HOST}:${config.API_PORT}/  (OpenAPI: /docs)\n` : ''}  Dữ liệu        : ${dataDir}
+  Hạn kế hoạch    : ${config.SOHOA_PLAN_DEADLINE}
+`);
