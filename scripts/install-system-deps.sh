@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Debian packages used by tests (and, with the `bench` argument, by benchmarks). Idempotent and
+# non-interactive: a package already present is not touched. Usage: scripts/install-system-deps.sh [bench]
+set -euo pipefail
+# qpdf: tests check every produced PDF with `qpdf --check`; unzip: `unzip -t` on every zip.
+pkgs=(qpdf unzip)
+# acceptance minutes: `libreoffice --headless --convert-to pdf` (calc without GUI), `pdftotext`, and
+# fonts with Vietnamese glyphs (Liberation = Times New Roman/Arial metrics).
+pkgs+=(libreoffice-calc-nogui poppler-utils fonts-liberation2)
+# bench/packaging.ts baselines: `img2pdf` per case and `zip -0 -r`.
+for a in "$@"; do
+  case "$a" in
+    bench) pkgs+=(img2pdf zip) ;;
+    *) echo "unknown argument: $a" >&2; exit 2 ;;
+  esac
+done
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
