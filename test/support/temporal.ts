@@ -38,13 +38,13 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(Object.values(SA).map((k) => [k.name, INDEXED[k.type]])),
+    searchAttributes: Object.fromEntries(Object.values(SA).map((k) => [k.name, INDEXED[k.type as keyof typeof INDEXED]])),
   });
   return env;
 }
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
-const INDEXED: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
+const INDEXED: Record<'KEYWORD' | 'BOOL' | 'DATETIME' | 'INT', proto.temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
   DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,

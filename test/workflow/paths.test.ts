@@ -8,6 +8,7 @@ import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages
 import { book, input, users } from '../support/fixtures';
 import { startDevServer, tempDeps, testWorker } from '../support/temporal';
 import type { Actor } from '../../domain/actors';
+import type { registerDigitization } from '../../workflows/registerDigitization';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -28,7 +29,7 @@ afterAll(async () => {
 const future = '2099-01-01T00:00:00+07:00';
 
 async function start(b: Book) {
-  return env.client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: workflowIdFor(b), args: [input(b, { deadline: future })] });
+  return env.client.workflow.start<typeof registerDigitization>(WORKFLOW_TYPE, { taskQueue, workflowId: workflowIdFor(b), args: [input(b, { deadline: future })] });
 }
 
 function act(id: string, action: ActionName, actor: Actor, payload: unknown = {}) {
