@@ -1,17 +1,29 @@
 import type { Notice } from '../domain/notices';
+import { createAcceptanceActivities } from './acceptance';
+import { createExcelActivities } from './excel';
+import { createImportActivities, type RegistryGateway } from './gateway';
 import type { FileOutbox } from './notify/outbox';
+import { createScanActivities } from './scans/packageScans';
+import type { ArtifactStore } from './storage/types';
 import type { Activities } from './types';
 
 /** What activities need from the outside world; tests hand in real local ones. */
 export interface ActivityDeps {
   outbox: FileOutbox;
+  store: ArtifactStore;
+  gateway: RegistryGateway;
 }
 
 /** Activities are plain async functions built from their dependencies. */
 export function createActivities(deps: ActivityDeps): Activities {
+  const { validateExcel } = createExcelActivities({ store: deps.store });
   return {
     async notify(notice: Notice) {
       await deps.outbox.write(notice);
     },
+    ...createScanActivities({ store: deps.store }),
+    validateExcel,
+    ...createImportActivities({ store: deps.store, gateway: deps.gateway }),
+    ...createAcceptanceActivities({ store: deps.store }),
   };
 }

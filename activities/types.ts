@@ -1,6 +1,11 @@
 import type { Notice } from '../domain/notices';
+import type { AcceptanceActivities } from './acceptance';
+import type { ExcelActivities } from './excel';
+import type { ImportActivities } from './gateway';
+import type { ScanActivities } from './scans/packageScans';
 
 /** The activities the workflow calls, by name. Implementations come from `createActivities`. */
-export interface Activities {
-  notify(notice: Notice): Promise<void>;
-}
+export type Activities = { notify(notice: Notice): Promise<void> } & ScanActivities &
+  Pick<ExcelActivities, 'validateExcel'> &
+  ImportActivities &
+  AcceptanceActivities;

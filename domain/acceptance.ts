@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Book } from './book';
+import { districtName } from './data/quangNam';
 import type { Counts } from './bookState';
 import { dataStepFor, type DataStep } from './plan';
 
@@ -147,4 +149,128 @@ export function compareCounts(book: Pick<Book, 'type' | 'agency'>, counts: Count
     mismatches: out,
     figures: { ...counts, dataStep, dataRows, pdfsCounted: pdfs, pagesCounted: pages, ...(manifest ? { manifest } : {}) },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acceptance minutes (biên bản nghiệm thu): figures per agency and per district.
+
+/** One book's figures as the API reads them from visibility (memo counts + search attributes). */
+export const minutesRowSchema = z.object({
+  workflowId: z.string().min(1),
+  agencyCode: z.string().min(2),
+  agencyName: z.string().min(1),
+  districtCode: z.string().min(2),
+  /** Defaults to the reference list's name of the district. */
+  districtName: z.string().optional(),
+  cases: z.number().int().min(0).default(0),
+  /** Scanned pages: what the contractor is paid for. */
+  pages: z.number().int().min(0).default(0),
+  pdfs: z.number().int().min(0).default(0),
+  imported: z.number().int().min(0).default(0),
+  /** Mismatches listed by computeAcceptance for this book. */
+  mismatches: z.number().int().min(0).default(0),
+});
+export type MinutesRow = z.output<typeof minutesRowSchema>;
+export type MinutesRowInput = z.input<typeof minutesRowSchema>;
+
+export interface MinutesLine {
+  code: string;
+  name: string;
+  books: number;
+  cases: number;
+  pages: number;
+  pdfs: number;
+  imported: number;
+  mismatches: number;
+  booksWithMismatches: number;
+  amount: number;
+}
+
+export interface MinutesFigures {
+  pricePerPage: number;
+  districts: { line: MinutesLine; agencies: MinutesLine[] }[];
+  total: MinutesLine;
+}
+
+const emptyLine = (code: string, name: string): MinutesLine => ({ code, name, books: 0, cases: 0, pages: 0, pdfs: 0, imported: 0, mismatches: 0, booksWithMismatches: 0, amount: 0 });
+
+function addTo(l: MinutesLine, r: MinutesRow, price: number) {
+  l.books++;
+  l.cases += r.cases;
+  l.pages += r.pages;
+  l.pdfs += r.pdfs;
+  l.imported += r.imported;
+  l.mismatches += r.mismatches;
+  if (r.mismatches > 0) l.booksWithMismatches++;
+  l.amount += r.pages * price;
+}
+
+/** Totals per agency, per district and for the province; districts and agencies ordered by code. */
+export function minutesFigures(rows: readonly MinutesRowInput[], pricePerPage: number, districtNameOf: (code: string) => string = districtName): MinutesFigures {
+  const total = emptyLine('', 'Tổng cộng');
+  const districts = new Map<string, { line: MinutesLine; agencies: Map<string, MinutesLine> }>();
+  for (const input of rows) {
+    const r = minutesRowSchema.parse(input);
+    let d = districts.get(r.districtCode);
+    if (!d) districts.set(r.districtCode, (d = { line: emptyLine(r.districtCode, r.districtName ?? districtNameOf(r.districtCode)), agencies: new Map() }));
+    let a = d.agencies.get(r.agencyCode);
+    if (!a) d.agencies.set(r.agencyCode, (a = emptyLine(r.agencyCode, r.agencyName)));
+    addTo(a, r, pricePerPage);
+    addTo(d.line, r, pricePerPage);
+    addTo(total, r, pricePerPage);
+  }
+  return {
+    pricePerPage,
+    total,
+    districts: [...districts.values()]
+      .sort((a, b) => a.line.code.localeCompare(b.line.code))
+      .map((d) => ({ line: d.line, agencies: [...d.agencies.values()].sort((a, b) => a.code.localeCompare(b.code)) })),
+  };
+}
+
+const DIGITS = ['không', 'một', 'hai', 'ba', 'bốn', 'năm', 'sáu', 'bảy', 'tám', 'chín'];
+const GROUPS = ['', 'nghìn', 'triệu', 'tỷ'];
+
+function readTriple(n: number, full: boolean): string {
+  const h = Math.floor(n / 100);
+  const t = Math.floor((n % 100) / 10);
+  const u = n % 10;
+  const out: string[] = [];
+  if (full || h > 0) out.push(DIGITS[h]!, 'trăm');
+  if (t === 0) {
+    if (u > 0 && (full || h > 0)) out.push('linh');
+  } else if (t === 1) out.push('mười');
+  else out.push(DIGITS[t]!, 'mươi');
+  if (u > 0) {
+    if (u === 1 && t >= 2) out.push('mốt');
+    else if (u === 5 && t >= 1) out.push('lăm');
+    else if (u === 4 && t >= 2) out.push('tư');
+    else out.push(DIGITS[u]!);
+  }
+  return out.join(' ');
+}
+
+/** An amount in Vietnamese words, as written on payment documents: "Mười triệu bảy trăm … đồng". */
+export function vndInWords(amount: number): string {
+  let n = Math.round(Math.abs(amount));
+  if (n === 0) return 'Không đồng';
+  const groups: number[] = [];
+  while (n > 0) {
+    groups.push(n % 1000);
+    n = Math.floor(n / 1000);
+  }
+  const words: string[] = [];
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const g = groups[i]!;
+    if (g === 0) {
+      // "tỷ" is said even when its group is empty above it (1.000.000.000.000 = một nghìn tỷ).
+      if (i % 3 === 0 && i > 0 && groups.slice(i + 1).some((x) => x > 0) && i / 3 >= 1 && words.at(-1) !== 'tỷ') words.push('tỷ');
+      continue;
+    }
+    words.push(readTriple(g, i < groups.length - 1));
+    const unit = i === 0 ? '' : i % 3 === 0 ? 'tỷ' : GROUPS[i % 3]!;
+    if (unit) words.push(unit);
+  }
+  const s = `${words.join(' ')} đồng`.replace(/\s+/g, ' ');
+  return (amount < 0 ? 'Âm ' : '') + s.charAt(0).toUpperCase() + s.slice(1);
 }

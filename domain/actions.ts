@@ -34,7 +34,13 @@ export const actionPayloads = {
     records: count().optional(),
     note: z.string().max(1000).optional(),
   }),
-  c06Received: z.object({ batchRef: text(200), records: count() }),
+  c06Received: z.object({
+    batchRef: text(200),
+    records: count(),
+    /** The book's rows of the batch, normalised to the Excel template (stored by the C06 intake). */
+    rowsKey: storageKeySchema.optional(),
+    sha256: sha256Schema.optional(),
+  }),
   approve: z.object({ note: z.string().max(1000).optional() }),
   reject: z.object({
     reasons: z.array(text(1000)).min(1, 'phải nêu ít nhất một lý do'),

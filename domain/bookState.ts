@@ -36,7 +36,7 @@ export interface Review extends ActorStamp {
 }
 
 export interface Artifact {
-  kind: 'upload' | 'zip' | 'manifest' | 'checksums' | 'excel' | 'excelAnnotated' | 'c06Batch' | 'importPackage' | 'acceptance';
+  kind: 'upload' | 'zip' | 'manifest' | 'checksums' | 'excel' | 'excelProblems' | 'excelAnnotated' | 'c06Batch' | 'importPackage' | 'importReceipt' | 'acceptance';
   key: string;
   sha256?: string;
   bytes?: number;
@@ -217,10 +217,23 @@ function checkPayloadAgainstState<A extends ActionName>(s: BookState, action: A,
   }
 }
 
-/** Steps whose submission is followed by automatic work (an activity) before review. */
+/**
+ * Steps with automatic work (an activity). Scans and Excel are processed after their submission,
+ * import and acceptance as soon as the book enters them. Which are enabled is the workflow's choice
+ * (gated by patches, so books started before an automation existed keep their old path).
+ */
+export const AUTOMATION_TRIGGER: Partial<Record<Step, 'submission' | 'entry'>> = {
+  scan: 'submission',
+  excel: 'submission',
+  import: 'entry',
+  acceptance: 'entry',
+};
+
 export interface ApplyOptions {
   automatic?: ReadonlySet<Step>;
 }
+const automatedOn = (step: Step, trigger: 'submission' | 'entry', opts: ApplyOptions) =>
+  AUTOMATION_TRIGGER[step] === trigger && !!opts.automatic?.has(step);
 
 function stamp(actor: Actor, at: string): ActorStamp {
   return { userId: actor.userId, role: actor.role, agencyCode: actor.agencyCode, at };
@@ -238,7 +251,13 @@ export function enterStep(s: BookState, step: Step, now: string, opts: ApplyOpti
   s.stepTimes[step] = { startedAt: now };
   s.problems = s.problems.filter((p) => p.step !== step);
   const phase: Phase =
-    step === 'done' || step === 'withdrawn' ? 'closed' : step === 'acceptance' ? (opts.automatic?.has('acceptance') ? 'processing' : 'review') : 'work';
+    step === 'done' || step === 'withdrawn'
+      ? 'closed'
+      : automatedOn(step, 'entry', opts)
+        ? 'processing'
+        : step === 'acceptance'
+          ? 'review'
+          : 'work';
   setPhase(s, phase, now);
 }
 
@@ -254,7 +273,7 @@ export function effectiveDeadline(s: Pick<BookState, 'planDeadline' | 'extendedD
   return Date.parse(s.extendedDeadline) > Date.parse(s.planDeadline) ? s.extendedDeadline : s.planDeadline;
 }
 
-function replaceArtifact(s: BookState, a: Artifact): void {
+export function replaceArtifact(s: BookState, a: Artifact): void {
   s.artifacts = [...s.artifacts.filter((x) => x.kind !== a.kind), a];
 }
 
@@ -271,7 +290,7 @@ export function applyAction<A extends ActionName>(
   const by = stamp(actor, now);
   s.actions = [...s.actions, { ...by, action, step: s.step, ...(requestId ? { requestId } : {}) }].slice(-KEEP_ACTIONS);
   s.updatedAt = now;
-  const toReviewOrProcessing = () => setPhase(s, opts.automatic?.has(s.step) ? 'processing' : 'review', now);
+  const toReviewOrProcessing = () => setPhase(s, automatedOn(s.step, 'submission', opts) ? 'processing' : 'review', now);
   switch (action) {
     case 'confirmInventory': {
       const p = payload as ActionPayload<'confirmInventory'>;
@@ -298,6 +317,8 @@ export function applyAction<A extends ActionName>(
     case 'c06Received': {
       const p = payload as ActionPayload<'c06Received'>;
       replaceArtifact(s, { kind: 'c06Batch', key: p.batchRef, at: now });
+      // The batch's rows in the template's form are this book's Excel from here on (import reads it).
+      if (p.rowsKey) replaceArtifact(s, { kind: 'excel', key: p.rowsKey, ...(p.sha256 ? { sha256: p.sha256 } : {}), at: now });
       s.counts.c06Rows = p.records;
       toReviewOrProcessing();
       break;

@@ -2,7 +2,6 @@ import type { Book } from './book';
 import { QUANG_NAM_DISTRICTS, districtName } from './data/quangNam';
 import { CODE_LISTS } from './excel/codes';
 import { columnByKey, templateFor, TEMPLATES, type ColumnSpec, type TemplateSpec } from './excel/columns';
-import { guessTemplate } from './excel/header';
 import { cleanText, dateToVi, normalizeBookNo } from './excel/values';
 import { bookPrefix, bookStem } from './naming';
 import { LAST_PLAN_YEAR } from './periods';
@@ -85,13 +84,20 @@ export function c06FieldKey(upper: string): string | undefined {
   return UPPER_TO_KEY.get(upper.trim().toUpperCase());
 }
 
-/** The register type a header belongs to, from its columns (the type's template keys). */
+/**
+ * The register type a header belongs to: the C06 type with the most columns of its own (keys not
+ * shared by all templates, e.g. `NKSHOTEN` for birth); undefined when none or a tie.
+ */
 export function c06TypeOfHeader(header: readonly string[]): RegisterType | undefined {
-  const keys = header.map((h) => c06FieldKey(h) ?? '');
-  const g = guessTemplate(keys);
-  if (!g || g.share < 0.3) return undefined;
-  const type = TEMPLATES[g.code].type;
-  return C06_TYPES.includes(type) ? type : undefined;
+  const keys = new Set(header.map((h) => c06FieldKey(h)).filter((k): k is string => k !== undefined));
+  const all = Object.values(TEMPLATES) as TemplateSpec[];
+  const common = new Set([...keys].filter((k) => all.every((t) => t.columns.some((c) => c.key === k))));
+  const scores = C06_TYPES.map((type) => {
+    const t = templateFor(type);
+    return { type, own: [...keys].filter((k) => !common.has(k) && columnByKey(t).has(k)).length };
+  }).sort((a, b) => b.own - a.own);
+  const [best, next] = scores;
+  return best && best.own > 0 && best.own > (next?.own ?? 0) ? best.type : undefined;
 }
 
 /** Columns that are neither template keys nor C06's own: reported once per batch. */
@@ -209,12 +215,22 @@ function codeFromText(col: ColumnSpec, v: string): string | undefined {
   return list.values.find((c) => fold(c.labelVi) === f)?.code;
 }
 
+const SPECS = new Map<RegisterType, Map<string, ColumnSpec>>();
+/** Column specs of a type's template, built once per type (called for every row). */
+function specsOf(type: RegisterType): Map<string, ColumnSpec> {
+  let m = SPECS.get(type);
+  if (!m) SPECS.set(type, (m = columnByKey(templateFor(type))));
+  return m;
+}
+
+const UNKNOWN_TYPE = new Map<RegisterType, string | undefined>();
 /** The "không xác định" registration type of a type: its list's code, or 6 where the type has no list. */
 export function unknownRegistrationType(type: RegisterType): string | undefined {
-  const col = columnByKey(templateFor(type)).get('loaiDangKy');
-  if (!col) return undefined;
-  if (!col.codeList) return '6';
-  return CODE_LISTS[col.codeList].values.find((c) => fold(c.labelVi) === 'khong xac dinh')?.code;
+  if (UNKNOWN_TYPE.has(type)) return UNKNOWN_TYPE.get(type);
+  const col = specsOf(type).get('loaiDangKy');
+  const code = !col ? undefined : !col.codeList ? '6' : CODE_LISTS[col.codeList].values.find((c) => fold(c.labelVi) === 'khong xac dinh')?.code;
+  UNKNOWN_TYPE.set(type, code);
+  return code;
 }
 
 export interface NormaliseContext {
@@ -245,8 +261,7 @@ export function normaliseC06Row(raw: Record<string, C06Cell>, ctx: NormaliseCont
   const row: C06Row = { row: ctx.row, type, district, commune, values: {} };
   if (!type) return { row, corrections };
 
-  const t = templateFor(type);
-  const specs = columnByKey(t);
+  const specs = specsOf(type);
   for (const [u, rawValue] of upper) {
     const key = UPPER_TO_KEY.get(u);
     const col = key ? specs.get(key) : undefined;
@@ -420,6 +435,16 @@ export function matchC06Row(row: C06Row, index: C06Index): C06Match {
     return { kind: 'ambiguous', reason: `quyển ${row.bookNo}${year ? ` năm ${year}` : ''} khớp ${hits.length} sổ ${tc}`, workflowIds: hits.map((c) => c.workflowId) };
   }
   return { kind: 'unmatched', reason: `không có sổ ${tc} quyển ${row.bookNo}${year ? ` năm ${year}` : ''} của đơn vị ${code} (đang chờ: ${existing()})` };
+}
+
+/** The reference of a batch, from its sha256: what `c06Received.batchRef` carries. */
+export const c06BatchRef = (batchSha256: string) => `C06-${batchSha256.slice(0, 12)}`;
+
+/** The book's C06 file from the `batchRef` the workflow received (same as `c06BookKey`). */
+export function c06KeyFromBatchRef(book: Pick<Book, 'agency' | 'type' | 'bookNo' | 'yearFrom' | 'yearTo'>, batchRef: string): string {
+  const m = /^C06-([0-9a-f]{12})$/.exec(batchRef);
+  if (!m) throw new Error(`batchRef "${batchRef}" không đúng dạng C06-xxxxxxxxxxxx`);
+  return c06BookKey(book, m[1]!);
 }
 
 /** Key of the normalised rows of one book from one batch (same batch → same key). */

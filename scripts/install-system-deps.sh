@@ -7,6 +7,8 @@ pkgs=(qpdf unzip)
 # acceptance minutes: `libreoffice --headless --convert-to pdf` (calc without GUI), `pdftotext`, and
 # fonts with Vietnamese glyphs (Liberation = Times New Roman/Arial metrics).
 pkgs+=(libreoffice-calc-nogui poppler-utils fonts-liberation2)
+# test/web: browser tests drive Debian's chromium (/usr/bin/chromium) with playwright-core.
+pkgs+=(chromium)
 # bench/packaging.ts baselines: `img2pdf` per case and `zip -0 -r`.
 for a in "$@"; do
   case "$a" in

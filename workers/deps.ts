@@ -1,10 +1,17 @@
 import { join, resolve } from 'node:path';
 import type { ActivityDeps } from '../activities';
+import { createGateway } from '../activities/gateway';
 import { FileOutbox } from '../activities/notify/outbox';
+import { createStore } from '../activities/storage';
 import type { Config } from '../domain/config';
 
 /** The real dependencies of activities, from the config. */
-export function depsFromConfig(config: Config): ActivityDeps {
+export async function depsFromConfig(config: Config): Promise<ActivityDeps> {
   const data = resolve(config.SOHOA_DATA_DIR);
-  return { outbox: new FileOutbox(join(data, 'outbox')) };
+  const store = await createStore(config);
+  return {
+    outbox: new FileOutbox(join(data, 'outbox')),
+    store,
+    gateway: createGateway({ mode: config.SOHOA_GATEWAY, url: config.SOHOA_GATEWAY_URL, store }),
+  };
 }

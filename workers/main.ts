@@ -13,7 +13,7 @@ const worker = await createWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflows: existsSync(WORKFLOW_BUNDLE) ? { bundlePath: WORKFLOW_BUNDLE } : { workflowsPath: WORKFLOWS_PATH },
-  deps: depsFromConfig(config),
+  deps: await depsFromConfig(config),
   tuning: config,
 });
 console.log(`worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);

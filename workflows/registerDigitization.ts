@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -27,7 +28,9 @@ import {
 import { actionUpdates, REFUSAL_TYPES, statusQuery } from '../domain/messages';
 import { noticeFor } from '../domain/notices';
 import { memoOf, searchAttributesOf } from '../domain/visibility';
+import type { Step } from '../domain/plan';
 import type { WorkflowInput } from '../domain/workflowInput';
+import { runAutomation } from './automation';
 
 const { notify } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -57,13 +60,21 @@ export async function registerDigitization(input: WorkflowInput): Promise<Return
 
   setHandler(statusQuery, () => statusOf(state, Date.now()));
 
+  // Automatic work added after the first books started: books started before keep their old path.
+  const automatic = new Set<Step>();
+  if (patched('package-scans')) automatic.add('scan');
+  if (patched('validate-excel')) automatic.add('excel');
+  if (patched('submit-import')) automatic.add('import');
+  if (patched('compute-acceptance')) automatic.add('acceptance');
+  const opts = { automatic };
+
   for (const action of actionNames) {
     setHandler(
       actionUpdates[action],
       (request: ActionRequest) => {
         const parsed = parsePayload(action, request.payload);
         if (!parsed.ok) throw refusal(parsed.refusal);
-        applyAction(state, action, parsed.value, request.actor, nowIso(), request.requestId);
+        applyAction(state, action, parsed.value, request.actor, nowIso(), request.requestId, opts);
         changed();
         return statusOf(state, Date.now());
       },
@@ -73,6 +84,11 @@ export async function registerDigitization(input: WorkflowInput): Promise<Return
 
   changed();
   while (!isClosed(state)) {
+    if (state.phase === 'processing') {
+      await runAutomation(state, opts, nowIso);
+      changed();
+      continue;
+    }
     await sendDueNotices(state, changed);
     if (isClosed(state)) break;
     if (workflowInfo().continueAsNewSuggested) {

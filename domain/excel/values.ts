@@ -82,5 +82,8 @@ export function quyenSoOf(b: { bookNo: string; yearFrom: number; yearTo: number 
 
 /** Whitespace and Unicode normalisation applied to every cell before checks and comparisons. */
 export function cleanText(s: string): string {
+  // Fast path (most cells): no edge or repeated whitespace, no tab/newline, no combining mark.
+  if (!NEEDS_CLEANING.test(s)) return s;
   return s.normalize('NFC').replace(/\s+/g, ' ').trim();
 }
+const NEEDS_CLEANING = /^\s|\s$|\s\s|[^\S ]|[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/;

@@ -10,18 +10,22 @@ import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages
 import { registerTypes } from '../../domain/registerTypes';
 import { memoOf, searchAttributesOf } from '../../domain/visibility';
 import { book, input } from '../support/fixtures';
-import { startDevServer, tempDeps, testWorker } from '../support/temporal';
+import { startDevServer, tempDeps, testWorker, waitForStatus } from '../support/temporal';
+import { uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
+import type { BookStatus } from '../../domain/bookState';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
 let taskQueue: string;
 let running: Promise<void>;
 let client: Client;
+let deps: Awaited<ReturnType<typeof tempDeps>>;
 
 beforeAll(async () => {
   env = await startDevServer();
   client = env.client;
-  ({ worker, taskQueue } = await testWorker(env, await tempDeps()));
+  deps = await tempDeps();
+  ({ worker, taskQueue } = await testWorker(env, deps));
   running = worker.run();
 });
 afterAll(async () => {
@@ -85,27 +89,34 @@ describe('100 books on the real dev server', () => {
     // Starting the same book twice is a no-op.
     await expect(start(books[0]!, future)).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
 
-    // Drive: a third past inventory, a third through scans, a tenth to done.
+    // Drive with real files: a third past inventory, a third through scans, a tenth to done.
     const ids = books.map(workflowIdFor);
+    const cases = 12;
+    const reach = (id: string, pred: (s: BookStatus) => boolean) => waitForStatus(client, id, pred);
     await Promise.all(
       ids.map(async (id, i) => {
+        const b = books[i]!;
         if (i % 3 === 0) return;
-        await act(id, 'confirmInventory', { cases: 12, pages: 30, condition: 'good' });
+        await act(id, 'confirmInventory', { cases, pages: cases, condition: 'good' });
         if (i % 3 === 1) return;
-        await act(id, 'scansUploaded', { uploadPrefix: `u/${i}` });
+        await act(id, 'scansUploaded', { uploadPrefix: await uploadSampleScans(deps.store, b, cases, 1) });
+        await reach(id, (s) => s.phase === 'review');
         await act(id, 'approve');
         if (i % 10 !== 2) return;
-        const st = await client.workflow.getHandle(id).query(statusQuery);
+        const st = await reach(id, (s) => s.phase === 'work');
         if (st.step === 'excel') {
-          await act(id, 'excelUploaded', { excelKey: `x/${i}.xlsx`, records: 12 });
+          await act(id, 'excelUploaded', { excelKey: await uploadSampleExcel(deps.store, b, cases) });
+          await reach(id, (s) => s.phase === 'review');
           await act(id, 'approve');
         } else if (st.step === 'c06') {
-          await act(id, 'c06Received', { batchRef: 'C06-1', records: 12 });
+          await act(id, 'c06Received', { batchRef: 'C06-1', records: cases });
           await act(id, 'approve');
         } else {
-          await act(id, 'manualEntryProgress', { entered: 12, complete: true });
+          await act(id, 'manualEntryProgress', { entered: cases, complete: true });
         }
-        if ((await client.workflow.getHandle(id).query(statusQuery)).step === 'import') await act(id, 'importConfirmed', { imported: 12, failed: 0 });
+        const next = await reach(id, (s) => s.phase === 'work' || s.phase === 'review');
+        if (next.step === 'import') await act(id, 'importConfirmed', { imported: cases, failed: 0 });
+        await reach(id, (s) => s.step === 'acceptance' && s.phase === 'review');
         await act(id, 'approve');
       }),
     );
@@ -138,6 +149,6 @@ describe('100 books on the real dev server', () => {
     const listed = [];
     for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND SohoaStep = 'scan'` })) listed.push(wf);
     expect(listed.length).toBe(statuses.filter((s) => s.step === 'scan').length);
-    expect(listed[0]!.memo).toMatchObject({ phase: 'work', pendingActions: expect.arrayContaining(['scansUploaded']), counts: { inventoryPages: 30 } });
+    expect(listed[0]!.memo).toMatchObject({ phase: 'work', pendingActions: expect.arrayContaining(['scansUploaded']), counts: { inventoryPages: cases } });
   }, 240_000);
 });

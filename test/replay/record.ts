@@ -10,13 +10,15 @@ import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { startDevServer, tempDeps, testWorker } from '../support/temporal';
 import { runScenario, scenarios } from './scenarios';
 
-const suffix = process.argv[2] ?? 'v1';
+const suffix = process.argv[2];
+if (!suffix) throw new Error('usage: npx tsx test/replay/record.ts <version suffix, e.g. v3>');
 await buildWorkflowBundle();
 const env = await startDevServer();
-const { worker, taskQueue } = await testWorker(env, await tempDeps());
+const deps = await tempDeps();
+const { worker, taskQueue } = await testWorker(env, deps);
 await worker.runUntil(async () => {
   for (const s of scenarios) {
-    const handle = await runScenario(env.client, taskQueue, s);
+    const handle = await runScenario(env.client, taskQueue, deps.store, s);
     // Let the workflow finish its pending work (notices) before taking its history.
     await new Promise((r) => setTimeout(r, 500));
     const history = await handle.fetchHistory();

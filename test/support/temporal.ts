@@ -5,7 +5,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActivityDeps } from '../../activities';
+import { OutboxGateway } from '../../activities/gateway';
 import { FileOutbox } from '../../activities/notify/outbox';
+import { FsStore } from '../../activities/storage/fs';
+import type { Client } from '@temporalio/client';
+import type { BookStatus } from '../../domain/bookState';
+import { statusQuery } from '../../domain/messages';
 import { SA } from '../../domain/searchAttributes';
 import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER, WORKFLOW_BUNDLE } from '../../scripts/lib/paths';
 import { createWorker } from '../../workers/worker';
@@ -51,9 +56,11 @@ const INDEXED: Record<'KEYWORD' | 'BOOL' | 'DATETIME' | 'INT', proto.temporal.ap
   INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
 };
 
-export async function tempDeps(): Promise<ActivityDeps & { dir: string }> {
+/** Real local dependencies in a temp folder: artifact store, outbox, and the outbox gateway. */
+export async function tempDeps(): Promise<ActivityDeps & { dir: string; store: FsStore }> {
   const dir = await mkdtemp(join(tmpdir(), 'sohoa-test-'));
-  return { dir, outbox: new FileOutbox(join(dir, 'outbox')) };
+  const store = new FsStore(join(dir, 'artifacts'));
+  return { dir, store, outbox: new FileOutbox(join(dir, 'outbox')), gateway: new OutboxGateway(store) };
 }
 
 let queueSeq = 0;
@@ -67,4 +74,14 @@ export async function testWorker(env: TestWorkflowEnvironment, deps: ActivityDep
     deps,
   });
   return { worker, taskQueue };
+}
+
+/** Waits until a book's status satisfies `pred` (automatic steps run between updates). */
+export async function waitForStatus(client: Client, id: string, pred: (s: BookStatus) => boolean, tries = 300): Promise<BookStatus> {
+  for (let i = 0; ; i++) {
+    const st = await client.workflow.getHandle(id).query(statusQuery);
+    if (pred(st)) return st;
+    if (i > tries) throw new Error(`${id}: status never matched: step ${st.step}, phase ${st.phase}, problems ${JSON.stringify(st.problems)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

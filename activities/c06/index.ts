@@ -1,0 +1,3 @@
+export { intakeC06Batch, c06BatchKeys, type C06BatchInput, type C06IntakeResult, type C06MatchedBook } from './intake';
+export { parseC06Batch, type C06Format, type C06RawRow } from './parse';
+export { createC06Activities, type C06Activities, type ReconcileC06Input, type ReconcileC06Result } from './reconcile';

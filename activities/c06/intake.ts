@@ -1,0 +1,221 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import {
+  buildC06Index,
+  c06BatchRef,
+  c06BookKey,
+  c06TypeOfHeader,
+  c06UnknownColumns,
+  matchC06Row,
+  normaliseC06Row,
+  type C06Correction,
+  type C06CorrectionCode,
+  type CandidateBook,
+} from '../../domain/c06';
+import { templateFor } from '../../domain/excel/columns';
+import { typeCode, type RegisterType } from '../../domain/registerTypes';
+import { isNotFound } from '../storage/errors';
+import type { ArtifactStore } from '../storage/types';
+import { writeTemplate, type TemplateRow } from '../excel/template';
+import { parseC06Batch, type C06Format } from './parse';
+import { RowSpool } from './spool';
+
+export interface C06BatchInput {
+  stream: Readable;
+  format: C06Format;
+  fileName: string;
+  /** The batch's register type when its rows carry none and the header does not tell. */
+  type?: RegisterType;
+}
+
+export interface C06MatchedBook {
+  workflowId: string;
+  rows: number;
+  /** The book's normalised rows, as an Excel file in the template's form. */
+  key: string;
+  sha256: string;
+}
+
+export interface C06IntakeResult {
+  /** Reference the lead delivers to each matched workflow (`c06Received.batchRef`). */
+  batchRef: string;
+  sha256: string;
+  fileName: string;
+  /** True when this batch (same sha256) was taken in before: nothing was written again. */
+  unchanged: boolean;
+  rows: number;
+  matched: C06MatchedBook[];
+  unmatched: { row: number; reason: string }[];
+  ambiguous: { row: number; reason: string; workflowIds: string[] }[];
+  /** Counts of corrections and flags; the full list is in `correctionsKey`. */
+  corrections: { total: number; corrected: number; flagged: number; rowsFlagged: number; byCode: Partial<Record<C06CorrectionCode, number>> };
+  correctionsKey: string;
+  reportKey: string;
+  sourceKey: string;
+  unknownColumns: string[];
+}
+
+/** Store keys of a batch, by its sha256. */
+export const c06BatchKeys = (sha256: string) => ({
+  prefix: `c06/batches/${sha256}`,
+  report: `c06/batches/${sha256}/report.json`,
+  corrections: `c06/batches/${sha256}/corrections.json`,
+  source: (format: C06Format) => `c06/batches/${sha256}/source.${format}`,
+});
+
+function heartbeat(details: unknown) {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // not inside an activity
+  }
+}
+
+/**
+ * Takes in a C06 batch: stores it under its sha256, reads it streaming, normalises every row to
+ * the template's form (every correction listed), matches rows to the candidate books, and writes
+ * per matched book an Excel file in the template's form plus a batch report. The report is
+ * written last: it marks the batch as taken in, so the same batch again returns it `unchanged`.
+ */
+export async function intakeC06Batch(opts: {
+  store: ArtifactStore;
+  batch: C06BatchInput;
+  candidates: CandidateBook[];
+  /** Latest possible year in dates (default: this year). */
+  maxYear?: number;
+}): Promise<C06IntakeResult> {
+  const { store, batch } = opts;
+  const incoming = `c06/incoming/${randomUUID()}.${batch.format}`;
+  const stored = await store.put(incoming, batch.stream);
+  const keys = c06BatchKeys(stored.sha256);
+  try {
+    const previous = await readJson<C06IntakeResult>(store, keys.report);
+    if (previous) return { ...previous, unchanged: true };
+    await store.copy(incoming, keys.source(batch.format));
+  } finally {
+    await store.delete(incoming);
+  }
+  if (stored.bytes === 0) throw ApplicationFailure.nonRetryable(`tệp C06 ${batch.fileName} rỗng`, 'C06EmptyBatch');
+
+  const index = buildC06Index(opts.candidates);
+  const books = new Map(opts.candidates.map((c) => [c.workflowId, c]));
+  const spool = new RowSpool<TemplateRow>();
+  const correctionsSpool = new RowSpool<C06Correction>(2000);
+  const unmatched: C06IntakeResult['unmatched'] = [];
+  const ambiguous: C06IntakeResult['ambiguous'] = [];
+  const counts = new Map<string, number>();
+  const byCode: Partial<Record<C06CorrectionCode, number>> = {};
+  const flaggedRows = new Set<number>();
+  let corrected = 0;
+  let flagged = 0;
+  let rows = 0;
+  let headerType: RegisterType | undefined;
+  let unknownColumns: string[] = [];
+
+  const addCorrection = async (c: C06Correction) => {
+    await correctionsSpool.add('all', c);
+    byCode[c.code] = (byCode[c.code] ?? 0) + 1;
+    if (c.kind === 'flagged') {
+      flagged++;
+      flaggedRows.add(c.row);
+    } else corrected++;
+  };
+
+  try {
+    const source = await store.get(keys.source(batch.format));
+    try {
+      for await (const raw of parseC06Batch(source, batch.format)) {
+        if (rows === 0) {
+          const header = Object.keys(raw.values);
+          headerType = c06TypeOfHeader(header) ?? batch.type;
+          unknownColumns = c06UnknownColumns(header);
+        }
+        rows++;
+        const { row, corrections } = normaliseC06Row(raw.values, { row: raw.row, type: batch.type ?? headerType, maxYear: opts.maxYear });
+        for (const c of corrections) await addCorrection(c);
+        const m = matchC06Row(row, index);
+        if (m.kind === 'unmatched') unmatched.push({ row: row.row, reason: m.reason });
+        else if (m.kind === 'ambiguous') ambiguous.push({ row: row.row, reason: m.reason, workflowIds: m.workflowIds });
+        else {
+          if (m.inferred) await addCorrection({ row: row.row, field: 'quyenSo', from: '', to: '', kind: 'flagged', code: 'bookInferred', note: m.inferred });
+          await spool.add(m.workflowId, row.values);
+          counts.set(m.workflowId, (counts.get(m.workflowId) ?? 0) + 1);
+        }
+        if (rows % 1000 === 0) heartbeat({ rows });
+      }
+    } catch (e) {
+      if (e instanceof ApplicationFailure) throw e;
+      // System errors (EIO, ECONNRESET…) come from the store: retried. Anything else is the file's content.
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((typeof code === 'string' && /^E[A-Z]+$/.test(code)) || isNotFound(e)) throw e;
+      throw ApplicationFailure.nonRetryable(`không đọc được tệp C06 ${batch.fileName} như tệp ${batch.format}: ${(e as Error).message}`, 'C06UnreadableBatch');
+    }
+    if (rows === 0) throw ApplicationFailure.nonRetryable(`tệp C06 ${batch.fileName} không có dòng dữ liệu nào dưới dòng tiêu đề`, 'C06EmptyBatch');
+
+    const matched: C06MatchedBook[] = [];
+    for (const [workflowId, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const { book } = books.get(workflowId)!;
+      const key = c06BookKey(book, stored.sha256);
+      // Written by an earlier attempt of this same batch (crash before the report): same rows, keep it.
+      const earlier = await store.head(key);
+      if (earlier) {
+        matched.push({ workflowId, rows: n, key, sha256: earlier.sha256 });
+        continue;
+      }
+      const rowsOfBook: TemplateRow[] = [];
+      for await (const r of spool.read(workflowId)) rowsOfBook.push(r);
+      const out = new PassThrough();
+      const put = store.put(key, out, { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+      await Promise.all([writeTemplate(typeCode(book.type), out, rowsOfBook).catch((e) => out.destroy(e)), put]);
+      const obj = await put;
+      matched.push({ workflowId, rows: n, key, sha256: obj.sha256 });
+      heartbeat({ rows, booksWritten: matched.length });
+    }
+
+    await store.put(keys.corrections, Readable.from(jsonArray(correctionsSpool.read('all'))), { contentType: 'application/json' });
+
+    const result: C06IntakeResult = {
+      batchRef: c06BatchRef(stored.sha256),
+      sha256: stored.sha256,
+      fileName: batch.fileName,
+      unchanged: false,
+      rows,
+      matched,
+      unmatched,
+      ambiguous,
+      corrections: { total: corrected + flagged, corrected, flagged, rowsFlagged: flaggedRows.size, byCode },
+      correctionsKey: keys.corrections,
+      reportKey: keys.report,
+      sourceKey: keys.source(batch.format),
+      unknownColumns,
+    };
+    await store.put(keys.report, JSON.stringify({ ...result, type: headerType ?? batch.type, templateOf: headerType ? templateFor(headerType).typeCode : undefined }, null, 2), {
+      contentType: 'application/json',
+    });
+    return result;
+  } finally {
+    await spool.dispose();
+    await correctionsSpool.dispose();
+  }
+}
+
+async function* jsonArray<T>(items: AsyncIterable<T>): AsyncGenerator<string> {
+  let first = true;
+  yield '[';
+  for await (const it of items) {
+    yield (first ? '\n' : ',\n') + JSON.stringify(it);
+    first = false;
+  }
+  yield '\n]\n';
+}
+
+async function readJson<T>(store: ArtifactStore, key: string): Promise<T | undefined> {
+  try {
+    return JSON.parse((await store.getBuffer(key)).toString('utf8')) as T;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}

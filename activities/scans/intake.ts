@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as yauzl from 'yauzl';
+import type { Book } from '../../domain/book';
+import { artifactKeys, bookStem } from '../../domain/naming';
+import type { ArtifactStore } from '../storage/types';
+import { classifyDelivered } from './layout';
+
+/** One delivered file: its relative path (`KS.2017.01.2017-02-03.05.pdf`, `KS.2017.01.2017-02-03.05/001.jpg`, `giao.zip`) and content. */
+export interface IntakeFile {
+  name: string;
+  body: Readable | Buffer;
+}
+
+export interface IntakeInput {
+  book: Book;
+  /** Files in the order received (e.g. the parts of a multipart request), or one zip. */
+  files: Iterable<IntakeFile> | AsyncIterable<IntakeFile>;
+  /** Chosen by the caller to make a retried request land in the same place; generated otherwise. */
+  uploadId?: string;
+  /** Limit on the delivery's total (uncompressed) size. */
+  maxBytes?: number;
+  /** Where a zip is spooled to be read (a zip's directory is at its end). */
+  tmpDir?: string;
+}
+
+export interface IntakeResult {
+  uploadId: string;
+  /** What the workflow's `scansUploaded` update and `packageScans` take. */
+  uploadPrefix: string;
+  files: number;
+  bytes: number;
+}
+
+/** A delivery that cannot be taken; `problems` lists every one (Vietnamese). Nothing is kept. */
+export class IntakeError extends Error {
+  constructor(
+    readonly problems: string[],
+    book: Book,
+  ) {
+    super([`Không nhận được bản quét sổ ${bookStem(book)}:`, ...problems.map((p) => `- ${p}`)].join('\n'));
+    this.name = 'IntakeError';
+  }
+}
+
+const UPLOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+
+export function newUploadId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+class TooLarge extends Error {}
+
+/** Counts bytes across the whole delivery and stops it past the limit. */
+class Budget {
+  used = 0;
+  constructor(readonly max: number) {}
+  meter(): Transform {
+    return new Transform({
+      transform: (chunk: Buffer, _e: BufferEncoding, cb: TransformCallback) => {
+        this.used += chunk.length;
+        if (this.used > this.max) cb(new TooLarge());
+        else cb(null, chunk);
+      },
+    });
+  }
+}
+
+/** The first bytes of a stream, put back so the stream reads whole. */
+async function peek(stream: Readable, n: number): Promise<[Buffer, Readable]> {
+  const it = stream[Symbol.asyncIterator]();
+  const got: Buffer[] = [];
+  let len = 0;
+  while (len < n) {
+    const r = await it.next();
+    if (r.done) break;
+    const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    got.push(b);
+    len += b.length;
+  }
+  const head = Buffer.concat(got);
+  async function* rest() {
+    yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value as Buffer;
+    }
+  }
+  return [head.subarray(0, n), Readable.from(rest(), { objectMode: false })];
+}
+
+async function drain(stream: Readable): Promise<void> {
+  for await (const _ of stream); // the rest of a multipart request must still be read
+}
+
+/**
+ * Takes a contractor's delivery for a book and stores it under `artifactKeys(book).uploads/<uploadId>`
+ * in the layout packageScans reads: per-case PDFs, folders of page images (JPEG, PNG), or a zip of
+ * either (read entry by entry, never whole in memory). Names are only sorted into that layout here;
+ * checking them against the book is packageScans' work. On any problem the stored part is removed and
+ * an IntakeError lists them all.
+ */
+export async function intakeScans(store: ArtifactStore, input: IntakeInput): Promise<IntakeResult> {
+  const uploadId = input.uploadId ?? newUploadId();
+  if (!UPLOAD_ID.test(uploadId)) throw new IntakeError([`mã lần tải lên "${uploadId}" không hợp lệ`], input.book);
+  const uploadPrefix = `${artifactKeys(input.book).uploads}/${uploadId}`;
+  const budget = new Budget(input.maxBytes ?? Number.MAX_SAFE_INTEGER);
+  const problems: string[] = [];
+  const stored = new Map<string, string>(); // stored path → delivered name
+  let bytes = 0;
+
+  const keep = async (deliveredName: string, body: Readable) => {
+    const e = classifyDelivered(deliveredName);
+    if (e.kind === 'ignored') return drain(body);
+    if (e.kind === 'invalid') {
+      problems.push(e.problem);
+      return drain(body);
+    }
+    const first = stored.get(e.path);
+    if (first !== undefined) {
+      problems.push(`${deliveredName}: trùng tên với ${first}`);
+      return drain(body);
+    }
+    stored.set(e.path, deliveredName);
+    const metered = budget.meter();
+    // pipeline, not pipe: a failing source (bad zip entry, broken request) must fail the write.
+    pipeline(body, metered).catch(() => undefined);
+    const o = await store.put(`${uploadPrefix}/${e.path}`, metered, {
+      contentType: e.kind === 'pdf' ? 'application/pdf' : e.image === 'png' ? 'image/png' : 'image/jpeg',
+    });
+    bytes += o.bytes;
+  };
+
+  try {
+    for await (const file of input.files) {
+      const body = Buffer.isBuffer(file.body) ? Readable.from([file.body]) : file.body;
+      const [head, whole] = await peek(body, 4);
+      const isZip = head.equals(ZIP_MAGIC) || head.equals(EMPTY_ZIP) || /\.zip$/i.test(file.name);
+      if (isZip) await unzipInto(file.name, whole, keep, problems, input.tmpDir);
+      else await keep(file.name, whole);
+    }
+    if (stored.size === 0 && problems.length === 0) problems.push('không có tệp PDF hay ảnh nào trong lần tải lên');
+  } catch (e) {
+    if (e instanceof TooLarge || (e as { cause?: unknown }).cause instanceof TooLarge) {
+      problems.push(`lần tải lên vượt quá giới hạn ${budget.max >= 1 << 20 ? `${Math.round(budget.max / (1 << 20))} MB` : `${Math.ceil(budget.max / 1024)} kB`}`);
+    } else {
+      await store.deletePrefix(uploadPrefix).catch(() => undefined);
+      throw e;
+    }
+  }
+  if (problems.length) {
+    await store.deletePrefix(uploadPrefix);
+    throw new IntakeError(problems, input.book);
+  }
+  return { uploadId, uploadPrefix, files: stored.size, bytes };
+}
+
+/** Convenience for a request whose body is one file (a zip, or a single PDF). */
+export function intakeStream(store: ArtifactStore, input: Omit<IntakeInput, 'files'> & { name: string; body: Readable | Buffer }): Promise<IntakeResult> {
+  const { name, body, ...rest } = input;
+  return intakeScans(store, { ...rest, files: [{ name, body }] });
+}
+
+type ZipFileWithIterator = yauzl.ZipFile & { eachEntry(): AsyncIterable<yauzl.Entry> };
+
+async function unzipInto(
+  zipName: string,
+  body: Readable,
+  keep: (name: string, body: Readable) => Promise<void>,
+  problems: string[],
+  tmpDir: string | undefined,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpDir ?? tmpdir(), 'sohoa-intake-'));
+  try {
+    const path = join(dir, 'delivery.zip');
+    await pipeline(body, createWriteStream(path));
+    let zip: ZipFileWithIterator;
+    try {
+      zip = (await yauzl.openPromise(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: false })) as ZipFileWithIterator;
+    } catch (e) {
+      problems.push(`${zipName}: không đọc được tệp zip (${(e as Error).message})`);
+      return;
+    }
+    try {
+      for await (const entry of zip.eachEntry()) {
+        const name = entry.fileName;
+        if (name.endsWith('/')) continue;
+        if (/\.zip$/i.test(name)) {
+          problems.push(`${zipName}/${name}: không nhận tệp zip lồng trong tệp zip`);
+          continue;
+        }
+        if (entry.isEncrypted()) {
+          problems.push(`${zipName}/${name}: tệp bị đặt mật khẩu`);
+          continue;
+        }
+        if (!entry.canDecodeFileData()) {
+          problems.push(`${zipName}/${name}: kiểu nén không hỗ trợ (chỉ nhận store hoặc deflate)`);
+          continue;
+        }
+        await keep(name, await zip.openReadStreamPromise(entry));
+      }
+    } catch (e) {
+      if (e instanceof TooLarge || (e as { cause?: unknown }).cause instanceof TooLarge) throw e;
+      problems.push(`${zipName}: tệp zip hỏng (${(e as Error).message})`);
+    } finally {
+      zip.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

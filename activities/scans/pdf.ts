@@ -1,0 +1,105 @@
+import {
+  concatTransformationMatrix,
+  drawObject,
+  EncryptedPDFError,
+  PDFArray,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNumber,
+  popGraphicsState,
+  pushGraphicsState,
+  type PDFRef,
+} from 'pdf-lib';
+import type { ImageInfo, JpegInfo, PngInfo } from './images';
+
+export interface PageImage {
+  data: Buffer;
+  info: ImageInfo;
+}
+
+const LOAD = { updateMetadata: false, parseSpeed: Infinity, throwOnInvalidObject: true } as const;
+const SAVE = { useObjectStreams: false, objectsPerTick: Infinity } as const;
+
+/**
+ * One PDF from a case's page images, one page per image, the page sized from the image's
+ * resolution. JPEG data goes in as is (DCTDecode); a non-interlaced PNG without alpha goes in as
+ * its own zlib stream with the PNG predictor (as img2pdf does); other PNGs are decoded and
+ * recompressed by pdf-lib's embedPng. No dates, no random id: the same images give the same bytes,
+ * which is what makes a retried packaging produce the same checksums.
+ */
+export async function buildCasePdf(title: string, pages: PageImage[]): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.setTitle(title);
+  doc.setProducer('sohoa');
+  for (const { data, info } of pages) {
+    const w = (info.width * 72) / info.dpiX;
+    const h = (info.height * 72) / info.dpiY;
+    const page = doc.addPage([w, h]);
+    let ref: PDFRef;
+    if (info.kind === 'jpeg') ref = jpegXObject(doc, data, info);
+    else if (!info.interlaced && (info.colorType === 0 || info.colorType === 2 || info.colorType === 3)) ref = pngXObject(doc, data, info);
+    else ref = (await doc.embedPng(new Uint8Array(data))).ref; // alpha or interlaced: needs decoding
+    const name = page.node.newXObject('Im', ref);
+    page.pushOperators(pushGraphicsState(), concatTransformationMatrix(w, 0, 0, h, 0, 0), drawObject(name), popGraphicsState());
+  }
+  return doc.save(SAVE);
+}
+
+function jpegXObject(doc: PDFDocument, data: Buffer, info: JpegInfo): PDFRef {
+  const colorSpace = info.components === 1 ? 'DeviceGray' : info.components === 3 ? 'DeviceRGB' : 'DeviceCMYK';
+  const dict: Record<string, unknown> = {
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: info.width,
+    Height: info.height,
+    BitsPerComponent: info.bitsPerComponent,
+    ColorSpace: colorSpace,
+    Filter: 'DCTDecode',
+  };
+  // Adobe's CMYK JPEGs are stored inverted.
+  if (info.components === 4 && info.adobe) dict.Decode = [1, 0, 1, 0, 1, 0, 1, 0];
+  return doc.context.register(doc.context.stream(data, dict as never));
+}
+
+function pngXObject(doc: PDFDocument, data: Buffer, info: PngInfo): PDFRef {
+  const ctx = doc.context;
+  const colors = info.colorType === 2 ? 3 : 1;
+  let colorSpace: PDFName | PDFArray = PDFName.of(info.colorType === 2 ? 'DeviceRGB' : 'DeviceGray');
+  if (info.colorType === 3) {
+    const pal = info.palette!;
+    colorSpace = ctx.obj([PDFName.of('Indexed'), PDFName.of('DeviceRGB'), PDFNumber.of(pal.length / 3 - 1), PDFHexString.of(pal.toString('hex'))]);
+  }
+  const zdata = Buffer.concat(info.idat.map(([s, e]) => data.subarray(s, e)));
+  const stream = ctx.stream(zdata, {
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: info.width,
+    Height: info.height,
+    BitsPerComponent: info.bitDepth,
+    ColorSpace: colorSpace,
+    Filter: 'FlateDecode',
+    DecodeParms: { Predictor: 15, Colors: colors, BitsPerComponent: info.bitDepth, Columns: info.width },
+  } as never);
+  return ctx.register(stream);
+}
+
+export type PdfCheck = { ok: true; pages: number } | { ok: false; problem: string };
+
+/** Opens a PDF the way a reader would (pdf-lib, strict) and counts its pages. */
+export async function inspectPdf(buf: Uint8Array): Promise<PdfCheck> {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 8 || b.toString('latin1', 0, 5) !== '%PDF-') return { ok: false, problem: 'không phải tệp PDF (thiếu tiêu đề %PDF-)' };
+  // A cut-off upload loses the trailer; readers may "repair" it, we do not accept it.
+  if (!b.subarray(Math.max(0, b.length - 2048)).includes('%%EOF')) return { ok: false, problem: 'PDF bị cắt cụt (thiếu %%EOF ở cuối tệp)' };
+  try {
+    const doc = await PDFDocument.load(buf, LOAD);
+    const pages = doc.getPageCount();
+    if (pages === 0) return { ok: false, problem: 'PDF không có trang nào' };
+    return { ok: true, pages };
+  } catch (e) {
+    if (e instanceof EncryptedPDFError) return { ok: false, problem: 'PDF có mật khẩu hoặc bị mã hóa, không mở được' };
+    const msg = (e as Error).message?.split('\n')[0]?.slice(0, 160) ?? String(e);
+    return { ok: false, problem: `PDF hỏng, không mở được (${msg})` };
+  }
+}

@@ -1,0 +1,64 @@
+import * as archiverModule from 'archiver';
+import type { Archiver, ArchiverOptions } from 'archiver';
+import { once } from 'node:events';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import type { ArtifactStore, StoredObject } from '../storage/types';
+
+// archiver 7 is a CommonJS function; the installed @types/archiver describe v8's classes.
+const archiver = ((archiverModule as unknown as { default?: unknown }).default ?? archiverModule) as (format: 'zip', options: ArchiverOptions) => Archiver;
+
+/** Every entry gets this date, so the same files always give the same zip bytes. */
+const ZIP_DATE = new Date(Date.UTC(2000, 0, 1));
+/** Bytes appended but not yet taken by the store; caps the zip's share of memory. */
+const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+
+class Meter extends Transform {
+  passed = 0;
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
+    this.passed += chunk.length;
+    cb(null, chunk);
+    this.emit('passed');
+  }
+}
+
+/**
+ * A zip (store mode: scans are already compressed) streamed straight into the store under `key`.
+ * Entries go in the order they are added. archiver takes buffers without waiting for its reader,
+ * so `add` waits until the store has taken all but MAX_IN_FLIGHT bytes: memory stays bounded
+ * whatever the book's size. `abort` fails the store write, which then leaves no object behind.
+ */
+export class ZipWriter {
+  private readonly archive = archiver('zip', { store: true, forceZip64: false });
+  private readonly meter = new Meter();
+  private readonly done: Promise<StoredObject>;
+  private readonly failed: Promise<never>;
+  private added = 0;
+
+  constructor(store: ArtifactStore, key: string) {
+    pipeline(this.archive, this.meter, () => undefined); // errors reach the store through the meter
+    this.done = store.put(key, this.meter, { contentType: 'application/zip' });
+    this.failed = this.done.then(
+      () => new Promise<never>(() => undefined),
+      (e) => Promise.reject(e),
+    );
+    this.failed.catch(() => undefined); // observed by add/finish
+  }
+
+  async add(name: string, data: Buffer | Uint8Array): Promise<void> {
+    this.archive.append(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), { name, date: ZIP_DATE, mode: 0o644 });
+    this.added += data.byteLength;
+    while (this.added - this.meter.passed > MAX_IN_FLIGHT) {
+      await Promise.race([once(this.meter, 'passed'), this.failed]);
+    }
+  }
+
+  async finish(): Promise<StoredObject> {
+    await Promise.race([this.archive.finalize(), this.failed]);
+    return this.done;
+  }
+
+  async abort(reason: Error): Promise<void> {
+    this.archive.destroy(reason);
+    await this.done.catch(() => undefined);
+  }
+}

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import type { Config } from '../../domain/config';
+import { FsStore } from './fs';
+import { S3Store } from './s3';
+import type { ArtifactStore } from './types';
+
+export type { ArtifactStore, StoredObject } from './types';
+export { FsStore } from './fs';
+export { S3Store } from './s3';
+export { ObjectNotFoundError, isNotFound } from './errors';
+
+/**
+ * The store the configuration asks for: a local folder (`SOHOA_STORAGE_ROOT`, else
+ * `${SOHOA_DATA_DIR}/artifacts`) or an S3 bucket, created when missing.
+ */
+export async function createStore(config: Config): Promise<ArtifactStore> {
+  if (config.SOHOA_STORAGE === 's3') {
+    if (!config.S3_ENDPOINT) throw new Error('S3_ENDPOINT: bắt buộc khi SOHOA_STORAGE=s3');
+    const store = new S3Store({
+      endpoint: config.S3_ENDPOINT,
+      region: config.S3_REGION,
+      bucket: config.S3_BUCKET,
+      accessKeyId: config.S3_ACCESS_KEY,
+      secretAccessKey: config.S3_SECRET_KEY,
+    });
+    await store.ensureBucket();
+    return store;
+  }
+  const store = new FsStore(config.SOHOA_STORAGE_ROOT ?? join(config.SOHOA_DATA_DIR, 'artifacts'));
+  await store.ping();
+  return store;
+}

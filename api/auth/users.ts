@@ -1,0 +1,169 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { actorSchema, roleSchema, type Actor } from '../../domain/actors';
+import { findAgency, QUANG_NAM_CODE, QUANG_NAM_DISTRICTS } from '../../domain/data/quangNam';
+
+/** A user as stored: the token only as its sha256, never in clear. */
+export const userRecordSchema = z.object({
+  userId: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'tên đăng nhập: 2–64 ký tự a-z, 0-9, . _ -'),
+  name: z.string().max(200).optional(),
+  role: roleSchema,
+  scope: actorSchema.shape.scope,
+  agencyCode: actorSchema.shape.agencyCode,
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+  createdAt: z.string(),
+  rotatedAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+});
+export type UserRecord = z.infer<typeof userRecordSchema>;
+const usersFileSchema = z.object({ version: z.literal(1), users: z.array(userRecordSchema) });
+
+export const newUserSchema = userRecordSchema.pick({ userId: true, name: true, role: true, scope: true, agencyCode: true });
+export type NewUser = z.infer<typeof newUserSchema>;
+/** What is shown of a user: everything but the hash. */
+export type UserView = Omit<UserRecord, 'tokenHash'>;
+
+export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+/** 32 random bytes, base64url: shown once, then only its hash is kept. */
+export const newToken = () => randomBytes(32).toString('base64url');
+
+/** Does the jurisdiction exist? A province by its code, a district among the province's, an agency in the list. */
+export function checkJurisdiction(scope: Actor['scope'], code: string): string | undefined {
+  switch (scope) {
+    case 'province':
+      return code === QUANG_NAM_CODE ? undefined : `mã tỉnh "${code}" không có trong danh mục (Quảng Nam = ${QUANG_NAM_CODE})`;
+    case 'district':
+      return QUANG_NAM_DISTRICTS.some((d) => d.code === code) ? undefined : `mã huyện "${code}" không có trong danh mục`;
+    case 'agency':
+      return findAgency(code) ? undefined : `mã đơn vị "${code}" không có trong danh mục`;
+  }
+}
+
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+const RELOAD_CHECK_MS = 1000;
+
+/**
+ * Users and their hashed tokens in one JSON file (`${SOHOA_DATA_DIR}/users.json`), written
+ * temp-then-rename so a reader never sees half a file. The API only reads it (and notices
+ * changes made by the CLI within a second); the CLI writes it.
+ */
+export class UserStore {
+  private users: UserRecord[] = [];
+  private byHash = new Map<string, UserRecord>();
+  /** inode and mtime of the file last read: a rename by the CLI always changes the inode. */
+  private loadedSig: string | undefined;
+  private checkedAt = 0;
+  private loading: Promise<void> | undefined;
+
+  constructor(readonly file: string) {}
+
+  static inDataDir(dataDir: string): UserStore {
+    return new UserStore(join(dataDir, 'users.json'));
+  }
+
+  private async readFileIfChanged(force = false): Promise<void> {
+    const sig = await stat(this.file).then((s) => `${s.ino}:${s.mtimeMs}:${s.size}`, () => 'absent');
+    if (!force && sig === this.loadedSig) return;
+    if (sig === 'absent') {
+      this.setUsers([]);
+    } else {
+      const text = await readFile(this.file, 'utf8');
+      const parsed = usersFileSchema.safeParse(JSON.parse(text));
+      if (!parsed.success) throw new UserError(`tệp người dùng ${this.file} hỏng: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      this.setUsers(parsed.data.users);
+    }
+    this.loadedSig = sig;
+  }
+
+  private setUsers(users: UserRecord[]): void {
+    this.users = users;
+    this.byHash = new Map(users.filter((u) => !u.revokedAt).map((u) => [u.tokenHash, u]));
+  }
+
+  /** Reloads at most once a second, so revocations from the CLI apply without a restart. */
+  private async fresh(): Promise<void> {
+    const now = Date.now();
+    if (now - this.checkedAt < RELOAD_CHECK_MS && this.loadedSig !== undefined) return;
+    this.checkedAt = now;
+    this.loading ??= this.readFileIfChanged().finally(() => (this.loading = undefined));
+    await this.loading;
+  }
+
+  /** The actor a bearer token stands for, or undefined. */
+  async authenticate(token: string): Promise<Actor | undefined> {
+    await this.fresh();
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+    const hash = hashToken(token);
+    const u = this.byHash.get(hash);
+    // The map lookup already matched; compare again in constant time for good measure.
+    if (!u || !timingSafeEqual(Buffer.from(u.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
+    return { userId: u.userId, role: u.role, scope: u.scope, agencyCode: u.agencyCode, ...(u.name ? { name: u.name } : {}) };
+  }
+
+  async list(): Promise<UserView[]> {
+    await this.readFileIfChanged(true);
+    return this.users.map(({ tokenHash: _h, ...v }) => v);
+  }
+
+  /** Creates a user; returns the token, which is not stored. */
+  async add(input: NewUser): Promise<{ user: UserView; token: string }> {
+    const u = newUserSchema.safeParse(input);
+    if (!u.success) throw new UserError(u.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const bad = checkJurisdiction(u.data.scope, u.data.agencyCode);
+    if (bad) throw new UserError(bad);
+    return this.mutate((users) => {
+      if (users.some((x) => x.userId === u.data.userId)) throw new UserError(`người dùng "${u.data.userId}" đã có; dùng "user rotate" để cấp mã mới`);
+      const token = newToken();
+      const record: UserRecord = { ...u.data, tokenHash: hashToken(token), createdAt: new Date().toISOString() };
+      users.push(record);
+      return { user: view(record), token };
+    });
+  }
+
+  /** A new token for a user (also lifts a revocation); the old token stops working. */
+  async rotate(userId: string): Promise<{ user: UserView; token: string }> {
+    return this.mutate((users) => {
+      const u = users.find((x) => x.userId === userId);
+      if (!u) throw new UserError(`không có người dùng "${userId}"`);
+      const token = newToken();
+      u.tokenHash = hashToken(token);
+      u.rotatedAt = new Date().toISOString();
+      delete u.revokedAt;
+      return { user: view(u), token };
+    });
+  }
+
+  async revoke(userId: string): Promise<UserView> {
+    return this.mutate((users) => {
+      const u = users.find((x) => x.userId === userId);
+      if (!u) throw new UserError(`không có người dùng "${userId}"`);
+      u.revokedAt = new Date().toISOString();
+      return view(u);
+    });
+  }
+
+  private async mutate<T>(change: (users: UserRecord[]) => T): Promise<T> {
+    await this.readFileIfChanged(true);
+    const users = this.users.map((u) => ({ ...u }));
+    const out = change(users);
+    await mkdir(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, JSON.stringify({ version: 1, users }, null, 2) + '\n', { mode: 0o600 });
+    await rename(tmp, this.file);
+    await this.readFileIfChanged(true);
+    return out;
+  }
+}
+
+function view(u: UserRecord): UserView {
+  const { tokenHash: _h, ...rest } = u;
+  return rest;
+}

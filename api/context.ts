@@ -1,0 +1,26 @@
+import type { Client } from '@temporalio/client';
+import type { FileOutbox } from '../activities/notify/outbox';
+import type { ArtifactStore } from '../activities/storage/types';
+import type { Config } from '../domain/config';
+import type { UserStore } from './auth/users';
+import type { ApiMetrics } from './metrics';
+import type { BookService } from './services/books';
+import type { DeniedLog } from './services/deniedLog';
+import type { JobRegistry } from './services/jobs';
+import type { StuckScanner } from './services/stuck';
+
+/** What the routes share: built once by `buildApp`. */
+export interface AppContext {
+  config: Config;
+  client: Client;
+  books: BookService;
+  store?: ArtifactStore;
+  outbox: FileOutbox;
+  users: UserStore;
+  denied: DeniedLog;
+  jobs: JobRegistry;
+  metrics: ApiMetrics;
+  stuck: StuckScanner;
+  /** The workflow bundle that replays histories (the current workflow code). */
+  workflowBundlePath: string;
+}

@@ -1,0 +1,95 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { QUANG_NAM_CODE } from '../domain/data/quangNam';
+import { steps } from '../domain/plan';
+import { SA } from '../domain/searchAttributes';
+import type { BookService } from './services/books';
+import type { StuckScanner } from './services/stuck';
+import { buildQuery, quote } from './services/visibilityQuery';
+
+const PROVINCE = { scope: 'province' as const, agencyCode: QUANG_NAM_CODE };
+
+/** Prometheus metrics of one app (own registry, so several apps can live in one test process). */
+export function createMetrics(deps: { books: BookService; stuck: StuckScanner }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sohoa_api_' });
+
+  const httpDuration = new Histogram({
+    name: 'sohoa_http_request_duration_seconds',
+    help: 'Thời gian xử lý yêu cầu HTTP',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const actions = new Counter({
+    name: 'sohoa_actions_total',
+    help: 'Thao tác của người dùng gửi tới workflow, theo kết quả',
+    labelNames: ['action', 'outcome'] as const,
+    registers: [registry],
+  });
+  const starts = new Counter({
+    name: 'sohoa_book_starts_total',
+    help: 'Yêu cầu tạo sổ, theo kết quả (created, existing, rejected)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const denied = new Counter({
+    name: 'sohoa_denied_requests_total',
+    help: 'Yêu cầu bị từ chối (401, 403)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'sohoa_books',
+    help: 'Số sổ theo bước (visibility của Temporal)',
+    labelNames: ['step'] as const,
+    registers: [registry],
+    async collect() {
+      // SQL visibility has no GROUP BY on custom attributes: one count per step.
+      const base = buildQuery(PROVINCE);
+      const counts = await Promise.all(steps.map((s) => deps.books.count(`${base} AND ${SA.step.name} = ${quote(s)}`).catch(() => NaN)));
+      this.reset();
+      steps.forEach((s, i) => this.set({ step: s }, counts[i]!));
+    },
+  });
+  new Gauge({
+    name: 'sohoa_books_overdue',
+    help: 'Số sổ đang thực hiện đã quá hạn',
+    registers: [registry],
+    async collect() {
+      this.set(await deps.books.count(buildQuery(PROVINCE, { status: 'running', overdue: true })).catch(() => NaN));
+    },
+  });
+  new Gauge({
+    name: 'sohoa_books_awaiting_human',
+    help: 'Số sổ đang chờ người thực hiện hoặc duyệt',
+    registers: [registry],
+    async collect() {
+      this.set(await deps.books.count(buildQuery(PROVINCE, { status: 'running', awaitingHuman: true })).catch(() => NaN));
+    },
+  });
+  new Gauge({
+    name: 'sohoa_activity_failures',
+    help: 'Hoạt động tự động đang thử lại (số lần thất bại), theo hoạt động',
+    labelNames: ['activity'] as const,
+    registers: [registry],
+    async collect() {
+      const failing = await deps.stuck.metricsSnapshot().catch(() => []);
+      this.reset();
+      const by = new Map<string, number>();
+      for (const f of failing) by.set(f.activity, (by.get(f.activity) ?? 0) + Math.max(0, f.attempt - 1));
+      for (const [activity, n] of by) this.set({ activity }, n);
+    },
+  });
+  new Gauge({
+    name: 'sohoa_books_with_failing_activity',
+    help: 'Số sổ có hoạt động tự động đang thử lại',
+    registers: [registry],
+    async collect() {
+      const failing = await deps.stuck.metricsSnapshot().catch(() => []);
+      this.set(new Set(failing.map((f) => f.id)).size);
+    },
+  });
+
+  return { registry, httpDuration, actions, starts, denied };
+}
+export type ApiMetrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,162 @@
+import type { HistoryAndWorkflowId } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorCovers } from '../../domain/actors';
+import { findAgency } from '../../domain/data/quangNam';
+import { WORKFLOW_TYPE } from '../../domain/messages';
+import { actorOf, agencyOfBookId, assertBookInJurisdiction } from '../auth/access';
+import type { AppContext } from '../context';
+import { badRequest, commonErrors, errorBodySchema, forbidden } from '../errors';
+import { idParamsSchema } from '../schemas/registers';
+import { mapTemporalError } from '../services/books';
+import { replayHistories } from '../services/replay';
+import { TimelineBuilder } from '../services/timeline';
+import { jurisdictionClause, quote } from '../services/visibilityQuery';
+
+const actorView = z.object({ userId: z.string(), role: z.string(), agencyCode: z.string().optional(), scope: z.string().optional() });
+const timelineEntrySchema = z
+  .object({
+    at: z.string(),
+    runId: z.string(),
+    eventId: z.number().nullable(),
+    kind: z.string().describe('created, action, denied, activityScheduled, activityRetried, activityCompleted, activityFailed, timerStarted, timerFired, stateChanged, closed, …'),
+    actor: actorView.nullable().describe('người thực hiện; null = hệ thống'),
+    text: z.string(),
+    action: z.string().optional(),
+    payload: z.unknown().optional(),
+    requestId: z.string().optional(),
+    outcome: z.enum(['ok', 'failed', 'pending']).optional(),
+    error: z.string().optional(),
+    activity: z.string().optional(),
+    attempt: z.number().optional(),
+    changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional(),
+  })
+  .meta({ id: 'TimelineEntry' });
+
+const replayResultSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  result: z.enum(['ok', 'nonDeterministic', 'error']),
+  error: z.string().optional().describe('điểm không tất định tìm thấy, hoặc lỗi'),
+});
+
+export const auditRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const timelines = new TimelineBuilder(ctx.client);
+
+    app.route({
+      method: 'GET',
+      url: '/api/registers/:id/history',
+      schema: {
+        tags: ['audit'],
+        summary: 'Lịch sử dễ đọc của một sổ: ai làm gì, khi nào, với dữ liệu nào; hoạt động tự động, hẹn giờ, thay đổi trạng thái',
+        description: 'Dựng từ lịch sử sự kiện của Temporal (mọi lượt chạy), cùng các yêu cầu bị từ chối mà API đã ghi (denied=false để bỏ).',
+        params: idParamsSchema,
+        querystring: z.object({ denied: z.enum(['true', 'false']).default('true').transform((v) => v === 'true') }),
+        response: {
+          200: z.object({ id: z.string(), runs: z.array(z.string()), actors: z.array(actorView), entries: z.array(timelineEntrySchema) }),
+          ...commonErrors,
+          404: errorBodySchema,
+        },
+      },
+      handler: async (req) => {
+        const { id } = req.params;
+        await assertBookInJurisdiction(req, ctx.denied, id);
+        const denied = req.query.denied ? await ctx.denied.forBook(id) : [];
+        try {
+          return await timelines.build(id, denied);
+        } catch (e) {
+          throw mapTemporalError(e, id);
+        }
+      },
+    });
+
+    app.route({
+      method: 'GET',
+      url: '/api/registers/:id/history.json',
+      schema: {
+        tags: ['audit'],
+        summary: 'Xuất nguyên lịch sử sự kiện (JSON của Temporal, dùng được để replay)',
+        params: idParamsSchema,
+        querystring: z.object({ runId: z.string().max(100).optional().describe('lượt chạy (mặc định: lượt mới nhất)') }),
+        response: { ...commonErrors, 404: errorBodySchema },
+      },
+      handler: async (req, reply) => {
+        const { id } = req.params;
+        await assertBookInJurisdiction(req, ctx.denied, id);
+        try {
+          const history = await ctx.client.workflow.getHandle(id, req.query.runId).fetchHistory();
+          return reply
+            .type('application/json; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${id}${req.query.runId ? `.${req.query.runId}` : ''}.history.json"`)
+            .send(historyToJSON(history) as never);
+        } catch (e) {
+          throw mapTemporalError(e, id);
+        }
+      },
+    });
+
+    app.route({
+      method: 'POST',
+      url: '/api/audit/replay',
+      config: { roles: ['auditor', 'manager'] },
+      schema: {
+        tags: ['audit'],
+        summary: 'Chạy lại (replay) lịch sử của các sổ với mã workflow hiện tại; báo điểm không tất định',
+        description: 'Chọn `ids`, hoặc `agency` (mọi sổ của đơn vị), hoặc không gì cả (mọi sổ trong phạm vi, tối đa `limit`). Mọi lượt chạy của mỗi sổ đều được replay.',
+        body: z.object({
+          ids: z.array(z.string().max(200)).min(1).max(1000).optional(),
+          agency: z.string().regex(/^\d{2,5}$/).optional(),
+          limit: z.number().int().min(1).max(5000).default(200),
+        }),
+        response: {
+          200: z.object({ summary: z.object({ total: z.number(), ok: z.number(), nonDeterministic: z.number(), error: z.number() }), results: z.array(replayResultSchema) }),
+          ...commonErrors,
+        },
+      },
+      handler: async (req) => {
+        const actor = actorOf(req);
+        const { ids, agency, limit } = req.body;
+        if (ids && agency) throw badRequest('chỉ dùng một trong hai: ids hoặc agency', [{ path: 'body', message: 'ids và agency cùng có' }]);
+        let histories: AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[];
+        if (ids) {
+          for (const id of ids) {
+            const a = agencyOfBookId(id);
+            if (!actorCovers(actor, a)) throw forbidden(`sổ ${id} ngoài phạm vi của người dùng ${actor.userId}`);
+          }
+          histories = [];
+          for (const id of ids) {
+            try {
+              for (const r of await timelines.histories(id)) histories.push({ workflowId: id, history: r.history });
+            } catch (e) {
+              throw mapTemporalError(e, id);
+            }
+          }
+        } else {
+          if (agency) {
+            const a = findAgency(agency);
+            if (!a) throw badRequest(`không có đơn vị ${agency}`, [{ path: 'body.agency', message: 'không có trong danh mục' }]);
+            if (!actorCovers(actor, a)) throw forbidden(`${a.name} ngoài phạm vi của người dùng ${actor.userId}`);
+          }
+          // Every run, including those closed by continue-as-new: each must replay.
+          const query = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`, jurisdictionClause(actor), ...(agency ? [`SohoaAgency = ${quote(agency)}`] : [])].join(' AND ');
+          histories = take(ctx.client.workflow.list({ query, pageSize: Math.min(limit, 1000) }).intoHistories({ concurrency: 4 }), limit);
+        }
+        const results = await replayHistories(ctx.workflowBundlePath, histories);
+        const n = (r: string) => results.filter((x) => x.result === r).length;
+        req.log.info({ replayed: results.length, nonDeterministic: n('nonDeterministic') }, 'replay');
+        return { summary: { total: results.length, ok: n('ok'), nonDeterministic: n('nonDeterministic'), error: n('error') }, results };
+      },
+    });
+  };
+
+async function* take<T>(it: AsyncIterable<T>, n: number): AsyncIterable<T> {
+  if (n <= 0) return;
+  let i = 0;
+  for await (const x of it) {
+    yield x;
+    if (++i >= n) return;
+  }
+}

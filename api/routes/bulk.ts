@@ -1,0 +1,141 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ACTION_LABELS_VI, actionPayloads, type ActionName } from '../../domain/actions';
+import { actorCovers, type Actor } from '../../domain/actors';
+import { parseWorkflowId } from '../../domain/book';
+import { findAgency } from '../../domain/data/quangNam';
+import { actorOf } from '../auth/access';
+import type { AppContext } from '../context';
+import { ApiError, badRequest, commonErrors, errorBodySchema, notFound } from '../errors';
+import { bookFilterSchema } from '../schemas/filters';
+import { jobAcceptedSchema, jobViewSchema, viewOfJob } from '../schemas/jobs';
+import { mapLimit } from '../services/pool';
+import { buildQuery } from '../services/visibilityQuery';
+
+export const BULK_ACTIONS = ['extendDeadline', 'setPlanDeadline', 'setPriority', 'approve', 'withdraw'] as const satisfies readonly ActionName[];
+
+export const bulkResultSchema = z
+  .object({
+    id: z.string(),
+    result: z.enum(['done', 'unchanged', 'refused']),
+    code: z.string().optional().describe('khi refused: Forbidden, WrongStep, InvalidPayload, NotFound, …'),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'BulkResult' });
+export type BulkResult = z.infer<typeof bulkResultSchema>;
+const bulkSummarySchema = z.object({ total: z.number(), done: z.number(), unchanged: z.number(), refused: z.number() });
+const bulkResponseSchema = z.object({ jobId: z.string(), summary: bulkSummarySchema, results: z.array(bulkResultSchema) });
+
+const MAX_IDS = 50_000;
+
+/** The books a bulk action reaches: an explicit list, or every running book the filter selects in the caller's jurisdiction. */
+async function targets(ctx: AppContext, actor: Actor, body: { ids?: string[]; filter?: z.output<typeof bookFilterSchema> }): Promise<{ ids: string[]; early: BulkResult[] }> {
+  if (body.ids && body.filter) throw badRequest('chỉ dùng một trong hai: ids hoặc filter', [{ path: 'body', message: 'ids và filter cùng có' }]);
+  if (body.ids) {
+    const early: BulkResult[] = [];
+    const ids: string[] = [];
+    for (const id of new Set(body.ids)) {
+      const p = parseWorkflowId(id);
+      const agency = p && findAgency(p.agencyCode);
+      if (!agency) early.push({ id, result: 'refused', code: 'NotFound', reason: 'không có sổ này' });
+      else if (!actorCovers(actor, agency)) early.push({ id, result: 'refused', code: 'Forbidden', reason: `${agency.name} ngoài phạm vi của người dùng ${actor.userId}` });
+      else ids.push(id);
+    }
+    return { ids, early };
+  }
+  if (body.filter) {
+    const found = await ctx.books.listAll(buildQuery(actor, { ...body.filter, status: 'running' }), MAX_IDS);
+    return { ids: found.map((b) => b.id), early: [] };
+  }
+  throw badRequest('cần ids (danh sách mã sổ) hoặc filter (bộ lọc như GET /api/registers)', [{ path: 'body', message: 'thiếu ids hoặc filter' }]);
+}
+
+export const bulkRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    for (const action of BULK_ACTIONS) {
+      app.route({
+        method: 'POST',
+        url: `/api/bulk/${action}`,
+        config: { roles: ['manager'] },
+        schema: {
+          tags: ['bulk'],
+          summary: `${ACTION_LABELS_VI[action]} cho nhiều sổ`,
+          description:
+            'Chọn sổ bằng `ids` hoặc `filter` (cùng tên và dạng với tham số của GET /api/registers; `{}` = mọi sổ đang thực hiện trong phạm vi). ' +
+            'Mỗi sổ được trả lời: done, unchanged (không thay đổi gì — chạy lại lần hai chỉ cho unchanged/refused), refused kèm lý do. ' +
+            'Mặc định trả 202 với jobId; tiến độ ở GET /api/bulk/{jobId}. `wait=true` chờ và trả kết quả.',
+          querystring: z.object({
+            wait: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+            concurrency: z.coerce.number().int().min(1).max(64).default(8),
+          }),
+          body: z.object({
+            ids: z.array(z.string().max(200)).min(1).max(MAX_IDS).optional(),
+            filter: bookFilterSchema.partial().optional(),
+            payload: actionPayloads[action],
+          }),
+          response: { 200: bulkResponseSchema, 202: jobAcceptedSchema, ...commonErrors },
+        },
+        handler: async (req, reply) => {
+          const actor = actorOf(req);
+          const body = req.body as { ids?: string[]; filter?: z.output<typeof bookFilterSchema>; payload: unknown };
+          const { ids, early } = await targets(ctx, actor, body);
+          req.log.info({ action, books: ids.length + early.length, filter: body.filter }, 'thao tác hàng loạt');
+          const job = ctx.jobs.start<BulkResult>({ kind: 'bulk', action, owner: actor.userId, total: ids.length + early.length }, async (progress) => {
+            const tally = { total: ids.length + early.length, done: 0, unchanged: 0, refused: early.length };
+            const results = await mapLimit(
+              ids,
+              req.query.concurrency,
+              async (id): Promise<BulkResult> => {
+                let r: BulkResult;
+                try {
+                  const out = await ctx.books.act(id, action, actor, body.payload, `bulk:${req.id}`);
+                  r = out.unchanged ? { id, result: 'unchanged', reason: out.message } : { id, result: 'done' };
+                } catch (e) {
+                  r = e instanceof ApiError ? { id, result: 'refused', code: e.code, reason: e.message } : { id, result: 'refused', code: 'Error', reason: (e as Error).message };
+                  if (e instanceof ApiError && e.status === 403) {
+                    req.log.warn({ denied: { bookId: id, action, reason: e.message } }, 'yêu cầu bị từ chối');
+                  }
+                }
+                tally[r.result]++;
+                ctx.metrics.actions.inc({ action, outcome: r.code ?? r.result });
+                return r;
+              },
+              (done) => progress(done + early.length, { ...tally }),
+            );
+            return { summary: tally, results: [...early, ...results] };
+          });
+          if (!req.query.wait) return reply.code(202).send({ jobId: job.id, total: job.total, statusUrl: `/api/bulk/${job.id}` });
+          await job.finished;
+          if (job.state === 'failed') throw new Error(job.error);
+          return { jobId: job.id, summary: job.summary as z.infer<typeof bulkSummarySchema>, results: job.results as BulkResult[] };
+        },
+      });
+    }
+
+    app.route({
+      method: 'GET',
+      url: '/api/bulk/:jobId',
+      schema: {
+        tags: ['bulk'],
+        summary: 'Tiến độ và kết quả của một thao tác hàng loạt',
+        params: z.object({ jobId: z.uuid() }),
+        response: { 200: jobViewSchema, ...commonErrors, 404: errorBodySchema },
+      },
+      handler: async (req) => {
+        const job = ctx.jobs.get(req.params.jobId);
+        const actor = actorOf(req);
+        if (!job || (job.owner !== actor.userId && actor.role !== 'admin')) throw notFound(`không có công việc ${req.params.jobId}`);
+        return viewOfJob(job);
+      },
+    });
+
+    app.route({
+      method: 'POST',
+      url: '/api/bulk/:action',
+      schema: { hide: true, params: z.object({ action: z.string() }) },
+      handler: async (req) => {
+        throw notFound(`không có thao tác hàng loạt "${req.params.action}"; các thao tác: ${BULK_ACTIONS.join(', ')}`);
+      },
+    });
+  };

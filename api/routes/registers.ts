@@ -1,0 +1,185 @@
+import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { parseWorkflowId } from '../../domain/book';
+import { actorOf, assertBookInJurisdiction } from '../auth/access';
+import type { AppContext } from '../context';
+import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
+import { listQuerySchema, type ListQuery } from '../schemas/filters';
+import {
+  bookStatusSchema,
+  createBodyLooseSchema,
+  createBodySchema,
+  createResponseSchema,
+  idParamsSchema,
+  listResponseSchema,
+  type RegisterSummary,
+} from '../schemas/registers';
+import { jobViewSchema, jobAcceptedSchema, viewOfJob } from '../schemas/jobs';
+import { formatOf, parseInventory } from '../services/inventory';
+import { registerItems } from '../services/registration';
+import { singleFile } from '../services/upload';
+import { buildQuery, quote } from '../services/visibilityQuery';
+
+const CREATORS = ['manager', 'clerk'] as const;
+const MAX_INVENTORY_BYTES = 32 * 1024 * 1024;
+
+export const registerRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.route({
+      method: 'POST',
+      url: '/api/registers',
+      config: { roles: CREATORS },
+      schema: {
+        tags: ['registers'],
+        summary: 'Tạo một hoặc nhiều sổ (khởi tạo workflow, không trùng lặp)',
+        description: 'Mỗi sổ được trả lời riêng: created, existing (đã có, kể cả đã xong), rejected kèm lý do. Một sổ sai không chặn các sổ khác.',
+        body: createBodySchema,
+        response: { 200: createResponseSchema, ...commonErrors },
+      },
+      // Only the list's shape is checked up front; items are checked one by one (a bad item is rejected, the others go on).
+      validatorCompiler: (route) => validatorCompiler({ ...route, schema: (route.httpPart === 'body' ? createBodyLooseSchema : route.schema) as never }),
+      handler: async (req) => {
+        const actor = actorOf(req);
+        const items = (req.body as { items: unknown[] }).items;
+        const out = await registerItems(ctx.books, actor, items);
+        countStarts(ctx, out.items);
+        req.log.info({ summary: out.summary }, 'tạo sổ');
+        return out;
+      },
+    });
+
+    app.route({
+      method: 'POST',
+      url: '/api/registers/import',
+      config: { roles: CREATORS },
+      schema: {
+        tags: ['registers'],
+        summary: 'Nhập danh mục sổ từ tệp .xlsx hoặc .csv (mẫu: /api/templates/inventory.xlsx)',
+        description:
+          'Gửi multipart/form-data trường `file`, hoặc nội dung thô (Content-Type text/csv hoặc xlsx, tên tệp trong `filename`). ' +
+          'Mỗi dòng được trả lời (row = số dòng trong tệp). Với `wait=false` trả về 202 và mã công việc; tiến độ ở GET /api/jobs/{jobId}.',
+        consumes: ['multipart/form-data', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        querystring: z.object({
+          wait: z.enum(['true', 'false']).default('true').transform((v) => v === 'true').describe('false: trả về ngay mã công việc'),
+          filename: z.string().max(200).optional().describe('tên tệp khi gửi nội dung thô'),
+          concurrency: z.coerce.number().int().min(1).max(64).default(8).describe('số workflow khởi tạo cùng lúc'),
+        }),
+        response: { 200: createResponseSchema, 202: jobAcceptedSchema, ...commonErrors, 413: errorBodySchema, 415: errorBodySchema },
+      },
+      handler: async (req, reply) => {
+        const actor = actorOf(req);
+        const file = await singleFile(req, MAX_INVENTORY_BYTES, req.query.filename ?? 'danh-muc.csv');
+        const format = formatOf(file.filename, file.contentType);
+        if (!format) throw new ApiError(415, `tệp ${file.filename}: chỉ nhận .xlsx hoặc .csv`, [{ path: file.filename, message: 'kiểu tệp không được hỗ trợ' }]);
+        const rows = await parseInventory(file.data, file.filename, format);
+        if (!rows.length) throw new ApiError(400, `tệp ${file.filename} không có dòng dữ liệu nào`, [{ path: file.filename, message: 'không có dòng dữ liệu' }]);
+        req.log.info({ file: file.filename, rows: rows.length }, 'nhập danh mục');
+        const job = ctx.jobs.start({ kind: 'import', owner: actor.userId, total: rows.length }, async (progress) => {
+          const out = await registerItems(ctx.books, actor, rows.map((r) => r.item), {
+            rows: rows.map((r) => r.row),
+            concurrency: req.query.concurrency,
+            onProgress: (done) => progress(done),
+          });
+          countStarts(ctx, out.items);
+          return { summary: out.summary, results: out.items };
+        });
+        if (!req.query.wait) return reply.code(202).send({ jobId: job.id, total: job.total, statusUrl: `/api/jobs/${job.id}` });
+        await job.finished;
+        if (job.state === 'failed') throw new Error(job.error);
+        const s = job.summary as { total: number; created: number; existing: number; rejected: number };
+        return { summary: s, items: job.results as z.infer<typeof createResponseSchema>['items'] };
+      },
+    });
+
+    app.route({
+      method: 'GET',
+      url: '/api/jobs/:jobId',
+      schema: {
+        tags: ['registers', 'bulk'],
+        summary: 'Tiến độ và kết quả của một công việc (nhập danh mục, thao tác hàng loạt)',
+        params: z.object({ jobId: z.uuid() }),
+        querystring: z.object({ results: z.enum(['true', 'false']).default('true').transform((v) => v === 'true') }),
+        response: { 200: jobViewSchema, ...commonErrors, 404: errorBodySchema },
+      },
+      handler: async (req) => {
+        const job = ctx.jobs.get(req.params.jobId);
+        const actor = actorOf(req);
+        if (!job || (job.owner !== actor.userId && actor.role !== 'admin')) throw notFound(`không có công việc ${req.params.jobId}`);
+        return viewOfJob(job, req.query.results);
+      },
+    });
+
+    app.route({
+      method: 'GET',
+      url: '/api/registers',
+      schema: {
+        tags: ['registers'],
+        summary: 'Danh sách sổ trong phạm vi của người dùng, có lọc, phân trang, sắp xếp',
+        description:
+          'Lọc bằng thuộc tính tìm kiếm của Temporal. Mặc định (sort=started) phân trang bằng pageToken của Temporal; ' +
+          'các cách sắp xếp khác và tìm kiếm q dùng offset.',
+        querystring: listQuerySchema,
+        response: { 200: listResponseSchema, ...commonErrors },
+      },
+      handler: async (req) => listBooks(ctx, actorOf(req), req.query),
+    });
+
+    app.route({
+      method: 'GET',
+      url: '/api/registers/:id',
+      schema: {
+        tags: ['registers'],
+        summary: 'Trạng thái đầy đủ của một sổ (truy vấn status của workflow)',
+        params: idParamsSchema,
+        response: { 200: bookStatusSchema, ...commonErrors, 404: errorBodySchema },
+      },
+      handler: async (req) => {
+        await assertBookInJurisdiction(req, ctx.denied, req.params.id);
+        return ctx.books.status(req.params.id);
+      },
+    });
+  };
+
+function countStarts(ctx: AppContext, items: Array<{ result: string }>) {
+  for (const i of items) ctx.metrics.starts.inc({ result: i.result });
+}
+
+const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
+
+/** Does a book match the text search? A book number matches exactly (01 = 1), other text by substring. */
+export function matchesText(b: RegisterSummary, q: string): boolean {
+  if (/^\d{1,4}[A-Za-z]?$/.test(q)) {
+    const norm = q.toUpperCase().replace(/^\d+/, (d) => d.padStart(2, '0'));
+    if (b.bookNo === norm) return true;
+  }
+  const f = fold(q);
+  return [b.bookNo, b.title, b.agencyName, b.id].some((x) => x && fold(x).includes(f));
+}
+
+const SORTERS: Record<Exclude<ListQuery['sort'], 'started'> | 'started', (b: RegisterSummary) => number> = {
+  started: (b) => Date.parse(b.startedAt),
+  deadline: (b) => (b.deadline ? Date.parse(b.deadline) : Infinity),
+  priority: (b) => b.priority ?? 3,
+  yearFrom: (b) => b.yearFrom ?? 0,
+  updated: (b) => (b.updatedAt ? Date.parse(b.updatedAt) : 0),
+};
+
+export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[0], q: ListQuery) {
+  let query = buildQuery(actor, q);
+  if (q.q && parseWorkflowId(q.q)) query += ` AND WorkflowId = ${quote(q.q)}`;
+  const order = q.order ?? (q.sort === 'started' ? 'desc' : 'asc');
+  if (q.sort === 'started' && order === 'desc' && !q.q && q.offset === undefined) {
+    const page = await ctx.books.listPage(query, q.pageSize, q.pageToken);
+    return { ...page, query };
+  }
+  let all = await ctx.books.listAllCached(query);
+  if (q.q && !parseWorkflowId(q.q)) all = all.filter((b) => matchesText(b, q.q!));
+  const key = SORTERS[q.sort];
+  const dir = order === 'asc' ? 1 : -1;
+  const sorted = [...all].sort((a, b) => (key(a) - key(b)) * dir || a.id.localeCompare(b.id));
+  const offset = q.offset ?? 0;
+  const items = sorted.slice(offset, offset + q.pageSize);
+  const next = offset + items.length;
+  return { items, total: sorted.length, ...(next < sorted.length ? { nextOffset: next } : {}), query };
+}

@@ -1,0 +1,166 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findAgency } from '../../domain/data/quangNam';
+import { noticeSchema } from '../../domain/notices';
+import { actorOf } from '../auth/access';
+import type { AppContext } from '../context';
+import { commonErrors } from '../errors';
+import { bookFilterSchema } from '../schemas/filters';
+import { progressBy, progressDimensions } from '../services/progress';
+import { buildQuery } from '../services/visibilityQuery';
+import type { Actor } from '../../domain/actors';
+import { buildAcceptanceMinutes } from '../../activities/acceptance';
+import { QUANG_NAM_CODE } from '../../domain/data/quangNam';
+import { errorBodySchema } from '../errors';
+
+const progressRowSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  books: z.number().describe('số sổ'),
+  cases: z.number().describe('số trường hợp (SohoaRecordCount)'),
+  pages: z.number().describe('số trang (memo)'),
+  done: z.number(),
+  inProgress: z.number(),
+  withdrawn: z.number(),
+  overdue: z.number(),
+  awaitingHuman: z.number(),
+  percentDone: z.number(),
+});
+
+/** The outbox folder of a jurisdiction: province/district/agency. */
+function outboxPath(actor: Actor): string[] {
+  if (actor.scope === 'province') return [actor.agencyCode];
+  if (actor.scope === 'district') return [findAgency(actor.agencyCode)?.provinceCode ?? '49', actor.agencyCode];
+  const a = findAgency(actor.agencyCode);
+  return a ? [a.provinceCode, a.districtCode, a.code] : ['-'];
+}
+
+export const reportRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.route({
+      method: 'GET',
+      url: '/api/reports/progress',
+      schema: {
+        tags: ['reports'],
+        summary: 'Tiến độ theo huyện, đơn vị, loại sổ, nhóm sổ, bước hoặc cấp (từ visibility của Temporal)',
+        querystring: bookFilterSchema.extend({ by: z.enum(progressDimensions).default('district') }),
+        response: {
+          200: z.object({ by: z.enum(progressDimensions), generatedAt: z.string(), rows: z.array(progressRowSchema), total: progressRowSchema }),
+          ...commonErrors,
+        },
+      },
+      handler: async (req) => {
+        const { by, ...filter } = req.query;
+        const books = await ctx.books.listAllCached(buildQuery(actorOf(req), filter));
+        return { by, generatedAt: new Date().toISOString(), ...progressBy(books, by) };
+      },
+    });
+
+    app.route({
+      method: 'GET',
+      url: '/api/reports/acceptance',
+      config: { roles: ['manager', 'auditor'] },
+      schema: {
+        tags: ['reports'],
+        summary: 'Biên bản nghiệm thu (.xlsx): số sổ, trường hợp, trang, PDF, đã nhập, thành tiền theo đơn vị và huyện',
+        description: 'Mặc định gồm các sổ đã hoàn thành (step=done) trong phạm vi; có thể lọc như GET /api/registers (ví dụ district=502).',
+        querystring: bookFilterSchema.extend({
+          date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('ngày lập biên bản yyyy-mm-dd (mặc định hôm nay)'),
+          contractor: z.string().max(200).optional().describe('tên đơn vị thực hiện'),
+        }),
+        response: { ...commonErrors, 404: errorBodySchema },
+      },
+      handler: async (req, reply) => {
+        const { date, contractor, ...filter } = req.query;
+        const books = await ctx.books.listAll(buildQuery(actorOf(req), { ...filter, step: filter.step ?? ['done'] }));
+        const rows = books
+          .filter((b) => b.agencyCode && b.districtCode)
+          .map((b) => ({
+            workflowId: b.id,
+            agencyCode: b.agencyCode!,
+            agencyName: b.agencyName ?? findAgency(b.agencyCode!)?.name ?? b.agencyCode!,
+            districtCode: b.districtCode!,
+            cases: b.counts.inventoryCases ?? b.recordCount ?? 0,
+            pages: b.counts.pages ?? b.counts.inventoryPages ?? 0,
+            pdfs: b.counts.pdfs ?? 0,
+            imported: b.counts.imported ?? b.counts.manualEntered ?? 0,
+            mismatches: b.openProblems,
+          }));
+        const buf = await buildAcceptanceMinutes({
+          province: { code: QUANG_NAM_CODE, name: 'Quảng Nam' },
+          rows,
+          pricePerPage: ctx.config.SOHOA_PRICE_PER_PAGE,
+          date: date ?? new Date(),
+          ...(contractor ? { contractor } : {}),
+        });
+        const day = (date ?? new Date().toISOString().slice(0, 10)).replace(/-/g, '');
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="bien-ban-nghiem-thu-${day}.xlsx"`)
+          .header('x-books', String(rows.length))
+          .send(buf as never);
+      },
+    });
+
+    app.route({
+      method: 'GET',
+      url: '/api/notices',
+      schema: {
+        tags: ['reports'],
+        summary: 'Thông báo nhắc hạn, quá hạn, nhắc việc trong phạm vi của người dùng (mới nhất trước)',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(5000).default(200),
+          kind: noticeSchema.shape.kind.optional(),
+          bookId: z.string().max(200).optional(),
+        }),
+        response: { 200: z.object({ items: z.array(noticeSchema) }), ...commonErrors },
+      },
+      handler: async (req) => {
+        const { limit, kind, bookId } = req.query;
+        const filtered = kind || bookId;
+        const all = await ctx.outbox.list(outboxPath(actorOf(req)), filtered ? 100_000 : limit);
+        const items = all.filter((n) => (!kind || n.kind === kind) && (!bookId || n.workflowId === bookId)).slice(0, limit);
+        return { items };
+      },
+    });
+
+    app.route({
+      method: 'GET',
+      url: '/api/reports/stuck',
+      config: { roles: ['manager', 'auditor', 'clerk'] },
+      schema: {
+        tags: ['reports'],
+        summary: 'Sổ bị kẹt: bước tự động lỗi lặp lại, hoặc chờ người quá số ngày cấu hình',
+        description: 'Mặc định chỉ xem các sổ đang ở bước tự động; deep=true xem mọi sổ đang thực hiện (chậm hơn).',
+        querystring: z.object({
+          days: z.coerce.number().int().min(0).max(3650).optional().describe('số ngày chờ (mặc định SOHOA_WAIT_REMINDER_DAYS)'),
+          deep: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+        }),
+        response: {
+          200: z.object({
+            days: z.number(),
+            failing: z.array(
+              z.object({
+                id: z.string(),
+                title: z.string().nullable(),
+                step: z.string().nullable(),
+                activity: z.string(),
+                attempt: z.number(),
+                lastError: z.string().nullable(),
+                since: z.string().nullable(),
+                lastAttemptAt: z.string().nullable(),
+                nextAttemptAt: z.string().nullable(),
+              }),
+            ),
+            waiting: z.array(z.object({ id: z.string(), title: z.string().nullable(), step: z.string().nullable(), phase: z.string().nullable(), since: z.string(), days: z.number() })),
+          }),
+          ...commonErrors,
+        },
+      },
+      handler: async (req) => {
+        const days = req.query.days ?? ctx.config.SOHOA_WAIT_REMINDER_DAYS;
+        return { days, ...(await ctx.stuck.scan(actorOf(req), { days, deep: req.query.deep })) };
+      },
+    });
+  };

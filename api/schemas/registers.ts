@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { actionNames } from '../../domain/actions';
+import { roles } from '../../domain/actors';
+import { agencyLevels } from '../../domain/agencies';
+import { periodIds } from '../../domain/periods';
+import { steps } from '../../domain/plan';
+import { REGISTER_TYPES, registerTypes, typeFromCode, type RegisterType } from '../../domain/registerTypes';
+
+/** A register type by its name (`birth`) or its code (`KS`). */
+export const typeInputSchema = z
+  .string({ error: 'thiếu loại sổ' })
+  .trim()
+  .transform((s, ctx): RegisterType => {
+    const t = (registerTypes as string[]).includes(s) ? (s as RegisterType) : typeFromCode(s.toUpperCase());
+    if (!t) {
+      ctx.addIssue({ code: 'custom', message: `loại sổ "${s}" không có; dùng ${registerTypes.join(', ')} hoặc mã ${Object.values(REGISTER_TYPES).map((t) => t.code).join(', ')}` });
+      return z.NEVER;
+    }
+    return t;
+  })
+  .describe(`loại sổ: ${registerTypes.join(', ')} hoặc mã (KS, KH, KT, …)`);
+
+/** A text cell: a string or a number (spreadsheets turn 01 into 1), never empty. */
+const cellText = (missing: string) =>
+  z
+    .union([z.string(), z.number()], { error: missing })
+    .transform((v) => String(v).trim())
+    .pipe(z.string().min(1, missing));
+/** An integer cell: a number or digits. */
+const cellInt = (missing: string) =>
+  z
+    .union([z.number(), z.string().trim().regex(/^-?\d+$/, 'phải là số nguyên').transform(Number)], { error: missing })
+    .pipe(z.number().int('phải là số nguyên'));
+
+/** One book to register, as sent in JSON or as a row of the inventory file. */
+export const registerItemSchema = z
+  .object({
+    agencyCode: cellText('thiếu mã đơn vị').pipe(z.string().regex(/^\d{2,5}$/, 'mã đơn vị phải là mã thống kê 2–5 chữ số')).describe('mã đơn vị lưu giữ sổ (mã thống kê)'),
+    type: typeInputSchema,
+    bookNo: cellText('thiếu số quyển').describe('số quyển, ví dụ 01 hoặc 12A'),
+    yearFrom: cellInt('thiếu năm đầu').describe('năm đầu của sổ'),
+    yearTo: cellInt('năm cuối phải là số').optional().describe('năm cuối (mặc định bằng năm đầu)'),
+    expectedCases: cellInt('số trường hợp phải là số').pipe(z.number().min(0, 'không được âm').max(100_000)).optional().describe('số trường hợp dự kiến'),
+    priority: cellInt('ưu tiên phải là số').pipe(z.number().min(1, 'ưu tiên từ 1 đến 5').max(5, 'ưu tiên từ 1 đến 5')).optional().describe('mức ưu tiên 1–5 (mặc định 3)'),
+    note: z.string().max(500).optional(),
+  })
+  .meta({ id: 'RegisterItem' });
+export type RegisterItem = z.output<typeof registerItemSchema>;
+
+export const MAX_ITEMS_PER_REQUEST = 5000;
+
+/** Documented body of POST /api/registers; items are checked one by one (a bad item does not stop the others). */
+export const createBodySchema = z.object({
+  items: z.array(registerItemSchema).min(1).max(MAX_ITEMS_PER_REQUEST),
+});
+/** What the route validates up front: the item list's shape only. */
+export const createBodyLooseSchema = z.object({
+  items: z.array(z.unknown()).min(1, 'items: cần ít nhất một sổ').max(MAX_ITEMS_PER_REQUEST, `items: tối đa ${MAX_ITEMS_PER_REQUEST} sổ mỗi lần; dùng /api/registers/import cho danh mục lớn`),
+});
+
+export const itemResultSchema = z
+  .object({
+    index: z.number().int().describe('vị trí trong danh sách (từ 0)'),
+    row: z.number().int().optional().describe('dòng trong tệp (khi nhập từ tệp; dòng tiêu đề là 1)'),
+    id: z.string().optional().describe('mã sổ (workflow id)'),
+    result: z.enum(['created', 'existing', 'rejected']),
+    reason: z.string().optional(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'RegisterResult' });
+export type ItemResult = z.infer<typeof itemResultSchema>;
+
+export const resultSummarySchema = z.object({ total: z.number(), created: z.number(), existing: z.number(), rejected: z.number() });
+export const createResponseSchema = z.object({ summary: resultSummarySchema, items: z.array(itemResultSchema) });
+export type CreateResponse = z.infer<typeof createResponseSchema>;
+
+const counts = z.object({
+  inventoryCases: z.number().optional(),
+  inventoryPages: z.number().optional(),
+  pdfs: z.number().optional(),
+  pages: z.number().optional(),
+  bytes: z.number().optional(),
+  excelRows: z.number().optional(),
+  c06Rows: z.number().optional(),
+  imported: z.number().optional(),
+  importFailed: z.number().optional(),
+  manualEntered: z.number().optional(),
+});
+
+/** One line of the list: from search attributes and memo, without asking the workflow. */
+export const registerSummarySchema = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    executionStatus: z.string().describe('RUNNING, COMPLETED, TERMINATED, …'),
+    startedAt: z.string(),
+    closedAt: z.string().nullable(),
+    agencyCode: z.string().nullable(),
+    agencyName: z.string().nullable(),
+    districtCode: z.string().nullable(),
+    level: z.enum(agencyLevels).nullable(),
+    type: z.enum(registerTypes).nullable(),
+    typeCode: z.string().nullable(),
+    period: z.enum(periodIds).nullable(),
+    bookNo: z.string().nullable(),
+    yearFrom: z.number().nullable(),
+    yearTo: z.number().nullable(),
+    title: z.string().nullable(),
+    step: z.enum(steps).nullable(),
+    phase: z.string().nullable(),
+    phaseSince: z.string().nullable(),
+    overdue: z.boolean(),
+    awaitingHuman: z.boolean(),
+    deadline: z.string().nullable(),
+    priority: z.number().nullable(),
+    recordCount: z.number().nullable().describe('số trường hợp (SohoaRecordCount)'),
+    counts,
+    pendingActions: z.array(z.string()),
+    openProblems: z.number(),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: 'RegisterSummary' });
+export type RegisterSummary = z.infer<typeof registerSummarySchema>;
+
+export const listResponseSchema = z.object({
+  items: z.array(registerSummarySchema),
+  nextPageToken: z.string().optional().describe('đưa vào pageToken để lấy trang sau'),
+  nextOffset: z.number().optional().describe('đưa vào offset để lấy trang sau'),
+  total: z.number().optional().describe('tổng số sổ khớp (khi danh sách được sắp xếp hoặc tìm kiếm tại API)'),
+  query: z.string().describe('truy vấn visibility đã dùng'),
+});
+
+const stamp = { userId: z.string(), role: z.enum(roles), agencyCode: z.string(), at: z.string() };
+
+/** The `status` query of a book (BookStatus in domain/bookState.ts). */
+export const bookStatusSchema = z
+  .looseObject({
+    workflowId: z.string(),
+    book: z.object({
+      agency: z.object({ code: z.string(), name: z.string(), level: z.enum(agencyLevels), districtCode: z.string(), provinceCode: z.string() }),
+      type: z.enum(registerTypes),
+      bookNo: z.string(),
+      yearFrom: z.number(),
+      yearTo: z.number(),
+      expectedCases: z.number().optional(),
+      note: z.string().optional(),
+    }),
+    plan: z.array(z.enum(steps)),
+    step: z.enum(steps),
+    phase: z.enum(['work', 'processing', 'review', 'closed']),
+    phaseSince: z.string(),
+    startedAt: z.string(),
+    updatedAt: z.string(),
+    stepTimes: z.record(z.string(), z.object({ startedAt: z.string(), completedAt: z.string().optional() })),
+    actions: z.array(z.object({ ...stamp, action: z.enum(actionNames), step: z.enum(steps), requestId: z.string().optional() })),
+    reviews: z.array(
+      z.object({
+        ...stamp,
+        step: z.enum(steps),
+        decision: z.enum(['approved', 'rejected']),
+        note: z.string().optional(),
+        reasons: z.array(z.string()).optional(),
+        backTo: z.enum(steps).optional(),
+      }),
+    ),
+    counts,
+    artifacts: z.array(z.object({ kind: z.string(), key: z.string(), sha256: z.string().optional(), bytes: z.number().optional(), at: z.string() })),
+    problems: z.array(z.object({ step: z.string(), code: z.string(), message: z.string(), at: z.string() })),
+    planDeadline: z.string(),
+    extendedDeadline: z.string().optional(),
+    deadline: z.string(),
+    overdue: z.boolean(),
+    overdueSince: z.string().optional(),
+    priority: z.number(),
+    withdrawn: z.object({ ...stamp, reason: z.string() }).optional(),
+    period: z.enum(periodIds),
+    periodWarning: z.string().optional(),
+    awaitingHuman: z.boolean(),
+    pendingActions: z.array(z.enum(actionNames)),
+    daysLeft: z.number(),
+  })
+  .meta({ id: 'BookStatus' });
+
+export const actionResponseSchema = z.object({
+  unchanged: z.boolean().describe('true khi thao tác không thay đổi gì (ví dụ đặt lại cùng hạn)'),
+  message: z.string().optional(),
+  status: bookStatusSchema.optional(),
+});
+
+export const idParamsSchema = z.object({ id: z.string().min(1).max(200).describe('mã sổ, ví dụ reg-20194-KS-01-2017') });

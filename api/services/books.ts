@@ -1,0 +1,226 @@
+import { ServiceError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { ActionName, ActionRequest } from '../../domain/actions';
+import type { Actor } from '../../domain/actors';
+import { workflowIdFor, type Book } from '../../domain/book';
+import { initialState, type BookStatus } from '../../domain/bookState';
+import { planSettingsFromConfig, type Config } from '../../domain/config';
+import { actionUpdates, REFUSAL_TYPES, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { SA } from '../../domain/searchAttributes';
+import { memoOf, searchAttributesOf, type BookMemo } from '../../domain/visibility';
+import { ApiError, conflict, notFound } from '../errors';
+import type { RegisterSummary } from '../schemas/registers';
+
+/** gRPC status codes (grpc-js is not a direct dependency). */
+const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
+
+/** Deadline for one call to Temporal made while a person waits (an update waits for the worker). */
+const CALL_TIMEOUT_MS = 30_000;
+
+export type ActionOutcome = { unchanged: false; status: BookStatus } | { unchanged: true; message: string };
+
+/** Who created the book: kept in the memo, so the start event of the history names them. */
+export interface CreatedBy {
+  userId: string;
+  role: string;
+  agencyCode: string;
+}
+
+/** The books as Temporal holds them: start, status query, updates, visibility lists. */
+export class BookService {
+  constructor(
+    readonly client: Client,
+    readonly config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'SOHOA_PLAN_DEADLINE' | 'SOHOA_REMINDER_DAYS' | 'SOHOA_WAIT_REMINDER_DAYS'>,
+  ) {}
+
+  get namespace(): string {
+    return this.client.options.namespace;
+  }
+
+  /** Starts the book's workflow; a second start of the same book (running or closed) is `existing`. */
+  async start(book: Book, priority: number, by: Actor): Promise<{ id: string; result: 'created' | 'existing' }> {
+    const id = workflowIdFor(book);
+    const plan = planSettingsFromConfig(this.config as Config);
+    const state = initialState(book, plan, new Date().toISOString(), priority);
+    const createdBy: CreatedBy = { userId: by.userId, role: by.role, agencyCode: by.agencyCode };
+    try {
+      await this.client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        workflowId: id,
+        args: [{ book, plan, priority }],
+        typedSearchAttributes: searchAttributesOf(state),
+        memo: { ...memoOf(state), createdBy },
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      return { id, result: 'created' };
+    } catch (e) {
+      if (e instanceof WorkflowExecutionAlreadyStartedError) return { id, result: 'existing' };
+      throw e;
+    }
+  }
+
+  /** The `status` query; 404 when there is no such book. */
+  async status(id: string): Promise<BookStatus> {
+    try {
+      return await this.client.workflow.getHandle(id).query(statusQuery);
+    } catch (e) {
+      throw mapTemporalError(e, id);
+    }
+  }
+
+  /**
+   * Sends a human action as the workflow's update, with the actor for the validator's own check.
+   * Refusals come back typed (REFUSAL_TYPES) and become 400/403/409, or `unchanged`.
+   */
+  async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe = false): Promise<ActionOutcome> {
+    const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}) };
+    try {
+      const status = await this.client.withDeadline(Date.now() + CALL_TIMEOUT_MS, () =>
+        this.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], {
+          args: [request],
+          // The same idempotency key sent twice is one update: Temporal deduplicates by update id.
+          ...(dedupe && requestId ? { updateId: `${action}:${requestId}` } : {}),
+        }),
+      );
+      return { unchanged: false, status };
+    } catch (e) {
+      const refusal = refusalOf(e);
+      if (refusal?.type === REFUSAL_TYPES.noChange) return { unchanged: true, message: refusal.message };
+      throw mapTemporalError(e, id);
+    }
+  }
+
+  /** One page of a visibility query, with Temporal's page token (the server's own order: newest first). */
+  async listPage(query: string, pageSize: number, pageToken?: string): Promise<{ items: RegisterSummary[]; nextPageToken?: string }> {
+    let response;
+    try {
+      response = await this.client.workflowService.listWorkflowExecutions({
+        namespace: this.namespace,
+        query,
+        pageSize,
+        nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+      });
+    } catch (e) {
+      throw mapTemporalError(e);
+    }
+    const infos = await Promise.all(
+      response.executions.map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.namespace)),
+    );
+    const token = response.nextPageToken && response.nextPageToken.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+    return { items: infos.map((i) => summaryOf(i as WorkflowExecutionInfo)), ...(token ? { nextPageToken: token } : {}) };
+  }
+
+  /** Every book matching a query (for sorting, searching and reports at the API). */
+  async listAll(query: string, limit = 200_000): Promise<RegisterSummary[]> {
+    const out: RegisterSummary[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.listPage(query, 1000, token);
+      out.push(...page.items);
+      token = page.nextPageToken;
+    } while (token && out.length < limit);
+    return out;
+  }
+
+  private recent = new Map<string, { at: number; items: Promise<RegisterSummary[]> }>();
+
+  /** `listAll` shared for a few seconds, so paging through a sorted list does not list it again each page. */
+  listAllCached(query: string, ttlMs = 5000): Promise<RegisterSummary[]> {
+    const now = Date.now();
+    for (const [k, v] of this.recent) if (now - v.at > ttlMs) this.recent.delete(k);
+    const hit = this.recent.get(query);
+    if (hit) return hit.items;
+    const items = this.listAll(query);
+    items.catch(() => this.recent.delete(query));
+    if (this.recent.size < 50) this.recent.set(query, { at: now, items });
+    return items;
+  }
+
+  async count(query: string): Promise<number> {
+    try {
+      return (await this.client.workflow.count(query)).count;
+    } catch (e) {
+      throw mapTemporalError(e);
+    }
+  }
+}
+
+/** The refusal an update validator threw, if that is what failed. */
+export function refusalOf(e: unknown): { type: string; message: string } | undefined {
+  if (!(e instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = e.cause;
+  if (cause instanceof ApplicationFailure && cause.type) return { type: cause.type, message: cause.message };
+  return undefined;
+}
+
+/** Temporal errors as API errors: unknown book 404, refusals 400/403/409, closed book 409, server down 503. */
+export function mapTemporalError(e: unknown, id?: string): unknown {
+  if (e instanceof ApiError) return e;
+  if (e instanceof WorkflowNotFoundError) return notFound(`không có sổ "${id ?? e.workflowId}"`);
+  const refusal = refusalOf(e);
+  if (refusal) {
+    switch (refusal.type) {
+      case REFUSAL_TYPES.invalidPayload:
+        return new ApiError(400, refusal.message, [{ path: 'body', message: refusal.message }], 'InvalidPayload');
+      case REFUSAL_TYPES.forbidden:
+        return new ApiError(403, refusal.message);
+      case REFUSAL_TYPES.wrongStep:
+        return conflict(refusal.message, 'WrongStep');
+    }
+  }
+  if (e instanceof WorkflowUpdateFailedError) return conflict(`sổ không nhận thao tác: ${e.cause?.message ?? e.message}`, 'WrongStep');
+  const code = grpcCodeOf(e);
+  if (code === grpcStatus.NOT_FOUND) {
+    // An update to a closed book: the workflow no longer takes actions.
+    if (/completed|closed|finished/i.test(String((e as Error).message))) return conflict(`sổ "${id}" đã đóng (hoàn thành hoặc đã rút)`, 'WrongStep');
+    return notFound(`không có sổ "${id ?? ''}"`);
+  }
+  if (code === grpcStatus.UNAVAILABLE) return new ApiError(503, 'không kết nối được Temporal');
+  if (code === grpcStatus.DEADLINE_EXCEEDED) return new ApiError(504, 'Temporal không trả lời kịp (worker có đang chạy?)');
+  if (code === grpcStatus.INVALID_ARGUMENT) return new ApiError(400, `Temporal từ chối truy vấn: ${(e as Error).message}`);
+  return e;
+}
+
+function grpcCodeOf(e: unknown): number | undefined {
+  if (e instanceof ServiceError) return grpcCodeOf(e.cause) ?? (e as { code?: number }).code;
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** A list line from search attributes and memo. */
+export function summaryOf(i: WorkflowExecutionInfo): RegisterSummary {
+  const sa = i.typedSearchAttributes;
+  const memo = (i.memo ?? {}) as Partial<BookMemo>;
+  const deadline = sa.get(SA.deadline);
+  return {
+    id: i.workflowId,
+    runId: i.runId,
+    executionStatus: i.status.name,
+    startedAt: i.startTime.toISOString(),
+    closedAt: i.closeTime ? i.closeTime.toISOString() : null,
+    agencyCode: sa.get(SA.agency) ?? null,
+    agencyName: memo.agencyName ?? null,
+    districtCode: sa.get(SA.district) ?? null,
+    level: (sa.get(SA.level) as RegisterSummary['level']) ?? null,
+    type: (sa.get(SA.registerType) as RegisterSummary['type']) ?? null,
+    typeCode: memo.typeCode ?? null,
+    period: (sa.get(SA.period) as RegisterSummary['period']) ?? null,
+    bookNo: memo.bookNo ?? null,
+    yearFrom: sa.get(SA.yearFrom) ?? null,
+    yearTo: memo.yearTo ?? null,
+    title: memo.title ?? null,
+    step: (sa.get(SA.step) as RegisterSummary['step']) ?? null,
+    phase: memo.phase ?? null,
+    phaseSince: memo.phaseSince ?? null,
+    overdue: sa.get(SA.overdue) ?? false,
+    awaitingHuman: sa.get(SA.awaitingHuman) ?? false,
+    deadline: deadline ? deadline.toISOString() : null,
+    priority: sa.get(SA.priority) ?? memo.priority ?? null,
+    recordCount: sa.get(SA.recordCount) ?? null,
+    counts: (memo.counts ?? {}) as RegisterSummary['counts'],
+    pendingActions: i.status.name === 'RUNNING' ? ((memo.pendingActions as string[] | undefined) ?? []) : [],
+    openProblems: memo.openProblems ?? 0,
+    updatedAt: memo.updatedAt ?? null,
+  };
+}

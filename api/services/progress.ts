@@ -1,0 +1,85 @@
+import { AGENCY_LEVEL_LABELS_VI } from '../../domain/agencies';
+import { districtName, findAgency } from '../../domain/data/quangNam';
+import { PERIODS } from '../../domain/periods';
+import { STEP_LABELS_VI, steps, type Step } from '../../domain/plan';
+import { REGISTER_TYPES, type RegisterType } from '../../domain/registerTypes';
+import type { RegisterSummary } from '../schemas/registers';
+
+export const progressDimensions = ['district', 'agency', 'type', 'period', 'step', 'level'] as const;
+export type ProgressDimension = (typeof progressDimensions)[number];
+
+export interface ProgressRow {
+  key: string;
+  label: string;
+  books: number;
+  cases: number;
+  pages: number;
+  done: number;
+  inProgress: number;
+  withdrawn: number;
+  overdue: number;
+  awaitingHuman: number;
+  /** done ÷ (books − withdrawn), in percent with one decimal. */
+  percentDone: number;
+}
+
+function keyOf(b: RegisterSummary, by: ProgressDimension): string {
+  const v = { district: b.districtCode, agency: b.agencyCode, type: b.type, period: b.period, step: b.step, level: b.level }[by];
+  return v ?? '?';
+}
+
+export function labelOf(by: ProgressDimension, key: string, sample?: RegisterSummary): string {
+  switch (by) {
+    case 'district':
+      return districtName(key);
+    case 'agency':
+      return sample?.agencyName ?? findAgency(key)?.name ?? key;
+    case 'type':
+      return REGISTER_TYPES[key as RegisterType]?.nameVi ?? key;
+    case 'period':
+      return PERIODS.find((p) => p.id === key)?.nameVi ?? key;
+    case 'step':
+      return STEP_LABELS_VI[key as Step] ?? key;
+    case 'level':
+      return AGENCY_LEVEL_LABELS_VI[key as keyof typeof AGENCY_LEVEL_LABELS_VI] ?? key;
+  }
+}
+
+const empty = (key: string, label: string): ProgressRow => ({ key, label, books: 0, cases: 0, pages: 0, done: 0, inProgress: 0, withdrawn: 0, overdue: 0, awaitingHuman: 0, percentDone: 0 });
+
+function add(r: ProgressRow, b: RegisterSummary): void {
+  const running = b.executionStatus === 'RUNNING';
+  r.books++;
+  r.cases += b.recordCount ?? 0;
+  r.pages += b.counts.pages ?? b.counts.inventoryPages ?? 0;
+  if (b.step === 'done') r.done++;
+  if (b.step === 'withdrawn') r.withdrawn++;
+  if (running) r.inProgress++;
+  if (running && b.overdue) r.overdue++;
+  if (running && b.awaitingHuman) r.awaitingHuman++;
+}
+
+function finish(r: ProgressRow): ProgressRow {
+  const counted = r.books - r.withdrawn;
+  r.percentDone = counted > 0 ? Math.round((r.done / counted) * 1000) / 10 : 0;
+  return r;
+}
+
+/**
+ * Progress by one dimension, from list results (search attributes + memo). SQL visibility
+ * cannot GROUP BY custom attributes, and sums of cases and pages need the values anyway.
+ */
+export function progressBy(books: readonly RegisterSummary[], by: ProgressDimension): { rows: ProgressRow[]; total: ProgressRow } {
+  const rows = new Map<string, ProgressRow>();
+  const total = empty('*', 'Tổng cộng');
+  for (const b of books) {
+    const k = keyOf(b, by);
+    let r = rows.get(k);
+    if (!r) rows.set(k, (r = empty(k, labelOf(by, k, b))));
+    add(r, b);
+    add(total, b);
+  }
+  const order = (k: string) => (by === 'step' ? steps.indexOf(k as Step) : by === 'period' ? PERIODS.findIndex((p) => p.id === k) : 0);
+  const sorted = [...rows.values()].sort((a, b) => order(a.key) - order(b.key) || a.key.localeCompare(b.key));
+  return { rows: sorted.map(finish), total: finish(total) };
+}
