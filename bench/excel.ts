@@ -102,7 +102,6 @@ interface ChildResult {
 
 /** Runs inside a child process: one measurement, printed as JSON. */
 async function child(mode: string, root: string) {
-  if (process.env.BENCH_DEBUG) console.error("child start maxRSS", process.resourceUsage().maxRSS / 1024);
   const store = new FsStore(root);
   const t0 = performance.now();
   let rows = 0;
@@ -116,7 +115,6 @@ async function child(mode: string, root: string) {
     problems = r.problemCount;
   }
   const ms = performance.now() - t0;
-  if (process.env.BENCH_DEBUG) { (globalThis as { gc?: () => void }).gc?.(); console.error(mode, process.memoryUsage()); }
   const out: ChildResult = { rows, ms, maxRssMB: process.resourceUsage().maxRSS / 1024, problems };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
@@ -182,7 +180,6 @@ async function main() {
   }
 }
 
-if (process.argv.includes("--keep")) { const s = new FsStore("/tmp/xb/store"); await generate(s, 50_000); process.exit(0); }
 const ci = process.argv.indexOf('--child');
 if (ci > 0) await child(process.argv[ci + 1]!, process.argv[ci + 2]!);
 else await main();

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createStore } from '../activities/storage';
 import { loadConfig, planSettingsFromConfig } from '../domain/config';
 import { days } from '../domain/settings';
 import { buildWorkflowBundle } from './build-workflow-bundle';
@@ -76,7 +77,7 @@ if (hasApi) run('api', 'api/main.ts');
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 console.log('Nạp dữ liệu mẫu tỉnh Quảng Nam…');
-const demo = await loadDemo(client, config.TEMPORAL_TASK_QUEUE, planSettingsFromConfig(config), Date.now());
+const demo = await loadDemo(client, await createStore(config), config.TEMPORAL_TASK_QUEUE, planSettingsFromConfig(config), Date.now());
 console.log(`Dữ liệu mẫu: ${demo.created} sổ mới, ${demo.existing} sổ đã có.`);
 
 console.log(`

@@ -20,7 +20,12 @@ function decodeCell(ref: string): { col: number; row: number } | undefined {
  * messages in Vietnamese), plus a sheet listing all problems. Both sides stream, so memory holds the
  * problems, not the workbook. Values are copied as text; formatting of the original is not kept.
  */
-export async function writeAnnotated(source: Readable, out: Writable, problems: readonly Problem[]): Promise<void> {
+export async function writeAnnotated(
+  source: Readable,
+  out: Writable,
+  problems: readonly Problem[],
+  onProgress: (rows: number) => void = () => undefined,
+): Promise<void> {
   const byRow = new Map<number, Map<number, string[]>>();
   for (const p of problems) {
     const at = p.cell ? decodeCell(p.cell) : undefined;
@@ -60,6 +65,7 @@ export async function writeAnnotated(source: Readable, out: Writable, problems: 
       // Problem rows that were blank in the source still get their mark.
       for (const r of [...byRow.keys()].filter((r) => r > lastRow && r < rowNo).sort((a, b) => a - b)) writeNotes(r, []);
       writeNotes(rowNo, cells);
+      if (rowNo % 2000 === 0) onProgress(rowNo);
     },
   );
   if (ws) {

@@ -50,8 +50,10 @@ export async function readDataSheet(
     if (!head) head = chunk.subarray(0, 4);
   });
   source.on('error', (e) => {
+    // End (not destroy) the parser's input: a destroyed input would leave the unzip parser waiting.
     sourceError = e;
-    sniffer.destroy(e);
+    source.unpipe(sniffer);
+    sniffer.end();
   });
   source.pipe(sniffer);
 

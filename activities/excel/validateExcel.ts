@@ -116,7 +116,10 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat }: Exc
     const { problemsKey, annotatedKey } = besideKeys(excelKey);
     const fileName = excelKey.split('/').pop() ?? excelKey;
 
-    const manifest = manifestKey ? await readManifest(store, manifestKey) : undefined;
+    // The manifest is read after the rows, so its objects do not add to the reading's peak memory;
+    // its existence is checked first so a wiring error fails before the long read.
+    if (manifestKey && !(await store.head(manifestKey)))
+      throw ApplicationFailure.nonRetryable(`Không có bảng kê bản quét (manifest) "${manifestKey}".`, 'ManifestMissing');
     const head = await store.head(excelKey);
     let rows = 0;
     let annotate = false;
@@ -132,6 +135,7 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat }: Exc
       let stop = false;
       let headerSeen = false;
       const keys = [...t.columns, ...t.optionalColumns].map((c) => c.key);
+      const values: RowValues = Object.fromEntries(keys.map((k) => [k, '']));
 
       const header = (cells: string[]) => {
         headerSeen = true;
@@ -156,12 +160,12 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat }: Exc
           }
           if (cells.every((c) => c === '')) return;
           rows++;
-          const values: RowValues = {};
+          // One object reused for every row (the schema does not copy it; nothing keeps it).
           for (const k of keys) {
             const at = columns.get(k);
             values[k] = at === undefined ? '' : (cells[at - 1] ?? '');
           }
-          const r = process.env.NOZOD ? { success: true as const } : schema.safeParse(values);
+          const r = schema.safeParse(values);
           if (!r.success)
             for (const issue of r.error.issues) {
               const key = String(issue.path[0] ?? '');
@@ -178,7 +182,7 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat }: Exc
                 messageEn: params?.en ?? issue.message,
               });
             }
-          const dup = process.env.NOIDX ? undefined : index!.add(rowNo, values.so ?? '', values.ngayDangKy ?? '');
+          const dup = index!.add(rowNo, values.so ?? '', values.ngayDangKy ?? '');
           if (dup) log.add(dup);
           if (rows % 2000 === 0) heartbeat({ rows });
         },
@@ -193,7 +197,7 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat }: Exc
       } else if (!stop) {
         if (!headerSeen) header([]);
         if (rows === 0) log.file(sheet, 'noRows', `Trang ${sheet} không có dòng dữ liệu nào (từ dòng 2).`, `Sheet ${sheet} has no data rows.`);
-        if (manifest) index!.compare(manifest).forEach((p) => log.add(p));
+        if (manifestKey) index!.compare(await readManifest(store, manifestKey)).forEach((p) => log.add(p));
       }
       annotate = outcome.sheet !== undefined && !outcome.parseError;
     }
@@ -225,7 +229,7 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat }: Exc
     out.problemsKey = problemsKey;
     if (annotate) {
       const src = await store.get(excelKey);
-      await putStreaming(store, annotatedKey, (o) => writeAnnotated(src, o, log.list), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      await putStreaming(store, annotatedKey, (o) => writeAnnotated(src, o, log.list, (r) => heartbeat({ annotatedRows: r })), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       out.annotatedKey = annotatedKey;
     } else await store.delete(annotatedKey);
     return out;

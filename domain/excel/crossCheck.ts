@@ -37,10 +37,12 @@ interface Seen {
   iso: string;
 }
 
-const caseKey = (year: number, caseNo: number) => `${year}:${caseNo}`;
+/** Numeric key (year, case number): no string per row in a 50,000-row book. */
+const caseKey = (year: number, caseNo: number) => year * 1_000_000 + caseNo;
+const splitKey = (k: number) => [Math.floor(k / 1_000_000), k % 1_000_000] as const;
 
 export class CaseIndex {
-  private readonly rows = new Map<string, Seen>();
+  private readonly rows = new Map<number, Seen>();
 
   constructor(
     private readonly sheet: string,
@@ -80,7 +82,7 @@ export class CaseIndex {
   /** Rows without a PDF, PDFs without a row, and dates that disagree. */
   compare(files: readonly ManifestFile[]): Problem[] {
     const problems: Problem[] = [];
-    const matched = new Set<string>();
+    const matched = new Set<number>();
     for (const f of files) {
       const base = f.name.split('/').pop() ?? f.name;
       const p = parsePdfName(base);
@@ -114,13 +116,13 @@ export class CaseIndex {
     }
     const orphans = [...this.rows.entries()].filter(([k]) => !matched.has(k)).sort((a, b) => a[1].row - b[1].row);
     for (const [k, seen] of orphans) {
-      const [year, caseNo] = k.split(':');
+      const [year, caseNo] = splitKey(k);
       problems.push({
         sheet: this.sheet,
         row: seen.row,
         column: 'so',
         cell: this.soCol ? `${columnLetter(this.soCol)}${seen.row}` : undefined,
-        value: caseNo,
+        value: String(caseNo),
         code: 'rowWithoutPdf',
         messageVi: `Dòng ${seen.row} (số ${caseNo} năm ${year}) không có tệp PDF tương ứng trong bản quét.`,
         messageEn: `Row ${seen.row} (case ${caseNo} of ${year}) has no PDF in the scans.`,

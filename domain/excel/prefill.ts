@@ -4,11 +4,11 @@ import { formatCaseNo } from '../naming';
 import { isoToVi, quyenSoOf } from './values';
 
 /** A row of a pre-filled template: what the PDF names already tell. */
-export interface PrefillRow {
+export type PrefillRow = {
   so: string;
   quyenSo: string;
   ngayDangKy: string;
-}
+};
 
 /**
  * Rows for a template from the book's PDF names (`KS.2017.01.2017-02-03.05.pdf` → so `05`,

@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { ArtifactStore } from '../../activities/storage/types';
 import type { Actor } from '../../domain/actors';
 import { bookSchema, workflowIdFor, type Book } from '../../domain/book';
 import { initialState, type BookStatus } from '../../domain/bookState';
@@ -7,6 +8,7 @@ import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages
 import type { RegisterType } from '../../domain/registerTypes';
 import { days, type PlanSettings } from '../../domain/settings';
 import { memoOf, searchAttributesOf } from '../../domain/visibility';
+import { uploadSampleExcel, uploadSampleScans } from './samples';
 
 /** Demo province: a few dozen books of Quảng Nam, at all three levels, several types and periods. */
 const DEMO_BOOKS: [agency: string, type: RegisterType, bookNo: string, yearFrom: number, yearTo?: number][] = [
@@ -28,7 +30,7 @@ const DEMO_BOOKS: [agency: string, type: RegisterType, bookNo: string, yearFrom:
 
 export function demoBooks(): Book[] {
   return DEMO_BOOKS.map(([code, type, bookNo, yearFrom, yearTo]) =>
-    bookSchema.parse({ agency: findAgency(code), type, bookNo, yearFrom, yearTo: yearTo ?? yearFrom, expectedCases: 12 }),
+    bookSchema.parse({ agency: findAgency(code), type, bookNo, yearFrom, yearTo: yearTo ?? yearFrom, expectedCases: CASES }),
   );
 }
 
@@ -51,7 +53,7 @@ export interface DemoResult {
 }
 
 /** Starts the demo books idempotently; only books started now are driven, so a second run changes nothing. */
-export async function loadDemo(client: Client, taskQueue: string, plan: PlanSettings, nowMs: number): Promise<DemoResult> {
+export async function loadDemo(client: Client, store: ArtifactStore, taskQueue: string, plan: PlanSettings, nowMs: number): Promise<DemoResult> {
   const books = demoBooks();
   let created = 0;
   for (const [i, book] of books.entries()) {
@@ -72,36 +74,58 @@ export async function loadDemo(client: Client, taskQueue: string, plan: PlanSett
       throw e;
     }
     created++;
-    await drive(client, book, STAGES[i % STAGES.length]!);
+    await drive(client, store, book, STAGES[i % STAGES.length]!);
   }
   return { created, existing: books.length - created };
 }
 
-async function drive(client: Client, book: Book, stage: number): Promise<void> {
-  const handle = client.workflow.getHandle(workflowIdFor(book));
+async function drive(client: Client, store: ArtifactStore, book: Book, stage: number): Promise<void> {
+  const id = workflowIdFor(book);
+  const handle = client.workflow.getHandle(id);
   const clerk = demoActor('clerk', 'agency', book.agency.code, `demo.congchuc.${book.agency.code}`);
   const act = (action: keyof typeof actionUpdates, actor: Actor, payload: unknown = {}): Promise<BookStatus> =>
     handle.executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
-  const cases = 12;
+  /** Automatic steps (packaging, validation, import package, acceptance figures) run between actions. */
+  const settled = () => waitUntil(() => handle.query(statusQuery), (s) => s.phase !== 'processing');
+  const cases = CASES;
   const steps: (() => Promise<unknown>)[] = [
-    () => act('confirmInventory', clerk, { cases, pages: 25, condition: 'worn' }),
-    () => act('scansUploaded', CONTRACTOR, { uploadPrefix: `demo/${workflowIdFor(book)}`, declaredPdfs: cases, declaredPages: 25 }),
+    () => act('confirmInventory', clerk, { cases, pages: cases * PAGES_PER_CASE, condition: 'worn' }),
+    async () => {
+      await act('scansUploaded', CONTRACTOR, { uploadPrefix: await uploadSampleScans(store, book, cases, PAGES_PER_CASE) });
+      return settled();
+    },
     () => act('approve', clerk, { note: 'Bản quét đạt yêu cầu' }),
     async () => {
       const st = await handle.query(statusQuery);
-      if (st.step === 'excel') return act('excelUploaded', CONTRACTOR, { excelKey: `demo/${workflowIdFor(book)}.xlsx`, records: cases });
-      if (st.step === 'c06') return act('c06Received', C06, { batchRef: 'C06-QNA-2024-11-11', records: cases });
-      return act('manualEntryProgress', clerk, { entered: cases, complete: true });
+      if (st.step === 'excel') await act('excelUploaded', CONTRACTOR, { excelKey: await uploadSampleExcel(store, book, cases) });
+      else if (st.step === 'c06') await act('c06Received', C06, { batchRef: 'C06-QNA-2024-11-11', records: cases });
+      else await act('manualEntryProgress', clerk, { entered: cases, complete: true });
+      return settled();
     },
     async () => {
       const st = await handle.query(statusQuery);
-      if (st.phase === 'review' && st.step !== 'acceptance') return act('approve', clerk);
+      if (st.phase === 'review' && st.step !== 'acceptance') await act('approve', clerk);
+      return settled();
     },
     async () => {
       const st = await handle.query(statusQuery);
-      if (st.step === 'import') return act('importConfirmed', clerk, { imported: cases, failed: 0 });
+      if (st.step === 'import') await act('importConfirmed', clerk, { imported: cases, failed: 0 });
+      return settled();
     },
     () => act('approve', MANAGER, { note: 'Nghiệm thu đạt' }),
   ];
   for (const step of steps.slice(0, stage)) await step();
+}
+
+const CASES = 12;
+const PAGES_PER_CASE = 2;
+
+async function waitUntil<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > until) throw new Error('dữ liệu mẫu: bước tự động không xong trong 60 giây (worker có chạy không?)');
+    await new Promise((r) => setTimeout(r, 150));
+  }
 }

@@ -152,6 +152,12 @@ describe('C06 batch intake (real files in a local store)', () => {
     expect(again.batchRef).toBe(first.batchRef);
     const after = await s.store.list('');
     expect(after).toEqual(before);
+    // A crash after the books' files but before the report: the retry keeps the files as they are.
+    await s.store.delete(first.reportKey);
+    const retried = await intake(buf, 'csv', 'c06-tamky.csv');
+    expect(retried.unchanged).toBe(false);
+    expect(retried.matched).toEqual(first.matched);
+    expect(await s.store.list('')).toEqual(before);
   });
 
   it('reads a KT xlsx with a type column and old tone marks in names; missing type → 6', async () => {
