@@ -1,4 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { Readable } from 'node:stream';
+import { intakeC06Batch } from '../../activities/c06';
 import type { ArtifactStore } from '../../activities/storage/types';
 import type { Actor } from '../../domain/actors';
 import { bookSchema, workflowIdFor, type Book } from '../../domain/book';
@@ -8,7 +10,7 @@ import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages
 import type { RegisterType } from '../../domain/registerTypes';
 import { days, type PlanSettings } from '../../domain/settings';
 import { memoOf, searchAttributesOf } from '../../domain/visibility';
-import { uploadSampleExcel, uploadSampleScans } from './samples';
+import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from './samples';
 
 /** Demo province: a few dozen books of Quảng Nam, at all three levels, several types and periods. */
 const DEMO_BOOKS: [agency: string, type: RegisterType, bookNo: string, yearFrom: number, yearTo?: number][] = [
@@ -98,7 +100,7 @@ async function drive(client: Client, store: ArtifactStore, book: Book, stage: nu
     async () => {
       const st = await handle.query(statusQuery);
       if (st.step === 'excel') await act('excelUploaded', CONTRACTOR, { excelKey: await uploadSampleExcel(store, book, cases) });
-      else if (st.step === 'c06') await act('c06Received', C06, { batchRef: 'C06-QNA-2024-11-11', records: cases });
+      else if (st.step === 'c06') await act('c06Received', C06, await takeC06Batch(store, book, id, cases));
       else await act('manualEntryProgress', clerk, { entered: cases, complete: true });
       return settled();
     },
@@ -115,6 +117,18 @@ async function drive(client: Client, store: ArtifactStore, book: Book, stage: nu
     () => act('approve', MANAGER, { note: 'Nghiệm thu đạt' }),
   ];
   for (const step of steps.slice(0, stage)) await step();
+}
+
+/** Runs the commune's C06 hand-back through the real intake; answers the `c06Received` payload. */
+async function takeC06Batch(store: ArtifactStore, book: Book, workflowId: string, cases: number) {
+  const r = await intakeC06Batch({
+    store,
+    batch: { stream: Readable.from(sampleC06Csv(book, cases)), format: 'csv', fileName: `C06-${book.agency.code}-${book.type}.csv`, type: book.type },
+    candidates: [{ workflowId, book }],
+  });
+  const m = r.matched.find((x) => x.workflowId === workflowId);
+  if (!m) throw new Error(`dữ liệu mẫu: lô C06 không khớp sổ ${workflowId}: ${JSON.stringify(r.unmatched.slice(0, 3))}`);
+  return { batchRef: r.batchRef, records: m.rows, rowsKey: m.key, sha256: m.sha256 };
 }
 
 const CASES = 12;

@@ -46,12 +46,12 @@ export async function uploadSampleScans(store: ArtifactStore, book: Book, cases:
 
 const SAMPLE_NAMES = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung', 'Hoàng Văn Em', 'Võ Thị Phương'];
 
-/** A complete, valid transcription of the sample cases in the template of the book's type. */
-export async function sampleExcel(book: Book, cases: number): Promise<Buffer> {
+/** The rows of a complete, valid transcription of the sample cases, keyed by template field. */
+export function sampleRows(book: Book, cases: number): TemplateRow[] {
   const t = templateFor(book.type);
   if (!hasTemplate(t.typeCode)) throw new Error(`no Excel template for ${book.type}`);
   const { rows } = prefillFromPdfNames(book, sampleCases(book, cases).map((c) => c.name));
-  const filled: TemplateRow[] = rows.map((r, i) => {
+  return rows.map((r, i) => {
     const row: TemplateRow = { ...r };
     for (const c of t.columns) {
       if (row[c.key] !== undefined || !c.required) continue;
@@ -65,7 +65,28 @@ export async function sampleExcel(book: Book, cases: number): Promise<Buffer> {
     }
     return row;
   });
-  return buildTemplate(book.type, filled);
+}
+
+/** A complete, valid transcription of the sample cases in the template of the book's type. */
+export async function sampleExcel(book: Book, cases: number): Promise<Buffer> {
+  return buildTemplate(book.type, sampleRows(book, cases));
+}
+
+/**
+ * The sample cases as C06 hands them back: upper-case keys, the entering district and commune,
+ * dates `dd/mm/yyyy`, semicolon-separated CSV.
+ */
+export function sampleC06Csv(book: Book, cases: number): Buffer {
+  const rows = sampleRows(book, cases);
+  const keys = Object.keys(rows[0] ?? {});
+  const cell = (v: string | undefined) => (/[;"\n]/.test(v ?? '') ? `"${(v ?? '').replace(/"/g, '""')}"` : (v ?? ''));
+  const lines = [
+    ['DC_DVNHAPHUYEN', 'DC_DVNHAPXA', ...keys.map((k) => k.toUpperCase())].join(';'),
+    ...rows.map((r) =>
+      [book.agency.districtCode, book.agency.code, ...keys.map((k) => cell(r[k]?.replace(/^(\d{2})\.(\d{2})\.(\d{4})$/, '$1/$2/$3')))].join(';'),
+    ),
+  ];
+  return Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
 }
 
 /** Stores the sample transcription where the API would put an upload; returns its key. */

@@ -7,9 +7,11 @@ import { workflowIdFor, type Book } from '../../domain/book';
 import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
 import { book, input, users } from '../support/fixtures';
 import { startDevServer, tempDeps, testWorker, waitForStatus } from '../support/temporal';
+import { Readable } from 'node:stream';
+import { intakeC06Batch } from '../../activities/c06';
 import type { Actor } from '../../domain/actors';
 import type { BookStatus } from '../../domain/bookState';
-import { uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
+import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
 import type { registerDigitization } from '../../workflows/registerDigitization';
 
 let env: TestWorkflowEnvironment;
@@ -97,9 +99,19 @@ describe('the full path of each plan kind', () => {
     await waitFor(c.workflowId, (s) => s.phase === 'review');
     await act(c.workflowId, 'approve', users.clerk);
     expect((await c.query(statusQuery)).step).toBe('c06');
-    await act(c.workflowId, 'c06Received', users.c06, { batchRef: 'C06-2024-11-11', records: 10 });
+    // The commune police's hand-back goes through the real C06 intake; its rows become the book's Excel.
+    const cb = book({ bookNo: '04' });
+    const batch = await intakeC06Batch({
+      store: deps.store,
+      batch: { stream: Readable.from(sampleC06Csv(cb, 10)), format: 'csv', fileName: 'C06-20194.csv', type: 'birth' },
+      candidates: [{ workflowId: c.workflowId, book: cb }],
+    });
+    expect(batch.matched.map((m) => [m.workflowId, m.rows])).toEqual([[c.workflowId, 10]]);
+    const mine = batch.matched[0]!;
+    await act(c.workflowId, 'c06Received', users.c06, { batchRef: batch.batchRef, records: mine.rows, rowsKey: mine.key, sha256: mine.sha256 });
     await act(c.workflowId, 'approve', users.clerk);
-    await waitFor(c.workflowId, (s) => s.step === 'import' && s.phase === 'work');
+    const imp = await waitFor(c.workflowId, (s) => s.step === 'import' && s.phase === 'work');
+    expect(imp.artifacts.find((a) => a.kind === 'importPackage')?.key).toMatch(/import/);
     await act(c.workflowId, 'importConfirmed', users.clerk, { imported: 9, failed: 1 });
     // Acceptance lists the mismatches (10 rows, 9 imported, 1 failed) for the reviewer, who accepts anyway.
     const acc = await waitFor(c.workflowId, (s) => s.phase === 'review');
