@@ -31,12 +31,12 @@ export function caseName(book: Book, n: number, over: Partial<Parameters<typeof 
 
 export const stem = (name: string) => name.replace(/\.pdf$/, '');
 
-/** Page images of case n: JPEGs, and a PNG as the last page of every third case. */
+/** Page images of case n: JPEGs, and a PNG (RGB, palette, RGBA or gray in turn) as the last page of every third case. */
 export function casePages(n: number, pages: number, jpegBytes = 4000): { name: string; data: Buffer }[] {
   const out = [];
   for (let p = 1; p <= pages; p++) {
     const png = n % 3 === 0 && p === pages;
-    const data = png ? makePng({ width: 40, height: 56, seed: n * 10 + p }) : makeJpeg({ width: 64, height: 88, seed: n * 10 + p, padTo: jpegBytes });
+    const data = png ? makePng({ width: 40, height: 56, seed: n * 10 + p, colorType: ([2, 3, 6, 0] as const)[(n / 3) % 4] }) : makeJpeg({ width: 64, height: 88, seed: n * 10 + p, padTo: jpegBytes });
     out.push({ name: `${String(p).padStart(3, '0')}.${png ? 'png' : 'jpg'}`, data });
   }
   return out;

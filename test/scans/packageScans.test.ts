@@ -111,7 +111,12 @@ describe.each(storeMakers(() => root, () => minio))('packageScans (%s store)', (
     const book = makeBook({ bookNo: '03' });
     const { packageScans } = createScanActivities({ store });
     const first = await intakeScans(store, { book, files: imageDelivery(book, 5, 1) });
-    await packageScans({ book, uploadPrefix: first.uploadPrefix });
+    const firstResult = await packageScans({ book, uploadPrefix: first.uploadPrefix });
+    // A bad delivery in between fails and leaves the first package as it was.
+    const bad = await intakeScans(store, { book, files: imageDelivery(book, 4, 1).slice(1) });
+    await problemsOf(packageScans({ book, uploadPrefix: bad.uploadPrefix }));
+    expect(await store.head(artifactKeys(book).manifest)).toEqual(firstResult.manifest);
+    expect(await store.list(artifactKeys(book).pdfs)).toHaveLength(5);
     const second = await intakeScans(store, { book, files: imageDelivery(book, 3, 2) });
     const r = await packageScans({ book, uploadPrefix: second.uploadPrefix });
     expect(r).toMatchObject({ pdfs: 3, pages: 6 });

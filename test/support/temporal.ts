@@ -23,7 +23,7 @@ function quietRuntime() {
 }
 
 /** A real Temporal dev server (the CLI installed by scripts/install-tools.sh) on a free loopback port. */
-export async function startDevServer(): Promise<TestWorkflowEnvironment> {
+export async function startDevServer(dynamicConfig: Record<string, string | number> = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
@@ -31,6 +31,7 @@ export async function startDevServer(): Promise<TestWorkflowEnvironment> {
       ip: '127.0.0.1',
       searchAttributes: Object.values(SA),
       log: { format: 'pretty', level: 'error' },
+      extraArgs: Object.entries(dynamicConfig).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]),
     },
   });
 }
