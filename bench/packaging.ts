@@ -101,6 +101,13 @@ async function peakRss(store: FsStore, book: Book, pages: number): Promise<numbe
   return r.maxRssMB;
 }
 
+/** Removes a book's package (not its upload), so the next run does the whole work again. */
+async function clearPackage(store: ArtifactStore, book: Book): Promise<void> {
+  const keys = artifactKeys(book);
+  await store.deletePrefix(keys.pdfs);
+  for (const k of [keys.zip, keys.manifest, keys.checksums]) await store.delete(k);
+}
+
 async function packageOnce(store: ArtifactStore, book: Book, uploadPrefix: string): Promise<number> {
   const { packageScans } = createScanActivities({ store });
   const [secs, r] = await timed(() => packageScans({ book, uploadPrefix }));
@@ -142,12 +149,19 @@ async function main(): Promise<void> {
     const imgUp = await intakeScans(local, { book: imgBook, uploadId: 'bench', files: await fromDisk(imagesDir) });
     const pdfUp = await intakeScans(local, { book: pdfBook, uploadId: 'bench', files: await fromDisk(pdfDir) });
 
-    // PDF form.
-    const [basePdfSecs] = await timed(async () => {
-      await run('zip', ['-0', '-r', '-q', join(outDir, 'pdf.zip'), '.'], { cwd: pdfDir });
-      await run('sh', ['-c', `sha256sum *.pdf > ${join(outDir, 'pdf.sha256')}`], { cwd: pdfDir });
-    });
-    const projPdfSecs = await packageOnce(local, pdfBook, pdfUp.uploadPrefix);
+    // PDF form: the quick one, so best of three rounds each (shared machines are noisy).
+    await run('sync');
+    let basePdfSecs = Infinity;
+    let projPdfSecs = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const [b] = await timed(async () => {
+        await run('zip', ['-0', '-r', '-q', join(outDir, `pdf${round}.zip`), '.'], { cwd: pdfDir });
+        await run('sh', ['-c', `sha256sum *.pdf > ${join(outDir, 'pdf.sha256')}`], { cwd: pdfDir });
+      });
+      basePdfSecs = Math.min(basePdfSecs, b);
+      await clearPackage(local, pdfBook);
+      projPdfSecs = Math.min(projPdfSecs, await packageOnce(local, pdfBook, pdfUp.uploadPrefix));
+    }
 
     // Image form.
     const [baseImgSecs] = await timed(async () => {
@@ -184,7 +198,7 @@ async function main(): Promise<void> {
     const rss4000 = await peakRss(rssStore, mkBook('06'), 4000);
 
     const rows = [
-      ['PDF form, local', MB(pdfBytes) / projPdfSecs, MB(pdfBytes) / basePdfSecs, 'zip -0 -r + sha256sum'],
+      ['PDF form, local', MB(pdfBytes) / projPdfSecs, MB(pdfBytes) / basePdfSecs, 'zip -0 -r + sha256sum (best of 3 each)'],
       ['images, local', MB(imageBytes) / projImgSecs, MB(imageBytes) / baseImgSecs, 'img2pdf per case + zip -0 -r'],
       ['PDF form, MinIO', MB(pdfBytes) / s3PdfSecs, MB(pdfBytes) / basePdfSecs, 'zip -0 -r + sha256sum'],
       ['images, MinIO', MB(imageBytes) / s3ImgSecs, MB(imageBytes) / baseImgSecs, 'img2pdf per case + zip -0 -r'],

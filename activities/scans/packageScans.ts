@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Book } from '../../domain/book';
 import { artifactKeys, bookStem, zipName } from '../../domain/naming';
 import { typeCode } from '../../domain/registerTypes';
-import { checkKey } from '../storage/keys';
+import { checkKey, sha256Hex } from '../storage/keys';
 import type { ArtifactStore, StoredObject } from '../storage/types';
 import { planCases, type CaseSource, type PageSource } from './cases';
 import { inspectImage, type ImageInfo } from './images';
@@ -39,19 +39,61 @@ function sniff(data: Buffer): 'jpeg' | 'png' | undefined {
 
 async function loadCase(store: ArtifactStore, c: CaseSource): Promise<Loaded> {
   if (c.pdf && c.pages.length === 0) return { pdf: await store.getBuffer(c.pdf.key), pages: [] };
-  const pages = [];
-  for (const src of c.pages) pages.push({ src, data: await store.getBuffer(src.key) });
-  return { pages };
+  return { pages: await Promise.all(c.pages.map(async (src) => ({ src, data: await store.getBuffer(src.key) }))) };
 }
 
-/** Loads the next case while the current one is processed (hides store latency, 2 cases in memory). */
+/** Read-ahead: cases being loaded while the current one is processed, capped in count and bytes. */
+const READ_AHEAD_CASES = 8;
+const READ_AHEAD_BYTES = 16 * 1024 * 1024;
+
+/** Yields cases in order with their files loaded; later cases load meanwhile (hides store latency). */
 async function* prefetched(store: ArtifactStore, cases: CaseSource[]): AsyncGenerator<[CaseSource, Loaded]> {
-  let next = cases.length ? loadCase(store, cases[0]!) : undefined;
-  for (let i = 0; i < cases.length; i++) {
-    const current = next!;
-    next = i + 1 < cases.length ? loadCase(store, cases[i + 1]!) : undefined;
-    next?.catch(() => undefined); // awaited on the next turn; not an unhandled rejection if we stop early
-    yield [cases[i]!, await current];
+  const queue: { c: CaseSource; loading: Promise<Loaded> }[] = [];
+  let next = 0;
+  let queuedBytes = 0;
+  const fill = () => {
+    // Always at least one case ahead, however big it is.
+    while (next < cases.length && (queue.length === 0 || (queue.length < READ_AHEAD_CASES && queuedBytes < READ_AHEAD_BYTES))) {
+      const c = cases[next++]!;
+      const loading = loadCase(store, c);
+      loading.catch(() => undefined); // awaited in turn; not an unhandled rejection if we stop early
+      queue.push({ c, loading });
+      queuedBytes += caseBytes(c);
+    }
+  };
+  fill();
+  while (queue.length) {
+    const { c, loading } = queue.shift()!;
+    const loaded = await loading;
+    queuedBytes -= caseBytes(c);
+    fill();
+    yield [c, loaded];
+  }
+}
+
+/** Writes of per-case PDFs running at once (each waits on its fsync). */
+const WRITES_IN_FLIGHT = 4;
+
+/** At most `limit` store writes at once; the first failure is rethrown by `add` or `drain`. */
+class InFlight {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+  constructor(private readonly limit: number) {}
+  async add<T>(work: Promise<T>, then: (v: T) => void): Promise<void> {
+    const p: Promise<void> = work.then(then).then(
+      () => void this.running.delete(p),
+      (error: unknown) => {
+        this.running.delete(p);
+        this.failure ??= { error };
+      },
+    );
+    this.running.add(p);
+    while (this.running.size >= this.limit && !this.failure) await Promise.race(this.running);
+    if (this.failure) throw this.failure.error;
+  }
+  async drain(): Promise<void> {
+    await Promise.all(this.running);
+    if (this.failure) throw this.failure.error;
   }
 }
 
@@ -101,7 +143,13 @@ async function finishedBefore(store: ArtifactStore, book: Book, uploadPrefix: st
   const keys = artifactKeys(book);
   const head = await store.head(keys.manifest);
   if (!head) return undefined;
-  const parsed = manifestSchema.safeParse(JSON.parse((await store.getBuffer(keys.manifest)).toString('utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse((await store.getBuffer(keys.manifest)).toString('utf8'));
+  } catch {
+    return undefined; // not ours or damaged: do the work again
+  }
+  const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) return undefined;
   const m = parsed.data;
   if (m.uploadPrefix !== uploadPrefix || m.expectedCases !== (expected ?? null)) return undefined;
@@ -150,46 +198,83 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
     signal?.throwIfAborted();
   };
 
-  // Pass 1: read and check everything; nothing is written unless all of it is right.
+  // Pass 1: read and check everything. The zip is written meanwhile, to a temp object that only
+  // becomes the book's zip if every check passes; at the first problem it is dropped.
   const pageCounts = new Map<string, number>();
-  for await (const [c, loaded] of prefetched(store, plan.cases)) {
-    if (c.pdf && c.pages.length === 0) {
-      const check = await inspectPdf(loaded.pdf!);
-      if (check.ok) pageCounts.set(c.name, check.pages);
-      else problems.push(`${c.name}: ${check.problem}`);
-    } else if (!c.pdf) {
-      const r = await imagesToPdf(c, loaded, problems);
-      if (r.pdf) pageCounts.set(c.name, r.pages);
-    }
-    step('check', c);
-  }
-  if (problems.length) throw invalid(book, problems);
-
-  // Pass 2: write the PDFs and the zip, in case order.
-  progress.filesDone = progress.bytesDone = 0;
-  const zip = new ZipWriter(store, keys.zip);
-  const files: Manifest['files'] = [];
+  const builtSha = new Map<string, string>();
+  let zip = problems.length === 0 ? new ZipWriter(store, keys.zip) : undefined;
   try {
     for await (const [c, loaded] of prefetched(store, plan.cases)) {
-      const key = `${keys.pdfs}/${c.name}`;
-      let data: Uint8Array;
-      let stored: StoredObject;
-      if (c.pdf) {
-        data = loaded.pdf!;
-        stored = await store.copy(c.pdf.key, key); // server-side on S3
-      } else {
-        data = await buildCasePdf(stemOf(c.name), loaded.pages.map(({ data }) => ({ data, info: (inspectImage(sniff(data)!, data) as { ok: true; info: ImageInfo }).info })));
-        stored = await store.put(key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/pdf' });
+      let pdf: Uint8Array | undefined;
+      if (c.pdf && c.pages.length === 0) {
+        const check = await inspectPdf(loaded.pdf!);
+        if (check.ok) {
+          pdf = loaded.pdf!;
+          pageCounts.set(c.name, check.pages);
+        } else problems.push(`${c.name}: ${check.problem}`);
+      } else if (!c.pdf) {
+        const r = await imagesToPdf(c, loaded, problems);
+        if (r.pdf) {
+          pdf = r.pdf;
+          pageCounts.set(c.name, r.pages);
+          builtSha.set(c.name, sha256Hex(Buffer.from(r.pdf.buffer, r.pdf.byteOffset, r.pdf.byteLength)));
+        }
       }
-      await zip.add(c.name, data);
-      files.push({ name: c.name, caseNo: c.caseNo!, key, pages: pageCounts.get(c.name)!, bytes: stored.bytes, sha256: stored.sha256, from: c.pdf ? 'pdf' : 'images' });
-      step('write', c);
+      if (zip && problems.length) {
+        await zip.abort(new Error('bản quét có lỗi'));
+        zip = undefined;
+      }
+      if (zip && pdf) await zip.add(c.name, pdf);
+      step('check', c);
     }
   } catch (e) {
-    await zip.abort(e as Error);
+    await zip?.abort(e as Error);
     throw e;
   }
+  if (problems.length || !zip) throw invalid(book, problems);
+
+  // An earlier delivery's manifest would no longer describe the zip and PDFs from here on.
+  await store.delete(keys.manifest);
   const zipObj = await zip.finish();
+
+  // Pass 2: the per-case PDFs. Delivered ones are copied (server-side on S3, a hard link on disk);
+  // built ones are built again, byte for byte what went into the zip. Writes overlap (each is fsynced).
+  progress.filesDone = progress.bytesDone = 0;
+  const files: Manifest['files'] = plan.cases.map((c) => ({
+    name: c.name,
+    caseNo: c.caseNo!,
+    key: `${keys.pdfs}/${c.name}`,
+    pages: pageCounts.get(c.name)!,
+    bytes: 0,
+    sha256: '',
+    from: c.pdf ? 'pdf' : 'images',
+  }));
+  const index = new Map(plan.cases.map((c, i) => [c, i]));
+  const stored = (i: number) => (o: StoredObject) => Object.assign(files[i]!, { bytes: o.bytes, sha256: o.sha256 });
+  const writes = new InFlight(WRITES_IN_FLIGHT);
+  try {
+    for (const c of plan.cases.filter((x) => x.pdf)) {
+      const i = index.get(c)!;
+      await writes.add(store.copy(c.pdf!.key, files[i]!.key), stored(i));
+      step('write', c);
+    }
+    for await (const [c, loaded] of prefetched(store, plan.cases.filter((x) => !x.pdf))) {
+      const i = index.get(c)!;
+      const infos = loaded.pages.map(({ data }) => ({ data, info: (inspectImage(sniff(data)!, data) as { ok: true; info: ImageInfo }).info }));
+      const data = await buildCasePdf(stemOf(c.name), infos);
+      const put = store.put(files[i]!.key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/pdf' });
+      await writes.add(put, (o) => {
+        // Cannot happen while buildCasePdf is deterministic; if it ever is not, fail loudly (and retry).
+        if (o.sha256 !== builtSha.get(c.name)) throw new Error(`${c.name}: PDF dựng lại khác bản trong tệp zip`);
+        stored(i)(o);
+      });
+      step('write', c);
+    }
+    await writes.drain();
+  } catch (e) {
+    await writes.drain().catch(() => undefined);
+    throw e;
+  }
 
   // PDFs of an earlier delivery that this one no longer has.
   const current = new Set(files.map((f) => f.key));

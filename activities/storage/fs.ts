@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ObjectNotFoundError } from './errors';
-import { checkKey, checkPrefix, HashingStream, readAll, toReadable } from './keys';
+import { checkKey, checkPrefix, HashingStream, toReadable } from './keys';
 import type { ArtifactStore, StoredObject } from './types';
 
 /** Internal folder (temp files, checksum cache) inside the root; no key may start with it. */
@@ -112,7 +112,10 @@ export class FsStore implements ArtifactStore {
   }
 
   async getBuffer(key: string): Promise<Buffer> {
-    return readAll(await this.get(key));
+    // One read into one buffer: no chunk list to concatenate (scans are read whole, case by case).
+    return readFile(this.path(key)).catch((e) => {
+      throw isEnoent(e) || (e as NodeJS.ErrnoException).code === 'EISDIR' ? new ObjectNotFoundError(key) : e;
+    });
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
@@ -174,8 +177,16 @@ export class FsStore implements ArtifactStore {
     if (existing && existing.sha256 === source.sha256 && existing.bytes === source.bytes) return existing;
     const tmp = this.tmpPath();
     try {
-      await copyFile(src, tmp);
-      await fsyncFile(tmp);
+      // Objects are never changed in place (always replaced by rename), so a hard link is a safe,
+      // instant copy; another file system or a refusal falls back to copying the bytes.
+      const linked = await link(src, tmp).then(
+        () => true,
+        () => false,
+      );
+      if (!linked) {
+        await copyFile(src, tmp);
+        await fsyncFile(tmp);
+      }
       await mkdir(dirname(dst), { recursive: true });
       await rename(tmp, dst);
       await fsyncDir(dirname(dst));

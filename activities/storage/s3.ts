@@ -213,6 +213,10 @@ export class S3Store implements ArtifactStore {
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
+    return (await this.headWithType(key))?.object;
+  }
+
+  private async headWithType(key: string): Promise<{ object: StoredObject; contentType?: string } | undefined> {
     this.key(key);
     let r;
     try {
@@ -223,13 +227,13 @@ export class S3Store implements ArtifactStore {
     }
     const bytes = r.ContentLength ?? 0;
     const sha256 = r.Metadata?.[SHA_META];
-    if (sha256 && /^[0-9a-f]{64}$/.test(sha256)) return { key, bytes, sha256 };
+    if (sha256 && /^[0-9a-f]{64}$/.test(sha256)) return { object: { key, bytes, sha256 }, contentType: r.ContentType };
     // Written by another tool without our metadata: hash it once by reading it.
     const hasher = new HashingStream();
     await pipeline(await this.get(key), hasher, async function* (src) {
       for await (const _ of src); // drain
     });
-    return { key, bytes: hasher.bytes, sha256: hasher.digest! };
+    return { object: { key, bytes: hasher.bytes, sha256: hasher.digest! }, contentType: r.ContentType };
   }
 
   private async listKeys(prefix: string): Promise<string[]> {
@@ -264,12 +268,13 @@ export class S3Store implements ArtifactStore {
   async copy(from: string, to: string): Promise<StoredObject> {
     this.key(from);
     this.key(to);
-    const source = await this.head(from);
-    if (!source) throw new ObjectNotFoundError(from);
+    const src = await this.headWithType(from);
+    if (!src) throw new ObjectNotFoundError(from);
+    const source = src.object;
     const existing = await this.head(to);
     if (existing && existing.sha256 === source.sha256 && existing.bytes === source.bytes) return existing;
     try {
-      await this.copyObject(from, to, source.bytes, { [SHA_META]: source.sha256 });
+      await this.copyObject(from, to, source.bytes, { [SHA_META]: source.sha256 }, src.contentType);
     } catch (e) {
       if (isMissing(e)) throw new ObjectNotFoundError(from);
       throw e;

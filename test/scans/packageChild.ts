@@ -1,7 +1,7 @@
 /**
  * Runs packageScans in its own process, for the crash test: the parent kills it with SIGKILL in the
  * middle and retries. Input in SOHOA_CHILD (JSON). Prints one `progress {…}` line per case and
- * `done {…}` at the end. `slowMs` slows every store write, as a slow disk or network would.
+ * `done {…}` at the end. `slowMs` slows every store read and write, as a slow disk or network would.
  */
 import { createScanActivities } from '../../activities/scans/packageScans';
 import { FsStore } from '../../activities/storage/fs';
@@ -20,12 +20,14 @@ const base: ArtifactStore =
     ? new FsStore(cfg.store.root)
     : new S3Store({ endpoint: cfg.store.endpoint, region: 'us-east-1', bucket: cfg.store.bucket, accessKeyId: cfg.store.accessKey, secretAccessKey: cfg.store.secretKey });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// One delay after another, whatever the read-ahead and write overlap: the run lasts long enough to be killed.
+let turn: Promise<unknown> = Promise.resolve();
 const store = new Proxy(base, {
   get(target, prop, receiver) {
     const v = Reflect.get(target, prop, receiver) as unknown;
-    if ((prop === 'put' || prop === 'copy') && typeof v === 'function') {
+    if ((prop === 'put' || prop === 'copy' || prop === 'getBuffer') && typeof v === 'function') {
       return async (...args: unknown[]) => {
-        await sleep(cfg.slowMs);
+        await (turn = turn.then(() => sleep(cfg.slowMs)));
         return (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
       };
     }
