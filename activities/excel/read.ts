@@ -70,7 +70,12 @@ export async function readDataSheet(
     sheets: for await (const ws of reader) {
       const name = (ws as unknown as { name: string }).name;
       outcome.sheets.push(name);
-      if (outcome.sheet !== undefined || name === GUIDE_SHEET_NAME) continue;
+      if (outcome.sheet !== undefined || name === GUIDE_SHEET_NAME) {
+        // Drain a skipped sheet: exceljs deletes a spooled sheet's temp file as soon as the next
+        // sheet is asked for, and a read stream still opening on it then fails with ENOENT, uncaught.
+        for await (const _row of ws) void _row;
+        continue;
+      }
       outcome.sheet = name;
       onSheet(name);
       // One array reused for every row: onRow must copy what it keeps.

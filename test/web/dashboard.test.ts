@@ -1,6 +1,8 @@
 import { PDFDocument } from 'pdf-lib';
 import type { Page } from 'playwright-core';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookSchema, workflowIdFor } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
@@ -37,10 +39,6 @@ beforeAll(async () => {
   h = await startWeb(new Date(Date.now() + days(45)).toISOString());
   // The demo province: 37 books of all levels, some done, some overdue (their first wave's deadline passed).
   await loadDemo(h.env.client, h.store, h.taskQueue, planSettingsFromConfig(h.config), Date.now());
-  const created = await h.api<{ items: { id: string; result: string }[] }>('manager', 'POST', '/api/registers', {
-    items: [{ agencyCode: '20194', type: 'KS', bookNo: '05', yearFrom: 2019, expectedCases: 3 }],
-  });
-  expect(created.body.items[0]).toMatchObject({ id: NEW_ID, result: 'created' });
   browser = await launch();
 }, 300_000);
 
@@ -65,15 +63,34 @@ async function scanFiles() {
   );
 }
 
-async function openFromQueue(page: Page, title: string, work: string) {
+async function openFromQueue(page: Page, title: string, work: string, screenshot?: string) {
   await page.goto(`${h.baseUrl}/queue`);
   const row = page.getByTestId('queue-table').locator('tbody tr', { hasText: title });
   await see.visible(row.getByText(work));
+  if (screenshot) await shot(page, screenshot);
   await row.getByRole('link', { name: title }).click();
   await page.getByTestId('book-page').waitFor();
 }
 
 describe('dashboard in a real browser, against the real API, worker and Temporal', () => {
+  it('is served by the API: any page path gives the app, API paths and missing files stay 404', async () => {
+    const page = await fetch(`${h.baseUrl}/books/${NEW_ID}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).toContain('<html lang="vi">');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const js = await fetch(h.baseUrl + asset);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${h.baseUrl}/assets/nope.js`)).status).toBe(404);
+    const api = await fetch(`${h.baseUrl}/api/nope`);
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: string }).error).toBe('NotFound');
+    expect((await fetch(`${h.baseUrl}/api/registers`)).status).toBe(401);
+    expect((await fetch(`${h.baseUrl}/docs/json`)).status).toBe(200);
+  });
+
   it('a manager sees the province overview and drills into an overdue book, then extends it', async () => {
     const page = await browser.page();
     await signIn(page, h.baseUrl, h.tokens.manager);
@@ -92,6 +109,10 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.text(page.getByTestId('kpi-deadline'), viDate(h.config.SOHOA_PLAN_DEADLINE));
     await see.text(page.getByTestId('kpi-deadline'), /còn 4[45] ngày/);
     await shot(page, '01-manager-overview');
+    // The acceptance minutes of the books done, as the API builds them (.xlsx).
+    const [minutes] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải biên bản nghiệm thu (.xlsx)' }).click()]);
+    expect(minutes.suggestedFilename()).toMatch(/^bien-ban-nghiem-thu-\d{8}\.xlsx$/);
+    expect((await readFile((await minutes.path())!)).subarray(0, 2).toString()).toBe('PK');
 
     // Every number clicks through to the books behind it.
     await page.getByTestId('kpi-overdue').click();
@@ -101,6 +122,13 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.count(rows, byStep.total.overdue);
     await see.count(rows.filter({ hasText: 'Quá hạn' }), byStep.total.overdue);
     await shot(page, '02-manager-overdue-list');
+    // The current view as CSV: one line per book, Vietnamese intact.
+    const [csvFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Xuất CSV' }).click()]);
+    const csv = await readFile((await csvFile.path())!, 'utf8');
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toContain('Mã sổ,Loại sổ,Số quyển');
+    expect(lines).toHaveLength(byStep.total.overdue + 1);
+    expect(lines.slice(1).every((l) => /^reg-/.test(l) && l.includes(',có,'))).toBe(true);
 
     const link = rows.first().locator('a.book-link');
     await link.click();
@@ -132,8 +160,9 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     const running = (await h.api<ListBody>('manager', 'GET', '/api/registers?district=503&status=running&offset=0&pageSize=200')).body;
     expect(running.total).toBeGreaterThan(1);
     await page.getByTestId('bulk').locator('summary').click();
-    await page.getByLabel('Thao tác', { exact: true }).selectOption('setPriority');
-    await page.getByLabel(/Mức ưu tiên/).selectOption('1');
+    const bulk = page.getByTestId('bulk');
+    await bulk.getByLabel('Thao tác', { exact: true }).selectOption('setPriority');
+    await bulk.getByLabel(/Mức ưu tiên/).selectOption('1');
     await page.getByRole('button', { name: 'Xem lại…' }).click();
     const dialog = page.getByTestId('bulk-dialog');
     await see.text(dialog.getByTestId('bulk-count'), `${running.total} sổ`);
@@ -171,6 +200,30 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await page.close();
   });
 
+  it('a manager adds a book to the plan through the page', async () => {
+    const page = await browser.page();
+    await signIn(page, h.baseUrl, h.tokens.manager, '/books');
+    const form = page.getByTestId('new-books');
+    await form.locator('summary').click();
+    await form.getByLabel('Đơn vị lưu giữ sổ').selectOption('20194');
+    await form.getByLabel('Loại sổ', { exact: true }).selectOption('birth');
+    await form.getByLabel('Số quyển', { exact: true }).fill('05');
+    await form.getByLabel('Năm đầu').fill('2019');
+    await form.getByLabel('Số trường hợp dự kiến').fill('3');
+    await page.getByRole('button', { name: 'Thêm sổ', exact: true }).click();
+    const result = page.getByTestId('new-books-result');
+    await see.text(result, '1 sổ mới');
+    await see.visible(result.getByRole('link', { name: NEW_ID }));
+    await shot(page, '07-manager-new-book');
+    // A second time the same book is "existing", never a second workflow.
+    await page.getByRole('button', { name: 'Thêm sổ', exact: true }).click();
+    await see.text(result, '0 sổ mới, 1 sổ đã có');
+    await result.getByRole('link', { name: NEW_ID }).click();
+    await page.getByTestId('book-page').waitFor();
+    await see.text(page.getByTestId('stepline').locator('[aria-current="step"]'), 'Rà soát, thống kê');
+    await page.close();
+  });
+
   it('a clerk confirms the inventory, a contractor uploads the scans with a progress bar, the clerk approves them', async () => {
     const clerk = await browser.page();
     await signIn(clerk, h.baseUrl, h.tokens.clerk);
@@ -187,7 +240,7 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     const contractor = await browser.page();
     await signIn(contractor, h.baseUrl, h.tokens.contractor);
     await contractor.waitForURL(/\/queue$/);
-    await openFromQueue(contractor, 'KS quyển 05 (2019)', 'Báo đã tải bản quét');
+    await openFromQueue(contractor, 'KS quyển 05 (2019)', 'Báo đã tải bản quét', '08-contractor-queue');
     await contractor.getByRole('button', { name: 'Báo đã tải bản quét' }).click();
     const files = await scanFiles();
     await contractor.locator('#scan-files').setInputFiles(files);
@@ -198,13 +251,11 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     const cdp = await contractor.context().newCDPSession(contractor);
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
-    contractor.on('response', (r) => r.url().includes('/api/') && console.log('RESP', r.request().method(), r.url(), r.status()));
-    contractor.on('requestfailed', (r) => console.log('FAILED', r.url(), r.failure()?.errorText));
     await contractor.getByRole('button', { name: 'Tải lên và báo hoàn thành' }).click();
     const bar = contractor.getByTestId('upload-progress');
     await see.visible(bar);
     await see.text(bar, /Đang tải lên .* \/ .*\(\d+%\)/);
-    await shot(contractor, '07-contractor-uploading');
+    await shot(contractor, '09a-contractor-uploading');
     await see.text(contractor.getByTestId('action-notice'), 'Đã thực hiện: Báo đã tải bản quét', 30_000);
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     // The workflow packages the scans on its own, then waits for the clerk's review.
@@ -212,15 +263,46 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.text(contractor.getByTestId('artifacts'), 'Tệp nén các PDF');
     await see.text(contractor.getByTestId('counts'), 'Số tệp PDF');
     await see.count(contractor.getByTestId('actions'), 0);
-    await shot(contractor, '08-contractor-uploaded');
+    await shot(contractor, '09b-contractor-uploaded');
 
-    await openFromQueue(clerk, 'KS quyển 05 (2019)', 'Duyệt');
+    // A folder of page images (one folder per case) keeps its layout: the page zips it before sending.
+    // First only 2 of the 12 cases the inventory counted: the workflow sends the step back with the problem.
+    const kh = bookSchema.parse({ agency: findAgency('20194'), type: 'marriage', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
+    const khId = workflowIdFor(kh);
+    const delivery = async (cases: number) => {
+      const folder = join(await mkdtemp(join(tmpdir(), 'sohoa-giao-')), 'giao-hang');
+      for (const [i, c] of sampleCases(kh, cases).entries()) {
+        const dir = join(folder, c.name.replace(/\.pdf$/, ''));
+        await mkdir(dir, { recursive: true });
+        for (const p of [1, 2]) await writeFile(join(dir, `00${p}.jpg`), makeJpeg({ width: 620, height: 877, seed: 100 + i * 2 + p, padTo: 30_000 }));
+      }
+      return folder;
+    };
+    await contractor.goto(`${h.baseUrl}/books/${khId}`);
+    await contractor.getByRole('button', { name: 'Báo đã tải bản quét' }).click();
+    await contractor.getByLabel('Chọn thư mục').setInputFiles(await delivery(2));
+    await see.text(contractor.getByTestId('scan-files-picked'), 'Đã chọn 4 tệp');
+    await contractor.getByRole('button', { name: 'Tải lên và báo hoàn thành' }).click();
+    await see.text(contractor.getByTestId('problems'), 'thiếu hồ sơ số 03', 30_000);
+    await see.text(contractor.locator('.step-badge').first(), 'chờ thực hiện');
+    await shot(contractor, '09c-contractor-scan-problems');
+    await contractor.getByRole('button', { name: 'Báo đã tải bản quét' }).click();
+    await contractor.getByLabel('Chọn thư mục').setInputFiles(await delivery(12));
+    await see.text(contractor.getByTestId('scan-files-picked'), 'Đã chọn 24 tệp');
+    await contractor.getByRole('button', { name: 'Tải lên và báo hoàn thành' }).click();
+    await see.text(contractor.locator('.step-badge').first(), 'chờ duyệt', 30_000);
+    await see.count(contractor.getByTestId('problems'), 0);
+    const packaged = await status(khId);
+    expect(packaged).toMatchObject({ step: 'scan', phase: 'review' });
+    expect(packaged.counts).toMatchObject({ pdfs: 12, pages: 24 });
+
+    await openFromQueue(clerk, 'KS quyển 05 (2019)', 'Duyệt', '10-clerk-queue');
     await clerk.getByRole('button', { name: 'Duyệt', exact: true }).click();
     await clerk.getByLabel('Ghi chú (không bắt buộc)').fill('Bản quét rõ, đủ trang');
     await clerk.locator('form[data-form="approve"]').getByRole('button', { name: 'Duyệt' }).click();
     await see.text(clerk.getByTestId('stepline').locator('[aria-current="step"]'), 'Dữ liệu C06 bàn giao');
     await see.text(clerk.getByTestId('timeline'), 'nhathau.tamky');
-    await shot(clerk, '09-clerk-approved');
+    await shot(clerk, '11-clerk-approved');
     const s = await status(NEW_ID);
     expect(s.step).toBe('c06');
     expect(s.reviews.at(-1)).toMatchObject({ userId: PEOPLE.clerk.userId, decision: 'approved', note: 'Bản quét rõ, đủ trang' });
@@ -248,7 +330,7 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.count(page.getByTestId('actions'), 0);
     await see.count(page.getByRole('button', { name: 'Duyệt' }), 0);
     await see.count(page.getByTestId('timeline'), 0);
-    await shot(page, '10-other-clerk-denied');
+    await shot(page, '12-other-clerk-denied');
     await page.close();
   });
 
@@ -262,20 +344,20 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.visible(timeline.locator('li', { hasText: 'Duyệt' }).first());
     // Auditors read everything and change nothing.
     await see.count(page.getByTestId('actions'), 0);
-    await shot(page, '11-auditor-timeline');
+    await shot(page, '13-auditor-timeline');
 
-    await page.getByRole('link', { name: 'Kiểm tra replay' }).click();
+    await page.getByRole('link', { name: 'Chạy lại lịch sử (replay)' }).click();
     await page.waitForURL(/\/audit\?ids=/);
     await page.getByTestId('replay-selected').click();
     const results = page.getByTestId('replay-results');
     await see.visible(results, 60_000);
     await see.text(page.getByTestId('replay-summary'), '1 khớp');
     await see.text(page.getByTestId('replay-summary'), '0 không tất định');
-    await shot(page, '12-auditor-replay');
+    await shot(page, '14-auditor-replay');
 
     const [download] = await Promise.all([page.waitForEvent('download'), results.getByRole('button', { name: 'Tải lịch sử gốc' }).click()]);
     const history = JSON.parse(await readFile((await download.path())!, 'utf8')) as { events: { eventType: string }[] };
-    expect(download.suggestedFilename()).toBe(`${NEW_ID}.history.json`);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^${NEW_ID}\\.[0-9a-f-]+\\.history\\.json$`));
     expect(history.events[0]!.eventType).toMatch(/WORKFLOW_EXECUTION_STARTED/);
     await page.close();
   });
@@ -283,12 +365,13 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
   it('reads well on a tablet and is usable with the keyboard', async () => {
     const page = await browser.page({ width: 820, height: 1180 });
     await page.goto(h.baseUrl);
+    await shot(page, '00-tablet-sign-in');
     // The token field has the focus from the start: type, Enter.
     await see.exactText(page.locator(':focus').locator('xpath=preceding-sibling::label[1]'), 'Mã truy cập');
     await page.keyboard.type(h.tokens.manager);
     await page.keyboard.press('Enter');
     await page.getByTestId('kpi-overdue').waitFor();
-    await shot(page, '13-tablet-overview');
+    await shot(page, '15-tablet-overview');
     // The first Tab reaches the skip link, the next ones the navigation: real links, visible focus.
     await page.keyboard.press('Tab');
     await see.exactText(page.locator(':focus'), 'Bỏ qua, đến nội dung chính');
@@ -296,7 +379,7 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.exactText(page.locator(':focus'), 'Việc cần làm');
     await page.goto(`${h.baseUrl}/books/${NEW_ID}`);
     await page.getByTestId('book-page').waitFor();
-    await shot(page, '14-tablet-book');
+    await shot(page, '16-tablet-book');
     await page.close();
   });
 });

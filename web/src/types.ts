@@ -1,0 +1,28 @@
+/** Shapes of the API's answers. Type-only imports: nothing of the API is bundled into the page. */
+import type { Actor } from '../../domain/actors';
+import type { Agency } from '../../domain/agencies';
+import type { BookStatus } from '../../domain/bookState';
+import type { RegisterSummary } from '../../api/schemas/registers';
+
+export type { BookStatus, RegisterSummary, Actor, Agency };
+
+export type Me = Actor & { roleLabel: string };
+
+export interface Reference {
+  registerTypes: { id: string; code: string; label: string }[];
+  periods: { id: string; label: string; from: number | null; to: number }[];
+  steps: { id: string; label: string }[];
+  actions: { id: string; label: string; roles: string[]; reviewRoles?: string[] }[];
+  roles: { id: string; label: string }[];
+  levels: { id: string; label: string }[];
+  districts: { code: string; name: string }[];
+  agencies: Agency[];
+}
+
+export interface ListResponse {
+  items: RegisterSummary[];
+  nextPageToken?: string;
+  nextOffset?: number;
+  total?: number;
+  query: string;
+}
