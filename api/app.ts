@@ -1,9 +1,8 @@
 import fastifyMultipart from '@fastify/multipart';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -24,6 +23,7 @@ import type { AppContext } from './context';
 import { ApiError, ERROR_CODES, type ErrorBody, type HttpStatus } from './errors';
 import { createMetrics } from './metrics';
 import { auditRoutes } from './routes/audit';
+import { webRoutes } from './routes/web';
 import { bulkRoutes } from './routes/bulk';
 import { opsRoutes } from './routes/ops';
 import { actionRoutes } from './routes/actions';
@@ -65,7 +65,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       // Tokens never reach the logs, whatever a serializer or a caller puts in.
       redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', '*.token', 'token'], censor: '[ẩn]' },
     },
-    opts.logStream ?? pino.destination(1),
+    // Asynchronous (buffered) writes: a log line never blocks a request; flushed on close.
+    opts.logStream ?? pino.destination({ dest: 1, sync: false }),
   );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -73,7 +74,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    // One line per request, written at its end by the onResponse hook (with user and book).
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -134,18 +136,30 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     (_req, payload, done) => done(null, payload),
   );
 
+  const auth = authHook(opts.users, denied);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    if (req.url.startsWith('/docs') || !req.url.startsWith('/api/')) {
-      if (!req.routeOptions.config?.public && req.routeOptions.url?.startsWith('/api/')) await authHook(opts.users, denied)(req, reply);
-      return;
+    // Everything under /api/ needs a token; /health, /metrics, /docs and the dashboard's files do not.
+    if (!req.url.startsWith('/api/')) return;
+    await auth(req, reply);
+  });
+  app.addHook('preHandler', async (req, reply) => {
+    const id = (req.params as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string') {
+      req.bookId = id;
+      req.log = req.log.child({ bookId: id });
+      reply.log = req.log;
     }
-    await authHook(opts.users, denied)(req, reply);
   });
   app.addHook('onResponse', async (req, reply) => {
-    metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'không có', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const route = req.routeOptions.url ?? 'không có';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (req.url !== '/health' && req.url !== '/metrics') {
+      reply.log.info({ method: req.method, url: req.url.split('?')[0], route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'yêu cầu xong');
+    }
   });
   app.addHook('onClose', async () => {
+    logger.flush();
     await Promise.race([ctx.jobs.drain(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   });
 
@@ -166,7 +180,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(reportRoutes(ctx));
   await app.register(auditRoutes(ctx));
   if (opts.webRoot) {
-    await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(webRoutes(opts.webRoot));
   }
   return app;
 }
@@ -189,6 +203,10 @@ export function errorBody(err: unknown, log: Log): { status: number; body: Error
     return { status: 500, body: { error: 'Internal', message: 'lỗi hệ thống: phản hồi không khớp lược đồ' } };
   }
   const e = err as FastifyError;
+  if (e.code === 'ECONNRESET' || e.message === 'aborted') {
+    log.warn({ err }, 'tải lên bị ngắt giữa chừng');
+    return { status: 400, body: { error: 'BadRequest', message: 'yêu cầu bị ngắt giữa chừng; không lưu gì' } };
+  }
   const status = e.statusCode;
   if (status && status >= 400 && status < 500) {
     const code = ERROR_CODES[status as HttpStatus] ?? 'BadRequest';

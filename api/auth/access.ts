@@ -3,7 +3,7 @@ import { actorCovers, type Actor, type Role } from '../../domain/actors';
 import type { Agency } from '../../domain/agencies';
 import { parseWorkflowId } from '../../domain/book';
 import { findAgency, QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
-import { ApiError, forbidden, notFound, unauthorized } from '../errors';
+import { forbidden, notFound, unauthorized } from '../errors';
 import type { DeniedLog } from '../services/deniedLog';
 import type { UserStore } from './users';
 
@@ -40,7 +40,7 @@ export function actorOf(req: FastifyRequest): Actor {
  * the right gets 401/403 before any body is read or validated.
  */
 export function authHook(users: UserStore, denied: DeniedLog) {
-  return async (req: FastifyRequest, _reply: FastifyReply) => {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
     const config = req.routeOptions.config;
     if (config?.public || !req.routeOptions.url) return;
     const token = bearerToken(req);
@@ -51,7 +51,9 @@ export function authHook(users: UserStore, denied: DeniedLog) {
       throw unauthorized(`${reason} (Authorization: Bearer …)`);
     }
     req.actor = actor;
+    // Every later line of this request (including "request completed") names the user.
     req.log = req.log.child({ user: actor.userId, role: actor.role });
+    reply.log = req.log;
     const roles = config?.roles;
     if (roles && actor.role !== 'admin' && !roles.includes(actor.role)) {
       const reason = `vai trò ${actor.role} không được dùng chức năng này (cần: ${roles.join(', ')})`;
@@ -64,7 +66,8 @@ export function authHook(users: UserStore, denied: DeniedLog) {
 /** Logs a refusal with who and why, and keeps it in the denied log (it never reaches the history). */
 export async function recordDenied(req: FastifyRequest, denied: DeniedLog, status: number, code: string, reason: string, extra: { bookId?: string; action?: string } = {}): Promise<void> {
   const a = req.actor;
-  const bookId = extra.bookId ?? req.bookId;
+  const param = (req.params as { id?: unknown } | undefined)?.id;
+  const bookId = extra.bookId ?? req.bookId ?? (typeof param === 'string' ? param : undefined);
   req.log.warn({ denied: { status, code, reason, bookId, action: extra.action, actor: a ? { userId: a.userId, role: a.role, scope: a.scope, agencyCode: a.agencyCode } : null } }, 'yêu cầu bị từ chối');
   await denied
     .append({
@@ -93,7 +96,6 @@ export function agencyOfBookId(id: string): Agency {
 /** 403 (logged) unless the actor's jurisdiction covers the book. Returns the book's agency. */
 export async function assertBookInJurisdiction(req: FastifyRequest, denied: DeniedLog, id: string): Promise<Agency> {
   req.bookId = id;
-  req.log = req.log.child({ bookId: id });
   const agency = agencyOfBookId(id);
   const actor = actorOf(req);
   if (!actorCovers(actor, agency)) {
@@ -107,8 +109,4 @@ export async function assertBookInJurisdiction(req: FastifyRequest, denied: Deni
 /** Agencies an actor covers (reference data for forms and reports). */
 export function agenciesOf(actor: Actor): Agency[] {
   return QUANG_NAM_AGENCIES.filter((a) => actorCovers(actor, a));
-}
-
-export function isApiError(e: unknown): e is ApiError {
-  return e instanceof ApiError;
 }

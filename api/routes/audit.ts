@@ -7,7 +7,8 @@ import { findAgency } from '../../domain/data/quangNam';
 import { WORKFLOW_TYPE } from '../../domain/messages';
 import { actorOf, agencyOfBookId, assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
-import { badRequest, commonErrors, errorBodySchema, forbidden } from '../errors';
+import { ApiError, badRequest, commonErrors, errorBodySchema, forbidden } from '../errors';
+import { existsSync } from 'node:fs';
 import { idParamsSchema } from '../schemas/registers';
 import { mapTemporalError } from '../services/books';
 import { replayHistories } from '../services/replay';
@@ -119,6 +120,7 @@ export const auditRoutes =
       handler: async (req) => {
         const actor = actorOf(req);
         const { ids, agency, limit } = req.body;
+        if (!existsSync(ctx.workflowBundlePath)) throw new ApiError(503, `chưa có bản đóng gói workflow ${ctx.workflowBundlePath}; chạy npm run build:workflows`);
         if (ids && agency) throw badRequest('chỉ dùng một trong hai: ids hoặc agency', [{ path: 'body', message: 'ids và agency cùng có' }]);
         let histories: AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[];
         if (ids) {

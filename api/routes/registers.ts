@@ -134,9 +134,10 @@ export const registerRoutes =
         params: idParamsSchema,
         response: { 200: bookStatusSchema, ...commonErrors, 404: errorBodySchema },
       },
-      handler: async (req) => {
+      handler: async (req, reply) => {
         await assertBookInJurisdiction(req, ctx.denied, req.params.id);
-        return ctx.books.status(req.params.id);
+        // The workflow's own JSON, passed through (the schema above documents it).
+        return reply.type('application/json; charset=utf-8').send((await ctx.books.statusJson(req.params.id)) as never);
       },
     });
   };
@@ -149,10 +150,8 @@ const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').r
 
 /** Does a book match the text search? A book number matches exactly (01 = 1), other text by substring. */
 export function matchesText(b: RegisterSummary, q: string): boolean {
-  if (/^\d{1,4}[A-Za-z]?$/.test(q)) {
-    const norm = q.toUpperCase().replace(/^\d+/, (d) => d.padStart(2, '0'));
-    if (b.bookNo === norm) return true;
-  }
+  // A book number matches the book number only (01 = 1), not every 2017 in a title.
+  if (/^\d{1,4}[A-Za-z]?$/.test(q)) return b.bookNo === q.toUpperCase().replace(/^\d+/, (d) => d.padStart(2, '0'));
   const f = fold(q);
   return [b.bookNo, b.title, b.agencyName, b.id].some((x) => x && fold(x).includes(f));
 }

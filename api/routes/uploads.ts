@@ -316,7 +316,8 @@ export const uploadRoutes =
         }
         const matched = await mapLimit(intake.matched, 8, async (m) => {
           try {
-            const out = await ctx.books.act(m.workflowId, 'c06Received', actor, { batchRef: intake.batchRef, records: m.rows }, `c06:${intake.batchRef}`, true);
+            // No update id here: a book sent back to the C06 step must be able to take the same batch again.
+            const out = await ctx.books.act(m.workflowId, 'c06Received', actor, { batchRef: intake.batchRef, records: m.rows, rowsKey: m.key, sha256: m.sha256 }, `c06:${intake.batchRef}`);
             return { id: m.workflowId, rows: m.rows, result: out.unchanged ? ('unchanged' as const) : ('done' as const), ...(out.unchanged ? { reason: out.message } : {}) };
           } catch (e) {
             return { id: m.workflowId, rows: m.rows, result: 'refused' as const, reason: (e as Error).message };

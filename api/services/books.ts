@@ -70,6 +70,28 @@ export class BookService {
   }
 
   /**
+   * The `status` query as the JSON bytes the workflow returned: the same call as `status()`, without
+   * decoding and encoding again what goes straight out (the default converter writes JSON).
+   */
+  async statusJson(id: string): Promise<Buffer> {
+    let response;
+    try {
+      response = await this.client.workflowService.queryWorkflow({
+        namespace: this.namespace,
+        execution: { workflowId: id },
+        query: { queryType: statusQuery.name, queryArgs: { payloads: [] } },
+      });
+    } catch (e) {
+      throw mapTemporalError(e, id);
+    }
+    const payload = response.queryResult?.payloads?.[0];
+    if (response.queryRejected || !payload) return Buffer.from(JSON.stringify(await this.status(id)));
+    const encoding = payload.metadata?.encoding ? Buffer.from(payload.metadata.encoding).toString() : '';
+    if (encoding === 'json/plain' && payload.data) return Buffer.from(payload.data.buffer, payload.data.byteOffset, payload.data.byteLength);
+    return Buffer.from(JSON.stringify(this.client.options.loadedDataConverter.payloadConverter.fromPayload(payload)));
+  }
+
+  /**
    * Sends a human action as the workflow's update, with the actor for the validator's own check.
    * Refusals come back typed (REFUSAL_TYPES) and become 400/403/409, or `unchanged`.
    */
@@ -87,6 +109,14 @@ export class BookService {
     } catch (e) {
       const refusal = refusalOf(e);
       if (refusal?.type === REFUSAL_TYPES.noChange) return { unchanged: true, message: refusal.message };
+      if (e instanceof WorkflowNotFoundError) {
+        // Updates to a closed book look like an unknown book: tell them apart.
+        const closed = await this.client.workflow
+          .getHandle(id)
+          .describe()
+          .then((d) => d.status.name !== 'RUNNING', () => false);
+        if (closed) throw conflict(`sổ "${id}" đã đóng (hoàn thành hoặc đã rút); không nhận thao tác`, 'WrongStep');
+      }
       throw mapTemporalError(e, id);
     }
   }

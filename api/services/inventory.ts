@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
 import { PERIODS } from '../../domain/periods';
 import { REGISTER_TYPES, registerTypes } from '../../domain/registerTypes';
-import { badRequest, type ProblemDetail } from '../errors';
+import { badRequest } from '../errors';
 
 /** Columns of the inventory file: the header row holds these keys (or one of their aliases). */
 export const INVENTORY_COLUMNS = [
@@ -198,4 +198,3 @@ export async function inventoryTemplate(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-export type { ProblemDetail };

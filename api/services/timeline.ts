@@ -1,15 +1,17 @@
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { optionalTsToDate, optionalTsToMs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { ACTION_LABELS_VI, type ActionName } from '../../domain/actions';
 import { ROLE_LABELS_VI, type Role } from '../../domain/actors';
 import { STEP_LABELS_VI, type Step } from '../../domain/plan';
 import type { DeniedAttempt } from './deniedLog';
 
-type History = temporal.api.history.v1.IHistory;
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-const ET = temporal.api.enums.v1.EventType;
+// The proto package is CommonJS: a default import works under both tsx and the bundlers.
+type History = proto.temporal.api.history.v1.IHistory;
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+type TimerAttrs = proto.temporal.api.history.v1.ITimerStartedEventAttributes;
+const ET = proto.temporal.api.enums.v1.EventType;
 
 export interface TimelineActor {
   userId: string;
@@ -73,7 +75,7 @@ const SA_LABELS: Record<string, string> = {
   SohoaYearFrom: 'năm đầu',
 };
 
-const fmtDuration = (d: temporal.api.history.v1.ITimerStartedEventAttributes['startToFireTimeout']) => {
+const fmtDuration = (d: TimerAttrs['startToFireTimeout']) => {
   const ms = optionalTsToMs(d as never);
   if (ms === undefined) return '?';
   if (ms >= 86_400_000) return `${Math.round(ms / 86_400_000)} ngày`;
@@ -250,6 +252,8 @@ export class TimelineBuilder {
           const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {};
           const changes: Record<string, { from: unknown; to: unknown }> = {};
           for (const [k, v] of Object.entries(fields)) {
+            // Only the book's own attributes; Temporal's (TemporalChangeVersion for patches) are code, not state.
+            if (!k.startsWith('Sohoa')) continue;
             const to = this.decode(v as Payload);
             const from = sa[k];
             if (JSON.stringify(from) !== JSON.stringify(to)) changes[k] = { from: from ?? null, to };

@@ -1,7 +1,5 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { initialState } from '../../domain/bookState';
@@ -10,29 +8,11 @@ import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages
 import { registerTypes } from '../../domain/registerTypes';
 import { memoOf, searchAttributesOf } from '../../domain/visibility';
 import { book, input } from '../support/fixtures';
-import { startDevServer, tempDeps, testWorker, waitForStatus } from '../support/temporal';
+import { useWorkerEnv, waitForStatus } from '../support/temporal';
 import { uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
 import type { BookStatus } from '../../domain/bookState';
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let taskQueue: string;
-let running: Promise<void>;
-let client: Client;
-let deps: Awaited<ReturnType<typeof tempDeps>>;
-
-beforeAll(async () => {
-  env = await startDevServer();
-  client = env.client;
-  deps = await tempDeps();
-  ({ worker, taskQueue } = await testWorker(env, deps));
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+const t = useWorkerEnv();
 
 const future = '2099-01-01T00:00:00+07:00';
 const past = '2025-01-01T00:00:00+07:00';
@@ -41,8 +21,8 @@ const admin: Actor = { userId: 'admin', role: 'admin', scope: 'province', agency
 function start(b: Book, deadline: string) {
   const wi = input(b, { deadline });
   const s0 = initialState(b, wi.plan, new Date().toISOString());
-  return client.workflow.start(WORKFLOW_TYPE, {
-    taskQueue,
+  return t.env.client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue: t.taskQueue,
     workflowId: workflowIdFor(b),
     args: [wi],
     typedSearchAttributes: searchAttributesOf(s0),
@@ -52,10 +32,10 @@ function start(b: Book, deadline: string) {
 }
 
 const act = (id: string, action: keyof typeof actionUpdates, payload: unknown = {}) =>
-  client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor: admin, payload }] });
+  t.env.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor: admin, payload }] });
 
 async function count(query: string) {
-  return (await client.workflow.count(`TaskQueue = '${taskQueue}' AND ${query}`)).count;
+  return (await t.env.client.workflow.count(`TaskQueue = '${t.taskQueue}' AND ${query}`)).count;
 }
 
 async function eventually(fn: () => Promise<void>) {
@@ -92,20 +72,20 @@ describe('100 books on the real dev server', () => {
     // Drive with real files: a third past inventory, a third through scans, a tenth to done.
     const ids = books.map(workflowIdFor);
     const cases = 12;
-    const reach = (id: string, pred: (s: BookStatus) => boolean) => waitForStatus(client, id, pred);
+    const reach = (id: string, pred: (s: BookStatus) => boolean) => waitForStatus(t.env.client, id, pred);
     await Promise.all(
       ids.map(async (id, i) => {
         const b = books[i]!;
         if (i % 3 === 0) return;
         await act(id, 'confirmInventory', { cases, pages: cases, condition: 'good' });
         if (i % 3 === 1) return;
-        await act(id, 'scansUploaded', { uploadPrefix: await uploadSampleScans(deps.store, b, cases, 1) });
+        await act(id, 'scansUploaded', { uploadPrefix: await uploadSampleScans(t.deps.store, b, cases, 1) });
         await reach(id, (s) => s.phase === 'review');
         await act(id, 'approve');
         if (i % 10 !== 2) return;
         const st = await reach(id, (s) => s.phase === 'work');
         if (st.step === 'excel') {
-          await act(id, 'excelUploaded', { excelKey: await uploadSampleExcel(deps.store, b, cases) });
+          await act(id, 'excelUploaded', { excelKey: await uploadSampleExcel(t.deps.store, b, cases) });
           await reach(id, (s) => s.phase === 'review');
           await act(id, 'approve');
         } else if (st.step === 'c06') {
@@ -121,7 +101,7 @@ describe('100 books on the real dev server', () => {
       }),
     );
 
-    const statuses = await Promise.all(ids.map((id) => client.workflow.getHandle(id).query(statusQuery)));
+    const statuses = await Promise.all(ids.map((id) => t.env.client.workflow.getHandle(id).query(statusQuery)));
     const stepOf = (i: number) => statuses[i]!.step;
     expect(stepOf(0)).toBe('inventory');
     expect(stepOf(1)).toBe('scan');
@@ -147,7 +127,7 @@ describe('100 books on the real dev server', () => {
 
     // List results carry the memo: counts and the actions awaited, without a query per book.
     const listed = [];
-    for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND SohoaStep = 'scan'` })) listed.push(wf);
+    for await (const wf of t.env.client.workflow.list({ query: `TaskQueue = '${t.taskQueue}' AND SohoaStep = 'scan'` })) listed.push(wf);
     expect(listed.length).toBe(statuses.filter((s) => s.step === 'scan').length);
     expect(listed[0]!.memo).toMatchObject({ phase: 'work', pendingActions: expect.arrayContaining(['scansUploaded']), counts: { inventoryPages: cases } });
   }, 240_000);

@@ -1,10 +1,8 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { OutboxGateway } from '../../activities/gateway';
 import { createStore } from '../../activities/storage';
 import type { ArtifactStore } from '../../activities/storage/types';
@@ -14,38 +12,28 @@ import { actionUpdates, WORKFLOW_TYPE } from '../../domain/messages';
 import { uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
 import { book, input, users } from '../support/fixtures';
 import { startMinio, type MinioServer } from '../support/minio';
-import { startDevServer, tempDeps, testWorker, waitForStatus } from '../support/temporal';
+import { startDevServer, useWorkerEnv, waitForStatus } from '../support/temporal';
 
-let env: TestWorkflowEnvironment;
 let minio: MinioServer;
 let store: ArtifactStore;
-let worker: Worker;
-let taskQueue: string;
-let running: Promise<void>;
+afterAll(() => minio?.stop());
 
-beforeAll(async () => {
-  [env, minio] = await Promise.all([startDevServer(), startMinio()]);
-  // The production wiring: the store comes from the config, as the worker builds it.
+// The production wiring: the store comes from the config, as the worker builds it.
+const t = useWorkerEnv(startDevServer, async (local) => {
+  minio = await startMinio();
   store = await createStore(
     loadConfig({ SOHOA_STORAGE: 's3', S3_ENDPOINT: minio.endpoint, S3_ACCESS_KEY: minio.accessKey, S3_SECRET_KEY: minio.secretKey, S3_BUCKET: 'sohoa-it' }),
   );
-  const local = await tempDeps();
-  ({ worker, taskQueue } = await testWorker(env, { ...local, store, gateway: new OutboxGateway(store) }));
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await Promise.all([env?.teardown(), minio?.stop()]);
+  return { ...local, store, gateway: new OutboxGateway(store) };
 });
 
 it('a book goes from inventory to done with its artifacts in MinIO, and the zip and manifest verify', async () => {
   const b = book({ agencyCode: '503', type: 'maritalStatus', bookNo: '51', yearFrom: 2016, yearTo: 2016 });
   const id = workflowIdFor(b);
-  await env.client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: id, args: [input(b, { deadline: '2099-01-01T00:00:00+07:00' })] });
+  await t.env.client.workflow.start(WORKFLOW_TYPE, { taskQueue: t.taskQueue, workflowId: id, args: [input(b, { deadline: '2099-01-01T00:00:00+07:00' })] });
   const act = (action: keyof typeof actionUpdates, actor: (typeof users)[keyof typeof users], payload: unknown = {}) =>
-    env.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
-  const settled = () => waitForStatus(env.client, id, (s) => s.phase !== 'processing');
+    t.env.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
+  const settled = () => waitForStatus(t.env.client, id, (s) => s.phase !== 'processing');
 
   await act('confirmInventory', users.admin, { cases: 6, pages: 12, condition: 'good' });
   await act('scansUploaded', users.admin, { uploadPrefix: await uploadSampleScans(store, b, 6) });

@@ -1,6 +1,7 @@
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,4 +86,37 @@ export async function waitForStatus(client: Client, id: string, pred: (s: BookSt
     if (i > tries) throw new Error(`${id}: status never matched: step ${st.step}, phase ${st.phase}, problems ${JSON.stringify(st.problems)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export interface WorkerEnv {
+  env: TestWorkflowEnvironment;
+  deps: Awaited<ReturnType<typeof tempDeps>>;
+  taskQueue: string;
+}
+
+/**
+ * A Temporal server and a running worker for one test file, started in `beforeAll` and stopped in
+ * `afterAll`. Read the fields inside tests (they are set once the hooks ran).
+ */
+export function useWorkerEnv(
+  start: () => Promise<TestWorkflowEnvironment> = () => startDevServer(),
+  withDeps: (d: WorkerEnv['deps']) => Promise<ActivityDeps> | ActivityDeps = (d) => d,
+): WorkerEnv {
+  const ctx = {} as WorkerEnv;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    ctx.env = await start();
+    ctx.deps = await tempDeps();
+    let queue: string;
+    ({ worker, taskQueue: queue } = await testWorker(ctx.env, await withDeps(ctx.deps)));
+    ctx.taskQueue = queue;
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await ctx.env?.teardown();
+  });
+  return ctx;
 }

@@ -1,40 +1,24 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { workflowIdFor } from '../../domain/book';
 import { actionUpdates, WORKFLOW_TYPE } from '../../domain/messages';
 import { book, input, users } from '../support/fixtures';
-import { startDevServer, tempDeps, testWorker, waitForStatus } from '../support/temporal';
+import { startDevServer, useWorkerEnv, waitForStatus } from '../support/temporal';
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let taskQueue: string;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  // The server suggests continue-as-new after 80 events, so a clerk's frequent reports cross it quickly.
-  env = await startDevServer({ 'limit.historyCount.suggestContinueAsNew': 80 });
-  ({ worker, taskQueue } = await testWorker(env, await tempDeps()));
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+// The server suggests continue-as-new after 80 events, so a manager's frequent changes cross it quickly.
+const t = useWorkerEnv(() => startDevServer({ 'limit.historyCount.suggestContinueAsNew': 80 }));
 
 it('a book with many progress reports continues as new, keeping its state and its workflow id', async () => {
   const b = book({ type: 'change', bookNo: '41' });
   const id = workflowIdFor(b);
-  const h = await env.client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: id, args: [input(b, { deadline: '2099-01-01T00:00:00+07:00' })] });
+  const h = await t.env.client.workflow.start(WORKFLOW_TYPE, { taskQueue: t.taskQueue, workflowId: id, args: [input(b, { deadline: '2099-01-01T00:00:00+07:00' })] });
   const firstRun = h.firstExecutionRunId;
   const act = (action: keyof typeof actionUpdates, actor = users.clerk, payload: unknown = {}) =>
-    env.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
+    t.env.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
   const before = await act('setPriority', users.manager, { priority: 2 });
   // A manager flips the priority 40 times: 41 accepted updates, far past 80 events.
   for (let n = 1; n <= 40; n++) await act('setPriority', users.manager, { priority: n % 2 ? 4 : 2 });
-  const st = await waitForStatus(env.client, id, (s) => s.priority === 2);
-  const desc = await env.client.workflow.getHandle(id).describe();
+  const st = await waitForStatus(t.env.client, id, (s) => s.priority === 2);
+  const desc = await t.env.client.workflow.getHandle(id).describe();
   expect(desc.runId).not.toBe(firstRun);
   expect(desc.status.name).toBe('RUNNING');
   // The carried state: the accepted actions and the step are those of before the new run.

@@ -1,12 +1,10 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionName } from '../../domain/actions';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
 import { book, input, users } from '../support/fixtures';
-import { startDevServer, tempDeps, testWorker, waitForStatus } from '../support/temporal';
+import { useWorkerEnv, waitForStatus } from '../support/temporal';
 import { Readable } from 'node:stream';
 import { intakeC06Batch } from '../../activities/c06';
 import type { Actor } from '../../domain/actors';
@@ -14,35 +12,19 @@ import type { BookStatus } from '../../domain/bookState';
 import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
 import type { registerDigitization } from '../../workflows/registerDigitization';
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let taskQueue: string;
-let running: Promise<void>;
-let deps: Awaited<ReturnType<typeof tempDeps>>;
-
-beforeAll(async () => {
-  env = await startDevServer();
-  deps = await tempDeps();
-  ({ worker, taskQueue } = await testWorker(env, deps));
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+const t = useWorkerEnv();
 
 const future = '2099-01-01T00:00:00+07:00';
 
 async function start(b: Book) {
-  return env.client.workflow.start<typeof registerDigitization>(WORKFLOW_TYPE, { taskQueue, workflowId: workflowIdFor(b), args: [input(b, { deadline: future })] });
+  return t.env.client.workflow.start<typeof registerDigitization>(WORKFLOW_TYPE, { taskQueue: t.taskQueue, workflowId: workflowIdFor(b), args: [input(b, { deadline: future })] });
 }
 
 function act(id: string, action: ActionName, actor: Actor, payload: unknown = {}) {
-  return env.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
+  return t.env.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
 }
 
-const waitFor = (id: string, pred: (s: BookStatus) => boolean) => waitForStatus(env.client, id, pred);
+const waitFor = (id: string, pred: (s: BookStatus) => boolean) => waitForStatus(t.env.client, id, pred);
 
 async function refusalType(p: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -60,7 +42,7 @@ describe('the full path of each plan kind', () => {
     const h = await start(b);
     const { clerk: _c, districtClerk: clerk, contractor, manager } = users;
     await act(h.workflowId, 'confirmInventory', clerk, { cases: 40, pages: 80, condition: 'worn' });
-    const uploadPrefix = await uploadSampleScans(deps.store, b, 40);
+    const uploadPrefix = await uploadSampleScans(t.deps.store, b, 40);
     await act(h.workflowId, 'scansUploaded', contractor, { uploadPrefix });
     // packageScans runs between the upload and the review.
     let st = await waitFor(h.workflowId, (s) => s.phase === 'review');
@@ -68,7 +50,7 @@ describe('the full path of each plan kind', () => {
     expect(st.artifacts.map((a) => a.kind)).toEqual(expect.arrayContaining(['upload', 'zip', 'manifest', 'checksums']));
     expect(st.artifacts.find((a) => a.kind === 'zip')?.sha256).toMatch(/^[0-9a-f]{64}$/);
     await act(h.workflowId, 'approve', clerk);
-    await act(h.workflowId, 'excelUploaded', contractor, { excelKey: await uploadSampleExcel(deps.store, b, 40) });
+    await act(h.workflowId, 'excelUploaded', contractor, { excelKey: await uploadSampleExcel(t.deps.store, b, 40) });
     st = await waitFor(h.workflowId, (s) => s.phase === 'review');
     expect(st.counts.excelRows).toBe(40);
     expect(st.problems).toEqual([]);
@@ -95,14 +77,14 @@ describe('the full path of each plan kind', () => {
   it('c06 path (birth book at a commune) and manual entry path (guardianship)', async () => {
     const c = await start(book({ bookNo: '04' }));
     await act(c.workflowId, 'confirmInventory', users.clerk, { cases: 10, pages: 20, condition: 'good' });
-    await act(c.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(deps.store, book({ bookNo: '04' }), 10) });
+    await act(c.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, book({ bookNo: '04' }), 10) });
     await waitFor(c.workflowId, (s) => s.phase === 'review');
     await act(c.workflowId, 'approve', users.clerk);
     expect((await c.query(statusQuery)).step).toBe('c06');
     // The commune police's hand-back goes through the real C06 intake; its rows become the book's Excel.
     const cb = book({ bookNo: '04' });
     const batch = await intakeC06Batch({
-      store: deps.store,
+      store: t.deps.store,
       batch: { stream: Readable.from(sampleC06Csv(cb, 10)), format: 'csv', fileName: 'C06-20194.csv', type: 'birth' },
       candidates: [{ workflowId: c.workflowId, book: cb }],
     });
@@ -125,7 +107,7 @@ describe('the full path of each plan kind', () => {
     const mb = book({ type: 'guardianship', bookNo: '01' });
     const m = await start(mb);
     await act(m.workflowId, 'confirmInventory', users.clerk, { cases: 5, pages: 5, condition: 'good' });
-    await act(m.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(deps.store, mb, 5, 1) });
+    await act(m.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, mb, 5, 1) });
     await waitFor(m.workflowId, (s) => s.phase === 'review');
     await act(m.workflowId, 'approve', users.clerk);
     await act(m.workflowId, 'manualEntryProgress', users.clerk, { entered: 2 });
@@ -141,7 +123,7 @@ describe('the full path of each plan kind', () => {
     const b = book({ bookNo: '05' });
     const h = await start(b);
     await act(h.workflowId, 'confirmInventory', users.clerk, { cases: 3, pages: 6, condition: 'damaged', repairNeeded: true });
-    await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(deps.store, b, 3) });
+    await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, b, 3) });
     await waitFor(h.workflowId, (s) => s.phase === 'review');
     const st = await act(h.workflowId, 'reject', users.clerk, { reasons: ['trang 3 bị mờ', 'thiếu trường hợp 02'] });
     expect(st.step).toBe('scan');
@@ -159,7 +141,7 @@ describe('automatic steps', () => {
     const h = await start(b);
     await act(h.workflowId, 'confirmInventory', users.districtClerk, { cases: 4, pages: 8, condition: 'good' });
     // The contractor delivers 3 of the 4 cases counted at inventory.
-    await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(deps.store, b, 3) });
+    await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, b, 3) });
     const st = await waitFor(h.workflowId, (s) => s.problems.length > 0);
     expect([st.step, st.phase]).toEqual(['scan', 'work']);
     expect(st.problems.map((p) => p.message).join('\n')).toMatch(/04/);
@@ -170,11 +152,11 @@ describe('automatic steps', () => {
     const b = book({ agencyCode: '502', bookNo: '08' });
     const h = await start(b);
     await act(h.workflowId, 'confirmInventory', users.districtClerk, { cases: 5, pages: 10, condition: 'good' });
-    await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(deps.store, b, 5) });
+    await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, b, 5) });
     await waitFor(h.workflowId, (s) => s.phase === 'review');
     await act(h.workflowId, 'approve', users.districtClerk);
     // A transcription of 4 rows for 5 PDFs.
-    await act(h.workflowId, 'excelUploaded', users.contractor, { excelKey: await uploadSampleExcel(deps.store, b, 4) });
+    await act(h.workflowId, 'excelUploaded', users.contractor, { excelKey: await uploadSampleExcel(t.deps.store, b, 4) });
     const st = await waitFor(h.workflowId, (s) => s.problems.length > 0);
     expect([st.step, st.phase]).toEqual(['excel', 'work']);
     expect(st.counts.excelRows).toBe(4);
