@@ -1,11 +1,11 @@
 # The two commands of the README. Both install what they need first (npm packages, the pinned
 # Temporal CLI and test server, MinIO, Debian packages for the tests).
-.PHONY: up test install tools system-deps typecheck clean
+.PHONY: up test install tools system-deps web clean
 
-up: install
+up: install web
 	npx tsx scripts/up.ts
 
-test: install system-deps
+test: install system-deps web
 	npx tsc --noEmit -p tsconfig.json
 	npx vitest run
 
@@ -19,6 +19,10 @@ tools:
 
 system-deps:
 	scripts/install-system-deps.sh
+
+# The dashboard's built assets, served by the API.
+web:
+	npm run build:web
 
 clean:
 	rm -rf dist test-output

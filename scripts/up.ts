@@ -12,6 +12,7 @@ import { loadConfig, planSettingsFromConfig } from '../domain/config';
 import { days } from '../domain/settings';
 import { buildWorkflowBundle } from './build-workflow-bundle';
 import { loadDemo } from './lib/demo';
+import { ensureDemoUsers } from './lib/demoUsers';
 import { startDevServer } from './lib/devServer';
 import { ROOT } from './lib/paths';
 
@@ -71,19 +72,21 @@ const run = (name: string, script: string) => {
   children.push(child);
 };
 run('worker', 'workers/main.ts');
-const hasApi = existsSync(join(ROOT, 'api/main.ts'));
-if (hasApi) run('api', 'api/main.ts');
+run('api', 'api/main.ts');
 
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 console.log('Nạp dữ liệu mẫu tỉnh Quảng Nam…');
 const demo = await loadDemo(client, await createStore(config), config.TEMPORAL_TASK_QUEUE, planSettingsFromConfig(config), Date.now());
 console.log(`Dữ liệu mẫu: ${demo.created} sổ mới, ${demo.existing} sổ đã có.`);
+const tokens = await ensureDemoUsers(dataDir);
 
 console.log(`
 sohoa đang chạy (Ctrl-C để dừng):
   Temporal Web UI : http://${host}:8233/namespaces/${config.TEMPORAL_NAMESPACE}/workflows
   Temporal gRPC   : ${config.TEMPORAL_ADDRESS}
-${hasApi ? `  API + bảng điều khiển: http://${config.API_HOST}:${config.API_PORT}/  (OpenAPI: /docs)\n` : ''}  Dữ liệu        : ${dataDir}
+  Bảng điều khiển: http://${config.API_HOST}:${config.API_PORT}/   (API: /api, OpenAPI: /docs)
+  Mã đăng nhập   : ${tokens}   (quanly.tinh = quản lý dự án cấp tỉnh)
+  Dữ liệu        : ${dataDir}
   Hạn kế hoạch    : ${config.SOHOA_PLAN_DEADLINE}
 `);

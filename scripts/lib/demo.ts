@@ -37,9 +37,9 @@ export function demoBooks(): Book[] {
 }
 
 const demoActor = (role: Actor['role'], scope: Actor['scope'], agencyCode: string, userId: string): Actor => ({ userId, role, scope, agencyCode });
-const MANAGER = demoActor('manager', 'province', '49', 'demo.quanly');
-const CONTRACTOR = demoActor('contractor', 'province', '49', 'demo.nhathau');
-const C06 = demoActor('c06', 'province', '49', 'demo.c06');
+const MANAGER = demoActor('manager', 'province', '49', 'quanly.tinh');
+const CONTRACTOR = demoActor('contractor', 'province', '49', 'nhathau.a');
+const C06 = demoActor('c06', 'province', '49', 'c06.tinh');
 
 /**
  * How far each demo book gets: 0 stays at inventory … 7 is done. Spread so the project looks live:
@@ -84,7 +84,7 @@ export async function loadDemo(client: Client, store: ArtifactStore, taskQueue: 
 async function drive(client: Client, store: ArtifactStore, book: Book, stage: number): Promise<void> {
   const id = workflowIdFor(book);
   const handle = client.workflow.getHandle(id);
-  const clerk = demoActor('clerk', 'agency', book.agency.code, `demo.congchuc.${book.agency.code}`);
+  const clerk = demoActor('clerk', 'agency', book.agency.code, `congchuc.${book.agency.code}`);
   const act = (action: keyof typeof actionUpdates, actor: Actor, payload: unknown = {}): Promise<BookStatus> =>
     handle.executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
   /** Automatic steps (packaging, validation, import package, acceptance figures) run between actions. */
