@@ -31,6 +31,7 @@ import { referenceRoutes } from './routes/reference';
 import { registerRoutes } from './routes/registers';
 import { reportRoutes } from './routes/reports';
 import { uploadRoutes } from './routes/uploads';
+import { doubleEntryRoutes } from './routes/doubleEntry';
 import { BookService, mapTemporalError } from './services/books';
 import { DeniedLog } from './services/deniedLog';
 import { JobRegistry } from './services/jobs';
@@ -176,6 +177,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(registerRoutes(ctx));
   await app.register(actionRoutes(ctx));
   await app.register(uploadRoutes(ctx));
+  await app.register(doubleEntryRoutes(ctx));
   await app.register(bulkRoutes(ctx));
   await app.register(reportRoutes(ctx));
   await app.register(auditRoutes(ctx));

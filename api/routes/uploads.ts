@@ -122,13 +122,13 @@ async function peek(stream: Readable, n: number): Promise<[Buffer, Readable]> {
   return [head.subarray(0, n), Readable.from(rest(), { objectMode: false })];
 }
 
-function needStore(ctx: AppContext): ArtifactStore {
+export function needStore(ctx: AppContext): ArtifactStore {
   if (!ctx.store) throw new ApiError(503, 'chưa cấu hình kho lưu trữ (SOHOA_STORAGE)');
   return ctx.store;
 }
 
 /** The book must be at `step`, waiting for work, before a file is taken for it (else 409, nothing read). */
-async function bookAtStep(ctx: AppContext, req: FastifyRequest, id: string, step: string, submit: boolean): Promise<BookStatus> {
+export async function bookAtStep(ctx: AppContext, req: FastifyRequest, id: string, step: string, submit: boolean): Promise<BookStatus> {
   await assertBookInJurisdiction(req, ctx.denied, id);
   const status = await ctx.books.status(id);
   if (submit && !(status.step === step && status.phase === 'work')) {

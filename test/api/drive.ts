@@ -10,7 +10,7 @@ import type { ApiHarness } from './helpers';
 
 /** States a book is driven to before a test acts on it. */
 export type State = 'inventory' | 'scanWork' | 'scanReview' | 'dataWork' | 'importWork' | 'acceptanceReview';
-const CASES = 2;
+export const CASES = 2;
 
 /**
  * Drives a book (created through the API by the province manager) to a state with the
