@@ -2,7 +2,9 @@
 # Temporal CLI and test server, MinIO, Debian packages for the tests).
 .PHONY: up test install tools system-deps web clean
 
-up: install web
+# make up needs only the Temporal binaries (MinIO is for the tests and the S3 profile).
+up: node_modules/.package-lock.json web
+	scripts/install-tools.sh temporal
 	npx tsx scripts/up.ts
 
 test: install system-deps web
@@ -21,7 +23,7 @@ system-deps:
 	scripts/install-system-deps.sh
 
 # The dashboard's built assets, served by the API.
-web:
+web: node_modules/.package-lock.json
 	npm run build:web
 
 clean:

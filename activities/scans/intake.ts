@@ -3,12 +3,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as yauzl from 'yauzl';
 import type { Book } from '../../domain/book';
 import { artifactKeys, bookStem } from '../../domain/naming';
 import type { ArtifactStore } from '../storage/types';
+import { byteMeter, peek, ZIP_MAGIC } from '../streams';
 import { classifyDelivered } from './layout';
 
 /** One delivered file: its relative path (`KS.2017.01.2017-02-03.05.pdf`, `KS.2017.01.2017-02-03.05/001.jpg`, `giao.zip`) and content. */
@@ -49,7 +50,6 @@ export class IntakeError extends Error {
 }
 
 const UPLOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
-const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
 export function newUploadId(now = new Date()): string {
@@ -63,38 +63,8 @@ class Budget {
   used = 0;
   constructor(readonly max: number) {}
   meter(): Transform {
-    return new Transform({
-      transform: (chunk: Buffer, _e: BufferEncoding, cb: TransformCallback) => {
-        this.used += chunk.length;
-        if (this.used > this.max) cb(new TooLarge());
-        else cb(null, chunk);
-      },
-    });
+    return byteMeter(this, () => new TooLarge());
   }
-}
-
-/** The first bytes of a stream, put back so the stream reads whole. */
-async function peek(stream: Readable, n: number): Promise<[Buffer, Readable]> {
-  const it = stream[Symbol.asyncIterator]();
-  const got: Buffer[] = [];
-  let len = 0;
-  while (len < n) {
-    const r = await it.next();
-    if (r.done) break;
-    const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-    got.push(b);
-    len += b.length;
-  }
-  const head = Buffer.concat(got);
-  async function* rest() {
-    yield head;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value as Buffer;
-    }
-  }
-  return [head.subarray(0, n), Readable.from(rest(), { objectMode: false })];
 }
 
 async function drain(stream: Readable): Promise<void> {

@@ -2,14 +2,14 @@ import type { MultipartFile } from '@fastify/multipart';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { randomUUID } from 'node:crypto';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { intakeC06Batch, type C06Format } from '../../activities/c06';
 import { buildTemplate } from '../../activities/excel/template';
-import { intakeScans, IntakeError, type IntakeFile } from '../../activities/scans/intake';
+import { intakeScans, IntakeError, newUploadId, type IntakeFile } from '../../activities/scans/intake';
 import type { ArtifactStore } from '../../activities/storage/types';
+import { byteMeter, peek, ZIP_MAGIC } from '../../activities/streams';
 import { actorCovers } from '../../domain/actors';
 import { bookSchema, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
@@ -27,7 +27,6 @@ import { buildQuery } from '../services/visibilityQuery';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const SCAN_EXTS = /\.(pdf|jpe?g|png|zip)$/i;
-const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 class TooLarge extends ApiError {
   constructor(max: number, what: string) {
@@ -35,19 +34,9 @@ class TooLarge extends ApiError {
   }
 }
 
-/** Counts the request's bytes across all its files and stops past the limit (413). */
-function meter(budget: { used: number; max: number }, what: string): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback) {
-      budget.used += chunk.length;
-      if (budget.used > budget.max) cb(new TooLarge(budget.max, what));
-      else cb(null, chunk);
-    },
-  });
-}
-
 function metered(body: Readable, budget: { used: number; max: number }, what: string): Readable {
-  const m = meter(budget, what);
+  // Counts the request's bytes across all its files and stops past the limit (413).
+  const m = byteMeter(budget, () => new TooLarge(budget.max, what));
   // A broken request (client gone, file over the multipart limit) fails the metered stream, so the store write fails too.
   pipeline(body, m).catch((e: unknown) => m.destroy(e as Error));
   return m;
@@ -56,6 +45,11 @@ function metered(body: Readable, budget: { used: number; max: number }, what: st
 function fileTooLarge(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code;
   return code === 'FST_REQ_FILE_TOO_LARGE' || (e as { statusCode?: number } | null)?.statusCode === 413;
+}
+
+/** What a failed upload answers: our own errors as they are, the multipart limit's error as our 413. */
+function uploadError(e: unknown, max: number, what: string): unknown {
+  return !(e instanceof ApiError) && fileTooLarge(e) ? new TooLarge(max, what) : e;
 }
 
 /** The files of a request: each multipart file part, or the raw body as one file (a zip). */
@@ -99,29 +93,6 @@ async function oneFile(req: FastifyRequest, budget: { used: number; max: number 
   return { name, contentType: String(req.headers['content-type'] ?? ''), body: metered(body, budget, name) };
 }
 
-/** The first bytes of a stream, put back so the stream still reads whole. */
-async function peek(stream: Readable, n: number): Promise<[Buffer, Readable]> {
-  const it = stream[Symbol.asyncIterator]();
-  const got: Buffer[] = [];
-  let len = 0;
-  while (len < n) {
-    const r = await it.next();
-    if (r.done) break;
-    got.push(r.value as Buffer);
-    len += (r.value as Buffer).length;
-  }
-  const head = Buffer.concat(got);
-  async function* rest() {
-    if (head.length) yield head;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value as Buffer;
-    }
-  }
-  return [head.subarray(0, n), Readable.from(rest(), { objectMode: false })];
-}
-
 export function needStore(ctx: AppContext): ArtifactStore {
   if (!ctx.store) throw new ApiError(503, 'chưa cấu hình kho lưu trữ (SOHOA_STORAGE)');
   return ctx.store;
@@ -143,6 +114,16 @@ const uploadQuery = z.object({
   submit: z.enum(['true', 'false']).default('true').transform((v) => v === 'true').describe('true: báo luôn cho workflow (scansUploaded / excelUploaded)'),
   filename: z.string().max(200).optional().describe('tên tệp khi gửi nội dung thô'),
 });
+
+/** What a book's upload can answer besides 200: no book (404), wrong step (409), too large (413), wrong kind (415). */
+const bookUploadErrors = { ...commonErrors, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema };
+
+/** Tells the workflow a file is in (idempotent by `updateId`) and says what came of it. */
+async function submitUpload(ctx: AppContext, req: FastifyRequest, id: string, action: 'scansUploaded' | 'excelUploaded', payload: Record<string, unknown>, updateId: string) {
+  const out = await ctx.books.act(id, action, actorOf(req), payload, updateId, true);
+  ctx.metrics.actions.inc({ action, outcome: out.unchanged ? 'unchanged' : 'done' });
+  return out.unchanged ? { unchanged: true as const, message: out.message } : { unchanged: false as const, status: out.status };
+}
 
 const C06_TYPES: RegisterType[] = ['birth', 'marriage', 'death', 'adoption'];
 
@@ -167,11 +148,7 @@ export const uploadRoutes =
         querystring: uploadQuery,
         response: {
           200: z.object({ uploadId: z.string(), uploadPrefix: z.string(), files: z.number(), bytes: z.number(), action: actionResponseSchema.optional() }),
-          ...commonErrors,
-          404: errorBodySchema,
-          409: errorBodySchema,
-          413: errorBodySchema,
-          415: errorBodySchema,
+          ...bookUploadErrors,
         },
       },
       handler: async (req) => {
@@ -192,9 +169,7 @@ export const uploadRoutes =
         }
         req.log.info({ upload: result }, 'nhận bản quét');
         if (!req.query.submit) return result;
-        const out = await ctx.books.act(id, 'scansUploaded', actorOf(req), { uploadPrefix: result.uploadPrefix }, `scans:${result.uploadId}`, true);
-        ctx.metrics.actions.inc({ action: 'scansUploaded', outcome: out.unchanged ? 'unchanged' : 'done' });
-        return { ...result, action: out.unchanged ? { unchanged: true, message: out.message } : { unchanged: false, status: out.status } };
+        return { ...result, action: await submitUpload(ctx, req, id, 'scansUploaded', { uploadPrefix: result.uploadPrefix }, `scans:${result.uploadId}`) };
       },
     });
 
@@ -211,11 +186,7 @@ export const uploadRoutes =
         querystring: uploadQuery,
         response: {
           200: z.object({ excelKey: z.string(), sha256: z.string(), bytes: z.number(), action: actionResponseSchema.optional() }),
-          ...commonErrors,
-          404: errorBodySchema,
-          409: errorBodySchema,
-          413: errorBodySchema,
-          415: errorBodySchema,
+          ...bookUploadErrors,
         },
       },
       handler: async (req) => {
@@ -233,23 +204,19 @@ export const uploadRoutes =
           whole.resume();
           throw new ApiError(415, `${file.name}: không phải tệp Excel .xlsx (nội dung không đúng định dạng)`, [{ path: file.name, message: 'không phải .xlsx' }]);
         }
-        const uploadId = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z') + '-' + randomUUID().slice(0, 6);
+        const uploadId = newUploadId();
         const excelKey = `${artifactKeys(status.book).prefix}/excel/${uploadId}/${excelName(status.book)}`;
         let stored;
         try {
           stored = await store.put(excelKey, whole, { contentType: XLSX });
         } catch (e) {
           await store.delete(excelKey).catch(() => undefined);
-          if (e instanceof ApiError) throw e;
-          if (fileTooLarge(e)) throw new TooLarge(maxBytes, file.name);
-          throw e;
+          throw uploadError(e, maxBytes, file.name);
         }
         req.log.info({ excelKey, bytes: stored.bytes }, 'nhận tệp Excel');
         const result = { excelKey, sha256: stored.sha256, bytes: stored.bytes };
         if (!req.query.submit) return result;
-        const out = await ctx.books.act(id, 'excelUploaded', actorOf(req), { excelKey, sha256: stored.sha256 }, `excel:${uploadId}`, true);
-        ctx.metrics.actions.inc({ action: 'excelUploaded', outcome: out.unchanged ? 'unchanged' : 'done' });
-        return { ...result, action: out.unchanged ? { unchanged: true, message: out.message } : { unchanged: false, status: out.status } };
+        return { ...result, action: await submitUpload(ctx, req, id, 'excelUploaded', { excelKey, sha256: stored.sha256 }, `excel:${uploadId}`) };
       },
     });
 
@@ -310,9 +277,7 @@ export const uploadRoutes =
           intake = await intakeC06Batch({ store, batch: { stream: file.body, format, fileName: file.name, ...(type ? { type } : {}) }, candidates });
         } catch (e) {
           if (e instanceof ApplicationFailure) throw new ApiError(400, e.message, [{ path: file.name, message: e.message }]);
-          if (e instanceof ApiError) throw e;
-          if (fileTooLarge(e)) throw new TooLarge(maxBytes, file.name);
-          throw e;
+          throw uploadError(e, maxBytes, file.name);
         }
         const matched = await mapLimit(intake.matched, 8, async (m) => {
           try {

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { intakeScans } from '../../activities/scans/intake';
 import { createScanActivities } from '../../activities/scans/packageScans';
 import { FsStore } from '../../activities/storage/fs';
@@ -12,29 +11,20 @@ import { S3Store } from '../../activities/storage/s3';
 import type { ArtifactStore } from '../../activities/storage/types';
 import { artifactKeys } from '../../domain/naming';
 import { book as makeBook } from '../support/fixtures';
-import { startMinio, type MinioServer } from '../support/minio';
-import { downloadKey, imageDelivery, run } from './delivery';
+import { downloadKey, imageDelivery, minioAndTempDir, run } from './delivery';
 
 const CHILD = fileURLToPath(new URL('./packageChild.ts', import.meta.url));
 
-let minio: MinioServer;
-let root: string;
-beforeAll(async () => {
-  [minio, root] = await Promise.all([startMinio(), mkdtemp(join(tmpdir(), 'sohoa-crash-'))]);
-});
-afterAll(async () => {
-  await minio?.stop();
-  if (root) await rm(root, { recursive: true, force: true });
-});
+const env = minioAndTempDir('sohoa-crash-');
 
 type StoreCfg = { kind: 'fs'; root: string } | { kind: 's3'; endpoint: string; bucket: string; accessKey: string; secretKey: string };
 let seq = 0;
 async function freshStore(kind: 'fs' | 's3'): Promise<{ store: ArtifactStore; cfg: StoreCfg }> {
   if (kind === 'fs') {
-    const cfg = { kind, root: join(root, `s${++seq}`) } as const;
+    const cfg = { kind, root: join(env.root, `s${++seq}`) } as const;
     return { store: new FsStore(cfg.root), cfg };
   }
-  const cfg = { kind, endpoint: minio.endpoint, bucket: `crash-${process.pid}-${++seq}`, accessKey: minio.accessKey, secretKey: minio.secretKey } as const;
+  const cfg = { kind, endpoint: env.minio.endpoint, bucket: `crash-${process.pid}-${++seq}`, accessKey: env.minio.accessKey, secretKey: env.minio.secretKey } as const;
   const store = new S3Store({ endpoint: cfg.endpoint, region: 'us-east-1', bucket: cfg.bucket, accessKeyId: cfg.accessKey, secretAccessKey: cfg.secretKey });
   await store.ensureBucket();
   return { store, cfg };
@@ -97,7 +87,7 @@ describe.each(['fs', 's3'] as const)('a packaging killed in the middle (%s store
     expect((await store.list(keys.prefix)).filter((o) => !o.key.startsWith(keys.uploads)).map((o) => o.key)).toEqual(
       [keys.checksums, keys.manifest, keys.zip, ...(await ref.store.list(keys.pdfs)).map((o) => o.key)].sort(),
     );
-    const dir = await mkdtemp(join(root, 'zip-'));
+    const dir = await mkdtemp(join(env.root, 'zip-'));
     const { stdout } = await run('unzip', ['-t', await downloadKey(store, keys.zip, dir)]);
     expect(stdout).toContain('No errors detected');
   });

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import * as archiverModule from 'archiver';
+import { afterAll, beforeAll } from 'vitest';
 import type { Archiver, ArchiverOptions } from 'archiver';
 import { S3Store } from '../../activities/storage/s3';
 import { FsStore } from '../../activities/storage/fs';
@@ -16,9 +17,22 @@ import { inspectJpeg, inspectPng } from '../../activities/scans/images';
 import type { Book } from '../../domain/book';
 import { pdfName } from '../../domain/naming';
 import { makeJpeg, makePng } from '../support/images';
-import type { MinioServer } from '../support/minio';
+import { startMinio, type MinioServer } from '../support/minio';
 
 export const run = promisify(execFile);
+
+/** A MinIO server and a temp folder shared by a test file's tests; both go when the file's tests end. */
+export function minioAndTempDir(prefix: string): { minio: MinioServer; root: string } {
+  const env = {} as { minio: MinioServer; root: string };
+  beforeAll(async () => {
+    [env.minio, env.root] = await Promise.all([startMinio(), mkdtemp(join(tmpdir(), prefix))]);
+  });
+  afterAll(async () => {
+    await env.minio?.stop();
+    if (env.root) await rm(env.root, { recursive: true, force: true });
+  });
+  return env;
+}
 
 const archiver = ((archiverModule as unknown as { default?: unknown }).default ?? archiverModule) as (f: 'zip', o: ArchiverOptions) => Archiver;
 

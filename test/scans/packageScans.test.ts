@@ -1,8 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { intakeScans } from '../../activities/scans/intake';
 import { createScanActivities, type PackageProgress } from '../../activities/scans/packageScans';
 import { manifestSchema, SCANS_INVALID } from '../../activities/scans/types';
@@ -10,18 +9,9 @@ import type { ArtifactStore } from '../../activities/storage/types';
 import { artifactKeys } from '../../domain/naming';
 import { book as makeBook } from '../support/fixtures';
 import { makeJpeg } from '../support/images';
-import { startMinio, type MinioServer } from '../support/minio';
-import { caseName, casePdf, download, downloadKey, imageDelivery, pdfDelivery, run, stem, storeMakers, zipOf } from './delivery';
+import { caseName, casePdf, download, downloadKey, imageDelivery, minioAndTempDir, pdfDelivery, run, stem, storeMakers, zipOf } from './delivery';
 
-let minio: MinioServer;
-let root: string;
-beforeAll(async () => {
-  [minio, root] = await Promise.all([startMinio(), mkdtemp(join(tmpdir(), 'sohoa-scans-'))]);
-});
-afterAll(async () => {
-  await minio?.stop();
-  if (root) await rm(root, { recursive: true, force: true });
-});
+const env = minioAndTempDir('sohoa-scans-');
 
 /** Runs packageScans and returns the failure's problem list (or throws if it succeeded). */
 async function problemsOf(p: Promise<unknown>): Promise<string[]> {
@@ -40,7 +30,7 @@ async function problemsOf(p: Promise<unknown>): Promise<string[]> {
   return problems;
 }
 
-describe.each(storeMakers(() => root, () => minio))('packageScans (%s store)', (_kind, makeStore) => {
+describe.each(storeMakers(() => env.root, () => env.minio))('packageScans (%s store)', (_kind, makeStore) => {
   let store: ArtifactStore;
   beforeAll(async () => {
     store = await makeStore();
@@ -69,7 +59,7 @@ describe.each(storeMakers(() => root, () => minio))('packageScans (%s store)', (
       const { stdout: n } = await run('qpdf', ['--show-npages', join(dir, f)]);
       expect(Number(n)).toBe(3);
     }
-    const out = await mkdtemp(join(root, 'out-'));
+    const out = await mkdtemp(join(env.root, 'out-'));
     const zipPath = await downloadKey(store, keys.zip, out);
     const t = await run('unzip', ['-t', zipPath]);
     expect(t.stdout).toContain('No errors detected');
@@ -220,7 +210,7 @@ describe.each(storeMakers(() => root, () => minio))('packageScans (%s store)', (
 describe('intake', () => {
   let store: ArtifactStore;
   beforeAll(async () => {
-    store = await storeMakers(() => root, () => minio)[0]![1]();
+    store = await storeMakers(() => env.root, () => env.minio)[0]![1]();
   });
   const book = makeBook({ bookNo: '09' });
 

@@ -1,5 +1,5 @@
 import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useRef, useState, type StateUpdater } from 'preact/hooks';
 import type { Me, Reference } from './types';
 
 export interface AppCtx {
@@ -39,6 +39,19 @@ export function useAsync<T>(fn: () => Promise<T>, key: string): Async<T> {
   }, [key, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+/** Ids chosen with the rows' checkboxes; `toggle` adds or removes one. */
+export function useSelection(initial: () => Set<string> = () => new Set()): [Set<string>, (u: StateUpdater<Set<string>>) => void, (id: string) => void] {
+  const [selected, setSelected] = useState<Set<string>>(initial);
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  return [selected, setSelected, toggle];
 }
 
 /** Sets the document title, so tabs and history read well. */

@@ -9,6 +9,7 @@ import { actionLabel, CONDITION_LABELS_VI, phaseLabel, REGISTER_TYPES, stepLabel
 import type { BookStatus } from '../types';
 import { DropZone, type PickedFile } from './DropZone';
 import { ErrorBox } from './ErrorBox';
+import { PriorityOptions } from './PriorityOptions';
 
 interface ActionResponse {
   unchanged: boolean;
@@ -372,11 +373,7 @@ function ActionForm({ action, status, onDone, onRefused, onCancel }: { action: A
         'priority',
         `Mức ưu tiên (hiện tại ${status.priority}; 1 cao nhất – 5 thấp nhất)`,
         <select id="f-priority" value={v('priority')} onChange={set('priority')}>
-          {[1, 2, 3, 4, 5].map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
+          <PriorityOptions />
         </select>,
       );
       break;

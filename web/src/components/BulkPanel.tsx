@@ -8,6 +8,7 @@ import { shortTitleOfId } from './bookId';
 import { Dialog } from './Dialog';
 import { ErrorBox } from './ErrorBox';
 import type { Filters } from './Filters';
+import { PriorityOptions } from './PriorityOptions';
 
 export type BulkTarget =
   | { kind: 'ids'; ids: string[]; label: string; resolve?: () => Promise<string[]> }
@@ -148,11 +149,7 @@ export function BulkPanel({ target, selectedCount, onDone }: { target: BulkTarge
           <div class="field">
             <label for="bulk-priority">Mức ưu tiên (1 cao nhất – 5 thấp nhất)</label>
             <select id="bulk-priority" value={priority} onChange={(e) => setPriority((e.target as HTMLSelectElement).value)}>
-              {[1, 2, 3, 4, 5].map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
+              <PriorityOptions />
             </select>
           </div>
         )}

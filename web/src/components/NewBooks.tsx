@@ -7,6 +7,7 @@ import { useApp } from '../hooks';
 import { REGISTER_TYPES, typeLabel } from '../labels';
 import { DropZone, type PickedFile } from './DropZone';
 import { ErrorBox } from './ErrorBox';
+import { PriorityOptions } from './PriorityOptions';
 
 interface ItemResult {
   index: number;
@@ -122,11 +123,7 @@ export function NewBooks({ onCreated }: { onCreated: () => void }) {
             <div class="field">
               <label for="nb-priority">Mức ưu tiên</label>
               <select id="nb-priority" value={v.priority} onChange={set('priority')}>
-                {[1, 2, 3, 4, 5].map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
+                <PriorityOptions />
               </select>
             </div>
           </div>

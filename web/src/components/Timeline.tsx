@@ -5,27 +5,9 @@ import { fmtDate, fmtDateTime } from '../format';
 import { actionLabel, agencyLabel, CONDITION_LABELS_VI, roleLabel, stepLabel } from '../labels';
 import { ErrorBox } from './ErrorBox';
 
-export interface TimelineEntry {
-  at: string;
-  runId: string;
-  eventId: number | null;
-  kind: string;
-  actor: { userId: string; role: string; agencyCode?: string; scope?: string } | null;
-  text: string;
-  action?: string;
-  payload?: unknown;
-  outcome?: 'ok' | 'failed' | 'pending';
-  error?: string;
-  activity?: string;
-  attempt?: number;
-  changes?: Record<string, { from: unknown; to: unknown }>;
-}
-export interface Timeline {
-  id: string;
-  runs: string[];
-  actors: { userId: string; role: string; agencyCode?: string }[];
-  entries: TimelineEntry[];
-}
+// Response shapes of the API, shared at compile time only (the page talks to the API over HTTP).
+import type { Timeline, TimelineEntry } from '../../../api/services/timeline';
+export type { Timeline, TimelineEntry };
 
 /** People's doings first; the system's bookkeeping (timers, attribute changes) on demand. */
 const PEOPLE = new Set(['created', 'action', 'denied']);

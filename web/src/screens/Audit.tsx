@@ -6,7 +6,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { FilterBar, filtersFrom, type FilterName } from '../components/Filters';
 import { saveCsv } from '../csv';
 import { fmtDateTime, fmtNumber } from '../format';
-import { useApp, useAsync, useTitle } from '../hooks';
+import { useApp, useAsync, useSelection, useTitle } from '../hooks';
 import { href, navigate } from '../router';
 import type { ListResponse } from '../types';
 
@@ -34,7 +34,7 @@ export function Audit({ params }: { params: URLSearchParams }) {
   useTitle('Kiểm toán');
   const filters = filtersFrom(params, FIELDS);
   const offset = Number(params.get('offset')) || 0;
-  const [selected, setSelected] = useState<Set<string>>(() => new Set((params.get('ids') ?? '').split(',').filter(Boolean)));
+  const [selected, setSelected, toggle] = useSelection(() => new Set((params.get('ids') ?? '').split(',').filter(Boolean)));
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ReplayResponse | undefined>();
   const [error, setError] = useState<Error | undefined>();
@@ -42,14 +42,6 @@ export function Audit({ params }: { params: URLSearchParams }) {
   const list = useAsync(() => get<ListResponse>('/api/registers', { ...filters, pageSize: PAGE, offset }), JSON.stringify([filters, offset]));
   const rows = list.data?.items ?? [];
   const total = list.data?.total ?? 0;
-
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
 
   const run = async (body: { ids?: string[]; agency?: string }) => {
     setRunning(true);
@@ -141,9 +133,7 @@ export function Audit({ params }: { params: URLSearchParams }) {
                     </td>
                     <td class="break">{r.error ?? ''}</td>
                     <td>
-                      <button type="button" class="btn small" onClick={() => download(`/api/registers/${encodeURIComponent(r.id)}/history.json`, `${r.id}.history.json`, { runId: r.runId }).catch(setError)}>
-                        Tải lịch sử gốc
-                      </button>
+                      <HistoryButton id={r.id} query={{ runId: r.runId }} onError={setError} />
                     </td>
                   </tr>
                 ))}
@@ -189,9 +179,7 @@ export function Audit({ params }: { params: URLSearchParams }) {
                 </td>
                 <td>{fmtDateTime(b.updatedAt ?? b.startedAt)}</td>
                 <td>
-                  <button type="button" class="btn small" onClick={() => download(`/api/registers/${encodeURIComponent(b.id)}/history.json`, `${b.id}.history.json`).catch(setError)}>
-                    Tải lịch sử gốc
-                  </button>
+                  <HistoryButton id={b.id} onError={setError} />
                 </td>
               </tr>
             ))}
@@ -212,5 +200,14 @@ export function Audit({ params }: { params: URLSearchParams }) {
         </nav>
       )}
     </section>
+  );
+}
+
+/** Downloads a book's raw event history (one run's when `query.runId` is given). */
+function HistoryButton({ id, query, onError }: { id: string; query?: { runId: string }; onError: (e: Error) => void }) {
+  return (
+    <button type="button" class="btn small" onClick={() => download(`/api/registers/${encodeURIComponent(id)}/history.json`, `${id}.history.json`, query).catch(onError)}>
+      Tải lịch sử gốc
+    </button>
   );
 }

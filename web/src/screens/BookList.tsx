@@ -7,7 +7,7 @@ import { NewBooks } from '../components/NewBooks';
 import { FilterBar, filtersFrom, LIST_FILTERS, type FilterName, type Filters } from '../components/Filters';
 import { saveCsv } from '../csv';
 import { fmtDate, fmtDateTime, fmtNumber } from '../format';
-import { useApp, useAsync, useTitle } from '../hooks';
+import { useApp, useAsync, useSelection, useTitle } from '../hooks';
 import { districtLabel, phaseLabel, stepLabel, typeLabel } from '../labels';
 import { canBulk, canCreate, canSeeStuck } from '../permissions';
 import { href, navigate } from '../router';
@@ -72,7 +72,7 @@ export function BookList({ params }: { params: URLSearchParams }) {
   const pageSize = Number(params.get('pageSize')) || 50;
   const offset = Number(params.get('offset')) || 0;
   const stuckView = filters.stuck === 'true';
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [selected, setSelected, toggle] = useSelection();
   const [exporting, setExporting] = useState<Error | 'busy' | undefined>();
 
   const key = JSON.stringify([filters, sort, order, pageSize, offset]);
@@ -97,13 +97,6 @@ export function BookList({ params }: { params: URLSearchParams }) {
   const page = Math.floor(offset / pageSize) + 1;
   const allOnPage = rows.length > 0 && rows.every((r) => selected.has(r.id));
 
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
 
   const exportCsv = async () => {
     setExporting('busy');

@@ -11,20 +11,10 @@ import { stepLabel, typeShort } from '../labels';
 import { href, navigate } from '../router';
 import type { ListResponse } from '../types';
 import { jurisdictionLabel } from '../App';
+// Response shapes of the API, shared at compile time only (the page talks to the API over HTTP).
+import type { ProgressRow } from '../../../api/services/progress';
+export type { ProgressRow };
 
-export interface ProgressRow {
-  key: string;
-  label: string;
-  books: number;
-  cases: number;
-  pages: number;
-  done: number;
-  inProgress: number;
-  withdrawn: number;
-  overdue: number;
-  awaitingHuman: number;
-  percentDone: number;
-}
 export interface ProgressReport {
   by: string;
   generatedAt: string;
