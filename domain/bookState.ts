@@ -9,7 +9,8 @@ import {
 } from './actions';
 import { actorCovers, type Actor } from './actors';
 import { bookPeriod, workflowIdFor, type Book } from './book';
-import { planFor, STEP_HAS_REVIEW, STEP_LABELS_VI, type Step } from './plan';
+import { artifactKeys } from './naming';
+import { planFor, STEP_LABELS_VI, type Step } from './plan';
 import type { PlanSettings } from './settings';
 
 export type Phase = 'work' | 'processing' | 'review' | 'closed';
@@ -179,8 +180,21 @@ export function checkAction(s: BookState, action: ActionName, actor: Actor, payl
   return checkPayloadAgainstState(s, action, parsed.value);
 }
 
+/** A storage key sent by a client must be one of this book's own, so no book reads another's files. */
+function ownKey(field: string, key: string | undefined, under: string): Refusal | undefined {
+  if (key === undefined || key.startsWith(`${under}/`)) return undefined;
+  return { code: 'invalidPayload', message: `${field}: khóa "${key}" không thuộc sổ này (phải nằm trong ${under}/)` };
+}
+
 function checkPayloadAgainstState<A extends ActionName>(s: BookState, action: A, p: ActionPayload<A>): Refusal | undefined {
+  const keys = artifactKeys(s.book);
   switch (action) {
+    case 'scansUploaded':
+      return ownKey('uploadPrefix', (p as ActionPayload<'scansUploaded'>).uploadPrefix, keys.uploads);
+    case 'excelUploaded':
+      return ownKey('excelKey', (p as ActionPayload<'excelUploaded'>).excelKey, keys.prefix);
+    case 'c06Received':
+      return ownKey('rowsKey', (p as ActionPayload<'c06Received'>).rowsKey, keys.prefix);
     case 'reject': {
       const { backTo } = p as ActionPayload<'reject'>;
       if (backTo === undefined) return undefined;

@@ -37,16 +37,3 @@ export function planFor(type: RegisterType, level: AgencyLevel): Step[] {
     ? ['inventory', 'scan', data, 'acceptance', 'done']
     : ['inventory', 'scan', data, 'import', 'acceptance', 'done'];
 }
-
-/** Each step's phases: `work` waits for a person to do it, `review` for a person to approve it. */
-export const STEP_HAS_REVIEW: Record<Step, boolean> = {
-  inventory: false,
-  scan: true,
-  excel: true,
-  c06: true,
-  manualEntry: false,
-  import: false,
-  acceptance: true,
-  done: false,
-  withdrawn: false,
-};

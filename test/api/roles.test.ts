@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionNames, rolesFor, type ActionName } from '../../domain/actions';
 import { roles, type Role } from '../../domain/actors';
-import type { Book } from '../../domain/book';
+import { parseWorkflowId, type Book } from '../../domain/book';
 import type { Step } from '../../domain/plan';
 import { mapLimit } from '../../api/services/pool';
 import { driveTo, freshBook, type State } from './drive';
@@ -16,13 +16,20 @@ interface Case {
   state: State;
   step: Step;
   type: Book['type'];
-  payload: (n: number) => unknown;
+  /** n counts the successes so far; id is the book acted on (file keys must be its own). */
+  payload: (n: number, id: string) => unknown;
+}
+
+/** The storage prefix of a book of this file (single-year books), from its workflow id. */
+function prefixOf(id: string): string {
+  const p = parseWorkflowId(id)!;
+  return `books/${p.agencyCode}/${p.typeCode}.${p.yearFrom}.${p.bookNo}`;
 }
 
 const CASES: Case[] = [
   { action: 'confirmInventory', state: 'inventory', step: 'inventory', type: 'birth', payload: () => ({ cases: 2, pages: 4, condition: 'good' }) },
-  { action: 'scansUploaded', state: 'scanWork', step: 'scan', type: 'birth', payload: () => ({ uploadPrefix: 'books/20194/khong-co/uploads/x' }) },
-  { action: 'excelUploaded', state: 'dataWork', step: 'excel', type: 'maritalStatus', payload: () => ({ excelKey: 'books/20194/khong-co.xlsx' }) },
+  { action: 'scansUploaded', state: 'scanWork', step: 'scan', type: 'birth', payload: (_n, id) => ({ uploadPrefix: `${prefixOf(id)}/uploads/khong-co` }) },
+  { action: 'excelUploaded', state: 'dataWork', step: 'excel', type: 'maritalStatus', payload: (_n, id) => ({ excelKey: `${prefixOf(id)}/excel/khong-co.xlsx` }) },
   { action: 'c06Received', state: 'dataWork', step: 'c06', type: 'birth', payload: () => ({ batchRef: 'C06-000000000000', records: 2 }) },
   { action: 'approve', state: 'scanReview', step: 'scan', type: 'birth', payload: () => ({}) },
   { action: 'reject', state: 'scanReview', step: 'scan', type: 'birth', payload: () => ({ reasons: ['trang 2 bị mờ'] }) },
@@ -73,7 +80,7 @@ describe('role matrix: every action × every role, inside and outside the jurisd
           method: 'POST',
           url: `/api/registers/${id}/actions/${c.action}`,
           headers: { authorization: `Bearer ${tokens[`${role}.${where}`]}` },
-          payload: c.payload(ok ? ++successes : 0) as object,
+          payload: c.payload(ok ? ++successes : 0, id) as object,
         });
         got.push(`${role}/${where}: ${r.statusCode}`);
         want.push(`${role}/${where}: ${ok ? 200 : 403}`);
