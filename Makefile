@@ -9,7 +9,8 @@ up: node_modules/.package-lock.json web
 
 test: install system-deps web
 	npx tsc --noEmit -p tsconfig.json
-	npx vitest run
+	npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest.json
+	node scripts/test-summary.mjs test-output/vitest.json
 
 install: node_modules/.package-lock.json tools
 
