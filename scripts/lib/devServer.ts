@@ -9,6 +9,8 @@ export interface DevServerOptions {
   port?: number;
   uiPort?: number;
   namespace?: string;
+  /** SQLite tuned for many starts a second (default); `false` is the untuned baseline of bench:starts. */
+  tuned?: boolean;
 }
 
 /**
@@ -24,8 +26,7 @@ export async function startDevServer(o: DevServerOptions): Promise<{ child: Chil
     '--ip', ip, '--port', String(port),
     '--ui-ip', ip, '--ui-port', String(o.uiPort ?? 8233), '--ui-disable-news-fetch',
     '--namespace', o.namespace ?? 'default',
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=normal',
+    ...(o.tuned === false ? [] : ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal']),
     '--log-level', 'error',
     ...Object.entries(SEARCH_ATTRIBUTE_REGISTRATION).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
