@@ -2,20 +2,19 @@
  * bench:starts — how many books a second the embedded default (Temporal dev server on a SQLite
  * file) takes in, as the inventory import and `make up` start them: the project's tuned SQLite
  * (WAL, synchronous=normal) against the same server with SQLite's defaults, side by side in one
- * run. Each start is the API's: typed search attributes, memo, REJECT_DUPLICATE. Ends with one JSON line.
+ * run. Each start is the API's own (`startBook`). Ends with one JSON line.
  */
 import { Client, Connection } from '@temporalio/client';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bookSchema, workflowIdFor, type Book } from '../domain/book';
-import { initialState } from '../domain/bookState';
+import { startBook } from '../api/services/books';
+import { bookSchema, type Book } from '../domain/book';
 import { QUANG_NAM_AGENCIES } from '../domain/data/quangNam';
-import { TASK_QUEUE, WORKFLOW_TYPE } from '../domain/messages';
+import { TASK_QUEUE } from '../domain/messages';
 import { registerTypes } from '../domain/registerTypes';
 import { planSettingsSchema } from '../domain/settings';
-import { memoOf, searchAttributesOf } from '../domain/visibility';
 import { startDevServer } from '../scripts/lib/devServer';
 
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 600);
@@ -29,7 +28,7 @@ const freePort = () =>
     });
   });
 
-function books(n: number, salt: number): Book[] {
+function books(n: number): Book[] {
   return Array.from({ length: n }, (_, i) =>
     bookSchema.parse({
       agency: QUANG_NAM_AGENCIES[i % QUANG_NAM_AGENCIES.length],
@@ -37,7 +36,6 @@ function books(n: number, salt: number): Book[] {
       bookNo: String(1 + i), // unique per book
       yearFrom: 1990 + (i % 30),
       yearTo: 1990 + (i % 30),
-      note: `bench ${salt}`,
     }),
   );
 }
@@ -50,20 +48,12 @@ async function run(tuned: boolean): Promise<{ startsPerSec: number; seconds: num
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection });
     const plan = planSettingsSchema.parse({});
-    const queue = books(BOOKS, tuned ? 1 : 0);
+    const queue = books(BOOKS);
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         for (let b = queue.shift(); b; b = queue.shift()) {
-          const s0 = initialState(b, plan, new Date().toISOString());
-          await client.workflow.start(WORKFLOW_TYPE, {
-            taskQueue: TASK_QUEUE,
-            workflowId: workflowIdFor(b),
-            args: [{ book: b, plan, priority: 3 }],
-            typedSearchAttributes: searchAttributesOf(s0),
-            memo: memoOf(s0),
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          });
+          if ((await startBook(client, TASK_QUEUE, b, plan)).result !== 'created') throw new Error(`${b.bookNo}: not created`);
         }
       }),
     );

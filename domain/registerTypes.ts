@@ -27,7 +27,6 @@ export type TypeCode = (typeof REGISTER_TYPES)[RegisterType]['code'];
 export const registerTypes = Object.keys(REGISTER_TYPES) as RegisterType[];
 export const registerTypeSchema = z.enum(registerTypes as [RegisterType, ...RegisterType[]]);
 export const typeCodes = registerTypes.map((t) => REGISTER_TYPES[t].code) as TypeCode[];
-export const typeCodeSchema = z.enum(typeCodes as [TypeCode, ...TypeCode[]]);
 
 export function typeCode(type: RegisterType): TypeCode {
   return REGISTER_TYPES[type].code;

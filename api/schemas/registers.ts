@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actionNames } from '../../domain/actions';
 import { roles } from '../../domain/actors';
 import { agencyLevels } from '../../domain/agencies';
-import { periodIds } from '../../domain/periods';
+import { periodSchema } from '../../domain/periods';
 import { steps } from '../../domain/plan';
 import { REGISTER_TYPES, registerTypes, typeFromCode, type RegisterType } from '../../domain/registerTypes';
 
@@ -101,7 +101,7 @@ export const registerSummarySchema = z
     level: z.enum(agencyLevels).nullable(),
     type: z.enum(registerTypes).nullable(),
     typeCode: z.string().nullable(),
-    period: z.enum(periodIds).nullable(),
+    period: periodSchema.nullable(),
     bookNo: z.string().nullable(),
     yearFrom: z.number().nullable(),
     yearTo: z.number().nullable(),
@@ -173,7 +173,7 @@ export const bookStatusSchema = z
     overdueSince: z.string().optional(),
     priority: z.number(),
     withdrawn: z.object({ ...stamp, reason: z.string() }).optional(),
-    period: z.enum(periodIds),
+    period: periodSchema,
     periodWarning: z.string().optional(),
     awaitingHuman: z.boolean(),
     pendingActions: z.array(z.enum(actionNames)),

@@ -6,6 +6,7 @@ import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { initialState, type BookStatus } from '../../domain/bookState';
 import { planSettingsFromConfig, type Config } from '../../domain/config';
+import type { PlanSettings } from '../../domain/settings';
 import { actionUpdates, REFUSAL_TYPES, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
 import { SA } from '../../domain/searchAttributes';
 import { memoOf, searchAttributesOf, type BookMemo } from '../../domain/visibility';
@@ -27,6 +28,37 @@ export interface CreatedBy {
   agencyCode: string;
 }
 
+/**
+ * Starts a book's workflow as every caller must (API, demo, tests, benchmarks): the contract's id,
+ * search attributes and memo from the initial state, REJECT_DUPLICATE so that a second start of the
+ * same book, running or closed, is `existing` and changes nothing.
+ */
+export async function startBook(
+  client: Client,
+  taskQueue: string,
+  book: Book,
+  plan: PlanSettings,
+  priority = 3,
+  extraMemo: Record<string, unknown> = {},
+): Promise<{ id: string; result: 'created' | 'existing' }> {
+  const id = workflowIdFor(book);
+  const state = initialState(book, plan, new Date().toISOString(), priority);
+  try {
+    await client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: id,
+      args: [{ book, plan, priority }],
+      typedSearchAttributes: searchAttributesOf(state),
+      memo: { ...memoOf(state), ...extraMemo },
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return { id, result: 'created' };
+  } catch (e) {
+    if (e instanceof WorkflowExecutionAlreadyStartedError) return { id, result: 'existing' };
+    throw e;
+  }
+}
+
 /** The books as Temporal holds them: start, status query, updates, visibility lists. */
 export class BookService {
   constructor(
@@ -40,24 +72,8 @@ export class BookService {
 
   /** Starts the book's workflow; a second start of the same book (running or closed) is `existing`. */
   async start(book: Book, priority: number, by: Actor): Promise<{ id: string; result: 'created' | 'existing' }> {
-    const id = workflowIdFor(book);
-    const plan = planSettingsFromConfig(this.config as Config);
-    const state = initialState(book, plan, new Date().toISOString(), priority);
     const createdBy: CreatedBy = { userId: by.userId, role: by.role, agencyCode: by.agencyCode };
-    try {
-      await this.client.workflow.start(WORKFLOW_TYPE, {
-        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-        workflowId: id,
-        args: [{ book, plan, priority }],
-        typedSearchAttributes: searchAttributesOf(state),
-        memo: { ...memoOf(state), createdBy },
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-      return { id, result: 'created' };
-    } catch (e) {
-      if (e instanceof WorkflowExecutionAlreadyStartedError) return { id, result: 'existing' };
-      throw e;
-    }
+    return startBook(this.client, this.config.TEMPORAL_TASK_QUEUE, book, planSettingsFromConfig(this.config as Config), priority, { createdBy });
   }
 
   /** The `status` query; 404 when there is no such book. */

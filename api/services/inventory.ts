@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
 import { PERIODS } from '../../domain/periods';
-import { REGISTER_TYPES, registerTypes } from '../../domain/registerTypes';
+import { REGISTER_TYPES, registerTypes, typeCodes } from '../../domain/registerTypes';
 import { badRequest } from '../errors';
 
 /** Columns of the inventory file: the header row holds these keys (or one of their aliases). */
@@ -170,9 +170,8 @@ export async function inventoryTemplate(): Promise<Buffer> {
   });
   // Text cells, so 01 stays 01.
   for (const key of ['agencyCode', 'bookNo'] as const) data.getColumn(key).numFmt = '@';
-  const typeCodes = registerTypes.map((t) => REGISTER_TYPES[t].code).join(',');
   for (let r = 2; r <= 1000; r++) {
-    data.getCell(r, 2).dataValidation = { type: 'list', allowBlank: false, formulae: [`"${typeCodes}"`] };
+    data.getCell(r, 2).dataValidation = { type: 'list', allowBlank: false, formulae: [`"${typeCodes.join(',')}"`] };
   }
 
   const guide = wb.addWorksheet('Hướng dẫn');

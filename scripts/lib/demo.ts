@@ -1,15 +1,15 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Readable } from 'node:stream';
 import { intakeC06Batch } from '../../activities/c06';
 import type { ArtifactStore } from '../../activities/storage/types';
+import { startBook } from '../../api/services/books';
 import type { Actor } from '../../domain/actors';
 import { bookSchema, workflowIdFor, type Book } from '../../domain/book';
-import { initialState, type BookStatus } from '../../domain/bookState';
+import type { BookStatus } from '../../domain/bookState';
 import { findAgency } from '../../domain/data/quangNam';
-import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { actionUpdates, statusQuery } from '../../domain/messages';
 import type { RegisterType } from '../../domain/registerTypes';
 import { days, type PlanSettings } from '../../domain/settings';
-import { memoOf, searchAttributesOf } from '../../domain/visibility';
 import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from './samples';
 
 /** Demo province: a few dozen books of Quảng Nam, at all three levels, several types and periods. */
@@ -61,20 +61,7 @@ export async function loadDemo(client: Client, store: ArtifactStore, taskQueue: 
   for (const [i, book] of books.entries()) {
     const deadline = FIRST_WAVE.has(i) ? new Date(nowMs - days(15)).toISOString() : plan.deadline;
     const bookPlan = { ...plan, deadline };
-    const s0 = initialState(book, bookPlan, new Date(nowMs).toISOString());
-    try {
-      await client.workflow.start(WORKFLOW_TYPE, {
-        taskQueue,
-        workflowId: workflowIdFor(book),
-        args: [{ book, plan: bookPlan, priority: 3 }],
-        typedSearchAttributes: searchAttributesOf(s0),
-        memo: memoOf(s0),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (e) {
-      if (e instanceof WorkflowExecutionAlreadyStartedError) continue;
-      throw e;
-    }
+    if ((await startBook(client, taskQueue, book, bookPlan)).result === 'existing') continue;
     created++;
     await drive(client, store, book, STAGES[i % STAGES.length]!);
   }
