@@ -74,11 +74,16 @@ export const ACTION_LABELS_VI: Record<ActionName, string> = {
   withdraw: 'Rút sổ khỏi kế hoạch',
 };
 
-/** An action as sent to the workflow: who, what, and an optional client request id. */
+/**
+ * An action as sent to the workflow: who, what, the request's id (for the audit trail) and, when the
+ * client sent one, its idempotency key: a key already applied by this book, in this run or an earlier
+ * one, is refused as `noChange` (Temporal's own update-id dedupe does not reach across runs).
+ */
 export const actionRequestSchema = z.object({
   actor: actorSchema,
   payload: z.unknown(),
   requestId: z.string().max(100).optional(),
+  idempotencyKey: z.string().max(200).optional(),
 });
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
 

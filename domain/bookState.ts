@@ -6,6 +6,7 @@ import {
   WORK_ACTION_STEP,
   type ActionName,
   type ActionPayload,
+  type ActionRequest,
 } from './actions';
 import { actorCovers, type Actor } from './actors';
 import { bookPeriod, workflowIdFor, type Book } from './book';
@@ -26,6 +27,17 @@ export interface ActionRecord extends ActorStamp {
   action: ActionName;
   step: Step;
   requestId?: string;
+  idempotencyKey?: string;
+}
+
+/** An automatic step whose activity keeps failing: what, since when, how often, and the last error. */
+export interface Failing {
+  step: Step;
+  activity: string;
+  attempts: number;
+  lastError: string;
+  since: string;
+  retryAt: string;
 }
 
 export interface Review extends ActorStamp {
@@ -89,6 +101,11 @@ export interface BookState {
   lastWaitReminderAt?: string;
   priority: number;
   withdrawn?: ActorStamp & { reason: string };
+  /**
+   * Set while the automatic step fails round after round; `null` once it healed or the step moved on.
+   * Absent in books that never failed (their search attributes and memo stay as they were).
+   */
+  failing?: Failing | null;
   settings: Pick<PlanSettings, 'reminderDays' | 'waitReminderDays'>;
 }
 
@@ -155,6 +172,12 @@ export function parsePayload<A extends ActionName>(
 
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(gốc)'}: ${i.message}`).join('; ');
+}
+
+/** An idempotency key this book already applied (kept with its last actions, carried across runs). */
+export function alreadyApplied(s: BookState, action: ActionName, idempotencyKey: string | undefined): Refusal | undefined {
+  if (!idempotencyKey || !s.actions.some((a) => a.action === action && a.idempotencyKey === idempotencyKey)) return undefined;
+  return { code: 'noChange', message: `thao tác "${action}" với khóa ${idempotencyKey} đã được thực hiện` };
 }
 
 /**
@@ -254,6 +277,7 @@ function stamp(actor: Actor, at: string): ActorStamp {
 }
 
 export function setPhase(s: BookState, phase: Phase, now: string): void {
+  if (s.failing) s.failing = null;
   s.phase = phase;
   s.phaseSince = now;
   s.lastWaitReminderAt = undefined;
@@ -298,11 +322,13 @@ export function applyAction<A extends ActionName>(
   payload: ActionPayload<A>,
   actor: Actor,
   now: string,
-  requestId?: string,
+  ref: Pick<ActionRequest, 'requestId' | 'idempotencyKey'> = {},
   opts: ApplyOptions = {},
 ): void {
   const by = stamp(actor, now);
-  s.actions = [...s.actions, { ...by, action, step: s.step, ...(requestId ? { requestId } : {}) }].slice(-KEEP_ACTIONS);
+  const { requestId, idempotencyKey } = ref;
+  const record = { ...by, action, step: s.step, ...(requestId ? { requestId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}) };
+  s.actions = [...s.actions, record].slice(-KEEP_ACTIONS);
   s.updatedAt = now;
   const toReviewOrProcessing = () => setPhase(s, automatedOn(s.step, 'submission', opts) ? 'processing' : 'review', now);
   switch (action) {

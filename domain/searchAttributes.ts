@@ -15,6 +15,8 @@ export const SA = {
   recordCount: defineSearchAttributeKey('SohoaRecordCount', SearchAttributeType.INT),
   /** Ours, beside the contract's: lets lists sort by a manager's priority (the third Int). */
   priority: defineSearchAttributeKey('SohoaPriority', SearchAttributeType.INT),
+  /** Ours: the book's automatic step keeps failing (the third Bool), so the stuck list is one query. */
+  failing: defineSearchAttributeKey('SohoaFailing', SearchAttributeType.BOOL),
 } as const;
 
 /** `--search-attribute` values for `temporal server start-dev` and `temporal operator search-attribute create`. */

@@ -19,6 +19,8 @@ export function searchAttributesOf(s: BookState): SearchAttributePair[] {
     { key: SA.yearFrom, value: s.book.yearFrom },
     { key: SA.recordCount, value: s.counts.inventoryCases ?? 0 },
     { key: SA.priority, value: s.priority },
+    // Only books that ever failed carry it: older histories keep their exact upserts.
+    ...(s.failing === undefined ? [] : [{ key: SA.failing, value: s.failing !== null }]),
   ] as SearchAttributePair[];
 }
 
@@ -37,6 +39,7 @@ export function memoOf(s: BookState) {
     priority: s.priority,
     updatedAt: s.updatedAt,
     openProblems: s.problems.length,
+    ...(s.failing ? { failing: s.failing } : {}),
   };
 }
 export type BookMemo = ReturnType<typeof memoOf>;

@@ -1,16 +1,89 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  proxyActivities,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/types';
 import { advance, replaceArtifact, setPhase, type ApplyOptions, type Artifact, type BookState, type Problem } from '../domain/bookState';
 import type { Step } from '../domain/plan';
+import { bounded, ROUND_ATTEMPTS, roundPauseMs, unbounded } from './activityOptions';
 
-const retry = { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m' } as const;
-/** Long, streaming work heartbeats, so a crashed worker's attempt is retried within minutes. */
-const { packageScans, validateExcel } = proxyActivities<Activities>({
-  startToCloseTimeout: '2h',
-  heartbeatTimeout: '2m',
-  retry,
-});
-const { submitImport, computeAcceptance } = proxyActivities<Activities>({ startToCloseTimeout: '30m', retry });
+type Automated = Pick<Activities, 'packageScans' | 'validateExcel' | 'submitImport' | 'computeAcceptance'>;
+/** Activity proxies are Proxy objects (no own keys to spread): each is taken by name. */
+const proxies = (options: (t: 'long' | 'import' | 'short') => Parameters<typeof proxyActivities>[0]): Automated => {
+  const { packageScans, validateExcel } = proxyActivities<Activities>(options('long'));
+  const { submitImport } = proxyActivities<Activities>(options('import'));
+  const { computeAcceptance } = proxyActivities<Activities>(options('short'));
+  return { packageScans, validateExcel, submitImport, computeAcceptance };
+};
+
+/** What stopped the automation without an outcome: the book moved on, or its history asks for a new run. */
+export const STALE = Symbol('stale');
+export const CONTINUE = Symbol('continueAsNew');
+type Interrupted = typeof STALE | typeof CONTINUE;
+
+/** How the automation calls its activity. */
+export type Invoke = <T>(activity: keyof Automated, call: (a: Automated) => Promise<T>, stillCurrent: () => boolean) => Promise<T | Interrupted>;
+
+/**
+ * The first books' way: one call retried by Temporal without end; a failure that lands after the book
+ * moved on is rethrown (it failed the run). Kept unchanged so their histories replay.
+ */
+export const legacyInvoke = (): Invoke => {
+  const acts = proxies(unbounded);
+  return (_activity, call) => call(acts);
+};
+
+/**
+ * Rounds of bounded attempts, in a scope cancelled as soon as the book moves on (a withdrawal cancels
+ * the running or retrying activity, and the book closes as withdrawn). Between rounds the book is marked
+ * failing with the attempts and the last error, so one visibility query lists what is stuck.
+ */
+export const guardedInvoke =
+  (s: BookState, changed: () => void, now: () => string): Invoke =>
+  async (activity, call, stillCurrent) => {
+    const acts = proxies(bounded);
+    const work = new CancellationScope();
+    const watch = new CancellationScope();
+    watch.run(() => condition(() => !stillCurrent())).then(
+      () => work.cancel(),
+      () => undefined, // the watch itself was cancelled: the call ended first
+    );
+    try {
+      for (let round = 1; ; round++) {
+        try {
+          return await work.run(() => call(acts));
+        } catch (e) {
+          if (!stillCurrent()) return STALE;
+          if (!(e instanceof ActivityFailure) || e.retryState === 'NON_RETRYABLE_FAILURE') throw e;
+          const pause = roundPauseMs(round);
+          const at = now();
+          s.failing = {
+            step: s.step,
+            activity,
+            attempts: round * ROUND_ATTEMPTS,
+            lastError: (e.cause?.message ?? e.message).slice(0, 500),
+            since: s.failing?.since ?? at,
+            retryAt: new Date(Date.parse(at) + pause).toISOString(),
+          };
+          changed();
+          if (workflowInfo().continueAsNewSuggested) return CONTINUE;
+          try {
+            await work.run(() => sleep(pause));
+          } catch (err) {
+            if (!stillCurrent()) return STALE;
+            throw err;
+          }
+        }
+      }
+    } finally {
+      watch.cancel();
+    }
+  };
 
 const artifact = (s: BookState, kind: Artifact['kind']) => s.artifacts.find((a) => a.kind === kind);
 const MAX_LISTED = 20;
@@ -24,9 +97,10 @@ function listProblems(s: BookState, step: Step, code: string, messages: string[]
 /**
  * Runs the automatic work of the book's current step and applies its outcome. Bad input (a
  * non-retryable failure) sends the step back to the person who submitted it, with every problem
- * listed; infrastructure faults are retried by Temporal with backoff, without limit.
+ * listed; infrastructure faults are retried (how, is `invoke`'s choice). Answers `CONTINUE` when the
+ * run should continue as new before the work is done (the next run starts it again: it is idempotent).
  */
-export async function runAutomation(s: BookState, opts: ApplyOptions, now: () => string): Promise<void> {
+export async function runAutomation(s: BookState, opts: ApplyOptions, now: () => string, invoke: Invoke): Promise<typeof CONTINUE | undefined> {
   const step = s.step;
   // A withdrawal while the activity ran wins: its result is dropped.
   const stillCurrent = () => s.step === step && s.phase === 'processing';
@@ -34,8 +108,9 @@ export async function runAutomation(s: BookState, opts: ApplyOptions, now: () =>
     switch (step) {
       case 'scan': {
         const upload = artifact(s, 'upload');
-        const r = await packageScans({ book: s.book, uploadPrefix: upload!.key, expectedCases: s.counts.inventoryCases });
-        if (!stillCurrent()) return;
+        const r = await invoke('packageScans', (a) => a.packageScans({ book: s.book, uploadPrefix: upload!.key, expectedCases: s.counts.inventoryCases }), stillCurrent);
+        if (r === CONTINUE) return r;
+        if (r === STALE || !stillCurrent()) return;
         const at = now();
         Object.assign(s.counts, { pdfs: r.pdfs, pages: r.pages, bytes: r.bytes });
         replaceArtifact(s, { kind: 'zip', ...r.zip, at });
@@ -48,8 +123,9 @@ export async function runAutomation(s: BookState, opts: ApplyOptions, now: () =>
       case 'excel': {
         const excel = artifact(s, 'excel')!;
         const manifest = artifact(s, 'manifest');
-        const r = await validateExcel({ book: s.book, excelKey: excel.key, ...(manifest && { manifestKey: manifest.key }) });
-        if (!stillCurrent()) return;
+        const r = await invoke('validateExcel', (a) => a.validateExcel({ book: s.book, excelKey: excel.key, ...(manifest && { manifestKey: manifest.key }) }), stillCurrent);
+        if (r === CONTINUE) return r;
+        if (r === STALE || !stillCurrent()) return;
         const at = now();
         s.counts.excelRows = r.rows;
         if (r.sha256) replaceArtifact(s, { ...excel, sha256: r.sha256, at });
@@ -76,8 +152,10 @@ export async function runAutomation(s: BookState, opts: ApplyOptions, now: () =>
           setPhase(s, 'work', now());
           return;
         }
-        const r = await submitImport({ workflowId: s.workflowId, book: s.book, excelKey: excel.key, zipKey: zip.key, manifestKey: manifest.key, records });
-        if (!stillCurrent()) return;
+        const pkg = { workflowId: s.workflowId, book: s.book, excelKey: excel.key, zipKey: zip.key, manifestKey: manifest.key, records };
+        const r = await invoke('submitImport', (a) => a.submitImport(pkg), stillCurrent);
+        if (r === CONTINUE) return r;
+        if (r === STALE || !stillCurrent()) return;
         const at = now();
         if (r.mode === 'outbox') {
           replaceArtifact(s, { kind: 'importPackage', key: r.packageKey, at });
@@ -91,8 +169,9 @@ export async function runAutomation(s: BookState, opts: ApplyOptions, now: () =>
       }
       case 'acceptance': {
         const manifest = artifact(s, 'manifest');
-        const r = await computeAcceptance({ book: s.book, counts: s.counts, ...(manifest && { manifestKey: manifest.key }) });
-        if (!stillCurrent()) return;
+        const r = await invoke('computeAcceptance', (a) => a.computeAcceptance({ book: s.book, counts: s.counts, ...(manifest && { manifestKey: manifest.key }) }), stillCurrent);
+        if (r === CONTINUE) return r;
+        if (r === STALE || !stillCurrent()) return;
         const at = now();
         replaceArtifact(s, { kind: 'acceptance', key: r.reportKey, at });
         listProblems(s, 'acceptance', 'mismatch', r.mismatches.map((m) => m.messageVi), at);

@@ -4,40 +4,45 @@ import {
   condition,
   continueAsNew,
   patched,
-  proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/types';
 import { actionNames, actionRequestSchema, type ActionName, type ActionRequest } from '../domain/actions';
 import {
+  alreadyApplied,
   applyAction,
   checkAction,
   describeIssues,
   initialState,
   isClosed,
+  liftOverdue,
   nextWakeAt,
   parsePayload,
-  liftOverdue,
   statusOf,
-  takeDueEvents,
   type BookState,
 } from '../domain/bookState';
 import { actionUpdates, REFUSAL_TYPES, statusQuery } from '../domain/messages';
-import { noticeFor } from '../domain/notices';
-import { memoOf, searchAttributesOf } from '../domain/visibility';
 import type { Step } from '../domain/plan';
+import { memoOf, searchAttributesOf } from '../domain/visibility';
 import type { WorkflowInput } from '../domain/workflowInput';
-import { runAutomation } from './automation';
-
-const { notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m' },
-});
+import { CONTINUE, guardedInvoke, legacyInvoke, runAutomation } from './automation';
+import { dueNotices, NoticeQueue, sendInline } from './notices';
 
 const nowIso = () => new Date(Date.now()).toISOString();
+
+/** Patches, in the order they were introduced (each gates a change of commands; see README). */
+const PATCHES = {
+  packageScans: 'package-scans',
+  validateExcel: 'validate-excel',
+  submitImport: 'submit-import',
+  computeAcceptance: 'compute-acceptance',
+  /** Notices beside the loop (the loop could miss an update while it awaited one). */
+  noticesBesideLoop: 'notices-beside-loop',
+  /** Rounds of bounded attempts, cancelled by a withdrawal, the book marked failing between rounds. */
+  guardedAutomation: 'guarded-automation',
+} as const;
 
 /** One physical register book, from inventory to acceptance. */
 export async function registerDigitization(input: WorkflowInput): Promise<ReturnType<typeof statusOf>> {
@@ -60,12 +65,9 @@ export async function registerDigitization(input: WorkflowInput): Promise<Return
 
   setHandler(statusQuery, () => statusOf(state, Date.now()));
 
-  // Automatic work added after the first books started: books started before keep their old path.
-  const automatic = new Set<Step>();
-  if (patched('package-scans')) automatic.add('scan');
-  if (patched('validate-excel')) automatic.add('excel');
-  if (patched('submit-import')) automatic.add('import');
-  if (patched('compute-acceptance')) automatic.add('acceptance');
+  // Automatic work added after the first books started: books started before keep their old path,
+  // in this run and (carried) in every later one.
+  const automatic = new Set<Step>(input.automations ?? automationsByPatch());
   const opts = { automatic };
 
   for (const action of actionNames) {
@@ -74,7 +76,7 @@ export async function registerDigitization(input: WorkflowInput): Promise<Return
       (request: ActionRequest) => {
         const parsed = parsePayload(action, request.payload);
         if (!parsed.ok) throw refusal(parsed.refusal);
-        applyAction(state, action, parsed.value, request.actor, nowIso(), request.requestId, opts);
+        applyAction(state, action, parsed.value, request.actor, nowIso(), request, opts);
         changed();
         return statusOf(state, Date.now());
       },
@@ -82,32 +84,56 @@ export async function registerDigitization(input: WorkflowInput): Promise<Return
     );
   }
 
+  const notices = new NoticeQueue([...(input.notices ?? [])]);
+  void notices.drain();
+  const nextRun = () => continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], notices: notices.pending });
+
   changed();
   while (!isClosed(state)) {
     if (state.phase === 'processing') {
-      await runAutomation(state, opts, nowIso);
+      const invoke = patched(PATCHES.guardedAutomation) ? guardedInvoke(state, changed, nowIso) : legacyInvoke();
+      const outcome = await runAutomation(state, opts, nowIso, invoke);
       changed();
+      if (outcome === CONTINUE) {
+        await condition(allHandlersFinished);
+        await nextRun();
+      }
       continue;
     }
-    await sendDueNotices(state, changed);
-    if (isClosed(state)) break;
+    if (patched(PATCHES.noticesBesideLoop)) {
+      const due = dueNotices(state, nowIso());
+      if (due.length) changed();
+      notices.push(due);
+    } else {
+      await sendInline(state, changed);
+      if (isClosed(state)) break;
+    }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof registerDigitization>({ ...input, carried: state });
+      await nextRun();
     }
     const seen = version;
     const wake = nextWakeAt(state);
     await condition(() => version !== seen, wake === undefined ? undefined : Math.max(wake - Date.now(), 1));
   }
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && notices.idle);
   return statusOf(state, Date.now());
 }
 
-/** Rejects before anything enters history: bad request, wrong role or agency, wrong step, bad payload. */
+function automationsByPatch(): Step[] {
+  const steps: Step[] = [];
+  if (patched(PATCHES.packageScans)) steps.push('scan');
+  if (patched(PATCHES.validateExcel)) steps.push('excel');
+  if (patched(PATCHES.submitImport)) steps.push('import');
+  if (patched(PATCHES.computeAcceptance)) steps.push('acceptance');
+  return steps;
+}
+
+/** Rejects before anything enters history: bad request, wrong role or agency, wrong step, bad payload, a repeat. */
 function validate(state: BookState, action: ActionName, request: ActionRequest): void {
   const shape = actionRequestSchema.safeParse(request);
   if (!shape.success) throw refusal({ code: 'invalidPayload', message: describeIssues(shape.error) });
-  const r = checkAction(state, action, shape.data.actor, shape.data.payload);
+  const r = checkAction(state, action, shape.data.actor, shape.data.payload) ?? alreadyApplied(state, action, shape.data.idempotencyKey);
   if (r) throw refusal(r);
 }
 
@@ -118,12 +144,4 @@ function refusal(r: { code: keyof typeof REFUSAL_TYPES; message: string; details
     nonRetryable: true,
     details: r.details === undefined ? undefined : [r.details],
   });
-}
-
-async function sendDueNotices(state: BookState, changed: () => void): Promise<void> {
-  const events = takeDueEvents(state, Date.now());
-  if (!events.length) return;
-  changed();
-  const at = nowIso();
-  for (const e of events) await notify(noticeFor(state, e, at));
 }

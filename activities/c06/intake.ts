@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { heartbeat } from '../heartbeat';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
@@ -65,13 +65,6 @@ export const c06BatchKeys = (sha256: string) => ({
   source: (format: C06Format) => `c06/batches/${sha256}/source.${format}`,
 });
 
-function heartbeat(details: unknown) {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // not inside an activity
-  }
-}
 
 /**
  * Takes in a C06 batch: stores it under its sha256, reads it streaming, normalises every row to

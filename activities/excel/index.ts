@@ -1,6 +1,6 @@
 import type { ArtifactStore } from '../storage/types';
 import { createDoubleEntry } from './doubleEntry';
-import type { Heartbeat } from './heartbeat';
+import type { Heartbeat } from '../heartbeat';
 import { createValidateExcel } from './validateExcel';
 
 export { buildTemplate, writeTemplate, type TemplateRow } from './template';

@@ -21,7 +21,7 @@ import { isNotFound } from '../storage/errors';
 import type { ArtifactStore } from '../storage/types';
 import { writeAnnotated } from './annotate';
 import { readDataSheet } from './read';
-import { defaultHeartbeat, type Heartbeat } from './heartbeat';
+import { heartbeat as defaultHeartbeat, type Heartbeat } from '../heartbeat';
 
 export interface ValidateExcelInput {
   book: Book;

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { heartbeat, whileAlive } from '../heartbeat';
 import { ApplicationFailure } from '@temporalio/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { typeCode } from '../../domain/registerTypes';
@@ -24,13 +24,6 @@ export interface HttpGatewayOptions {
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-function heartbeat(details: unknown) {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // Called outside an activity (direct tests): nothing to report to.
-  }
-}
 
 /**
  * Posts the package as a streamed multipart body with `Idempotency-Key: {workflowId}:{sha256 of the
@@ -88,14 +81,19 @@ export class HttpGateway implements RegistryGateway {
       ]);
       let retryAfterMs: number | undefined;
       try {
-        const res = await this.fetch(this.opts.url, {
-          method: 'POST',
-          headers: { ...this.opts.headers, 'content-type': contentType, 'idempotency-key': idempotencyKey, accept: 'application/json' },
-          body,
-          duplex: 'half',
-          signal: AbortSignal.timeout(this.timeoutMs),
-        } as RequestInit);
-        const text = await res.text();
+        const { res, text } = await whileAlive(
+          () => ({ attempt, idempotencyKey, posting: true }),
+          async () => {
+            const res = await this.fetch(this.opts.url, {
+              method: 'POST',
+              headers: { ...this.opts.headers, 'content-type': contentType, 'idempotency-key': idempotencyKey, accept: 'application/json' },
+              body,
+              duplex: 'half',
+              signal: AbortSignal.timeout(this.timeoutMs),
+            } as RequestInit);
+            return { res, text: await res.text() };
+          },
+        );
         if (res.ok) {
           const parsed = nationalAnswerSchema.safeParse(safeJson(text));
           if (!parsed.success) {

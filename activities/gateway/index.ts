@@ -1,3 +1,4 @@
+import { whileAlive } from '../heartbeat';
 import { ApplicationFailure } from '@temporalio/common';
 import { describeIssues } from '../../domain/bookState';
 import type { ArtifactStore } from '../storage/types';
@@ -25,7 +26,8 @@ export function createImportActivities(deps: { store: ArtifactStore; gateway: Re
     async submitImport(input: ImportPackageInput): Promise<GatewayResult> {
       const parsed = importPackageSchema.safeParse(input);
       if (!parsed.success) throw ApplicationFailure.nonRetryable(`gói nhập không hợp lệ: ${describeIssues(parsed.error)}`, 'InvalidImportPackage');
-      return deps.gateway.submit(parsed.data);
+      // Copying a large zip (outbox) or posting it (http) is one long call: keep the heartbeat going.
+      return whileAlive(() => ({ submitting: parsed.data.workflowId }), () => deps.gateway.submit(parsed.data));
     },
   };
 }

@@ -33,6 +33,7 @@ export const bookFilterSchema = z.object({
   step: list(oneOf(steps), `bước: ${steps.join(', ')}`).optional(),
   overdue: boolParam('chỉ sổ quá hạn (true) hoặc chưa quá hạn (false)').optional(),
   awaitingHuman: boolParam('chỉ sổ đang chờ người thực hiện hoặc duyệt').optional(),
+  failing: boolParam('chỉ sổ có bước tự động đang lỗi lặp lại (SohoaFailing)').optional(),
   status: z.enum(['running', 'closed', 'all']).default('all').describe('running: đang thực hiện; closed: đã hoàn thành hoặc đã rút'),
   q: z
     .string()

@@ -88,6 +88,16 @@ const counts = z.object({
 });
 
 /** One line of the list: from search attributes and memo, without asking the workflow. */
+/** `Failing` of domain/bookState.ts: an automatic step that keeps failing. */
+const failingSchema = z.object({
+  step: z.enum(steps),
+  activity: z.string(),
+  attempts: z.number(),
+  lastError: z.string(),
+  since: z.string(),
+  retryAt: z.string(),
+});
+
 export const registerSummarySchema = z
   .object({
     id: z.string(),
@@ -118,6 +128,7 @@ export const registerSummarySchema = z
     pendingActions: z.array(z.string()),
     openProblems: z.number(),
     updatedAt: z.string().nullable(),
+    failing: failingSchema.nullable().describe('bước tự động đang lỗi lặp lại: hoạt động, số lần thử, lỗi cuối, lần thử tới'),
   })
   .meta({ id: 'RegisterSummary' });
 export type RegisterSummary = z.infer<typeof registerSummarySchema>;
@@ -152,7 +163,9 @@ export const bookStatusSchema = z
     startedAt: z.string(),
     updatedAt: z.string(),
     stepTimes: z.record(z.string(), z.object({ startedAt: z.string(), completedAt: z.string().optional() })),
-    actions: z.array(z.object({ ...stamp, action: z.enum(actionNames), step: z.enum(steps), requestId: z.string().optional() })),
+    actions: z.array(
+      z.object({ ...stamp, action: z.enum(actionNames), step: z.enum(steps), requestId: z.string().optional(), idempotencyKey: z.string().optional() }),
+    ),
     reviews: z.array(
       z.object({
         ...stamp,
@@ -173,6 +186,7 @@ export const bookStatusSchema = z
     overdueSince: z.string().optional(),
     priority: z.number(),
     withdrawn: z.object({ ...stamp, reason: z.string() }).optional(),
+    failing: failingSchema.nullable().optional(),
     period: periodSchema,
     periodWarning: z.string().optional(),
     awaitingHuman: z.boolean(),

@@ -30,8 +30,8 @@ export interface CreatedBy {
 
 /**
  * Starts a book's workflow as every caller must (API, demo, tests, benchmarks): the contract's id,
- * search attributes and memo from the initial state, REJECT_DUPLICATE so that a second start of the
- * same book, running or closed, is `existing` and changes nothing.
+ * search attributes and memo from the initial state. A second start of the same book, running or
+ * closed, is `existing` and changes nothing, except after a failed run: that book may start again.
  */
 export async function startBook(
   client: Client,
@@ -50,7 +50,7 @@ export async function startBook(
       args: [{ book, plan, priority }],
       typedSearchAttributes: searchAttributesOf(state),
       memo: { ...memoOf(state), ...extraMemo },
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });
     return { id, result: 'created' };
   } catch (e) {
@@ -112,7 +112,7 @@ export class BookService {
    * Refusals come back typed (REFUSAL_TYPES) and become 400/403/409, or `unchanged`.
    */
   async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe = false): Promise<ActionOutcome> {
-    const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}) };
+    const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}), ...(dedupe && requestId ? { idempotencyKey: requestId } : {}) };
     try {
       const status = await this.client.withDeadline(Date.now() + CALL_TIMEOUT_MS, () =>
         this.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], {
@@ -268,5 +268,6 @@ export function summaryOf(i: WorkflowExecutionInfo): RegisterSummary {
     pendingActions: i.status.name === 'RUNNING' ? ((memo.pendingActions as string[] | undefined) ?? []) : [],
     openProblems: memo.openProblems ?? 0,
     updatedAt: memo.updatedAt ?? null,
+    failing: (sa.get(SA.failing) && memo.failing) || null,
   };
 }

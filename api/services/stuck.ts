@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/actors';
 import { QUANG_NAM_CODE } from '../../domain/data/quangNam';
 import type { BookService } from './books';
 import { mapLimit } from './pool';
+import { SA } from '../../domain/searchAttributes';
 import { buildQuery } from './visibilityQuery';
 
 export interface FailingActivity {
@@ -31,16 +32,37 @@ const DAY = 86_400_000;
 const PROVINCE: Pick<Actor, 'scope' | 'agencyCode'> = { scope: 'province', agencyCode: QUANG_NAM_CODE };
 
 /**
- * Books that do not move: an automatic step whose activity keeps failing (from `describe()`'s
- * pending activities), or a person's step waiting longer than the configured days (from the memo).
+ * Books that do not move: an automatic step that keeps failing, or a person's step waiting longer than
+ * the configured days. Both come from visibility alone (the workflow keeps `SohoaFailing` and its memo
+ * current), so the list is one query at any size. `deep` also describes the running books in an
+ * automatic step without the mark: books started before it existed retry without end and never set it.
  */
 export class StuckScanner {
   private cache: { at: number; failing: FailingActivity[] } | undefined;
 
   constructor(private readonly books: BookService) {}
 
-  /** Activities retried at least `minAttempts` times, among the running books the query selects. */
-  async failingActivities(query: string, minAttempts = 2, limit = 5000): Promise<FailingActivity[]> {
+  /** Books whose workflow marked their automatic step failing. */
+  async markedFailing(query: string, limit = 5000): Promise<FailingActivity[]> {
+    const books = await this.books.listAll(`${query} AND ${SA.failing.name} = true`, limit);
+    return books
+      .filter((b) => b.failing)
+      .map((b): FailingActivity => ({
+        id: b.id,
+        title: b.title,
+        step: b.step,
+        activity: b.failing!.activity,
+        attempt: b.failing!.attempts,
+        lastError: b.failing!.lastError,
+        since: b.failing!.since,
+        lastAttemptAt: null,
+        nextAttemptAt: b.failing!.retryAt,
+      }))
+      .sort((a, b) => b.attempt - a.attempt);
+  }
+
+  /** Activities retried at least `minAttempts` times, from `describe()` of each book the query selects. */
+  async describedFailing(query: string, minAttempts = 2, limit = 5000): Promise<FailingActivity[]> {
     const running = await this.books.listAll(query, limit);
     const found = await mapLimit(running, 8, async (b) => {
       const d = await this.books.client.workflow
@@ -63,18 +85,20 @@ export class StuckScanner {
           }),
         );
     });
-    return found.flat().sort((a, b) => b.attempt - a.attempt);
+    return found.flat();
   }
 
-  /**
-   * The stuck report for a caller. By default only books in an automatic step are described
-   * (one call each); `deep` describes every running book of the jurisdiction.
-   */
+  /** The stuck report for a caller. */
   async scan(actor: Actor, opts: { days: number; deep?: boolean; now?: number }): Promise<{ failing: FailingActivity[]; waiting: WaitingBook[] }> {
     const now = opts.now ?? Date.now();
-    const failing = await this.failingActivities(
-      buildQuery(actor, { status: 'running', ...(opts.deep ? {} : { awaitingHuman: false }) }),
-    );
+    const running = buildQuery(actor, { status: 'running' });
+    const failing = await this.markedFailing(running);
+    if (opts.deep) {
+      const marked = new Set(failing.map((f) => f.id));
+      const described = await this.describedFailing(buildQuery(actor, { status: 'running', awaitingHuman: false }));
+      failing.push(...described.filter((f) => !marked.has(f.id)));
+      failing.sort((a, b) => b.attempt - a.attempt);
+    }
     const awaiting = await this.books.listAll(buildQuery(actor, { status: 'running', awaitingHuman: true }));
     const waiting = awaiting
       .filter((b) => b.phaseSince && now - Date.parse(b.phaseSince) >= opts.days * DAY)
@@ -83,10 +107,10 @@ export class StuckScanner {
     return { failing, waiting };
   }
 
-  /** Province-wide failing activities for /metrics, computed at most every 30 s. */
+  /** Province-wide failing books for /metrics, computed at most every 30 s. */
   async metricsSnapshot(): Promise<FailingActivity[]> {
     if (this.cache && Date.now() - this.cache.at < 30_000) return this.cache.failing;
-    const failing = await this.failingActivities(buildQuery(PROVINCE, { status: 'running', awaitingHuman: false }), 2, 2000);
+    const failing = await this.markedFailing(buildQuery(PROVINCE, { status: 'running' }), 2000);
     this.cache = { at: Date.now(), failing };
     return failing;
   }

@@ -45,6 +45,7 @@ export function buildQuery(actor: Pick<Actor, 'scope' | 'agencyCode'>, f: Partia
   if (f.step) clauses.push(inList(SA.step.name, f.step));
   if (f.overdue !== undefined) clauses.push(`${SA.overdue.name} = ${f.overdue}`);
   if (f.awaitingHuman !== undefined) clauses.push(`${SA.awaitingHuman.name} = ${f.awaitingHuman}`);
+  if (f.failing !== undefined) clauses.push(f.failing ? `${SA.failing.name} = true` : `(${SA.failing.name} IS NULL OR ${SA.failing.name} = false)`);
   if (f.status === 'running') clauses.push(`ExecutionStatus = "Running"`);
   if (f.status === 'closed') clauses.push(`ExecutionStatus != "Running"`);
   return clauses.join(' AND ');
