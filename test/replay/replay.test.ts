@@ -1,16 +1,9 @@
 import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_BUNDLE } from '../../scripts/lib/paths';
-
-const dir = fileURLToPath(new URL('./histories/', import.meta.url));
-
-async function savedHistories() {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
-  return Promise.all(files.map(async (f) => ({ workflowId: f, history: JSON.parse(await readFile(dir + f, 'utf8')) })));
-}
+import { savedHistories } from './savedHistories';
 
 async function replayAll(workflowBundle: { codePath: string } | { code: string }): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
@@ -19,10 +12,12 @@ async function replayAll(workflowBundle: { codePath: string } | { code: string }
 }
 
 describe('saved histories replay with the current workflow code', () => {
-  it('completed, rejected, withdrawn and overdue books of every saved version replay', async () => {
+  it('every saved path of every version replays: ends, timers, failures, retries, continue-as-new', async () => {
     const results = await replayAll({ codePath: WORKFLOW_BUNDLE });
     const names = results.map((r) => r.workflowId);
-    for (const kind of ['completed', 'rejected', 'withdrawn', 'overdue']) expect(names.some((n) => n.includes(kind))).toBe(true);
+    const paths = ['completed', 'rejected', 'withdrawn', 'overdue', 'reminders-waiting', 'failing-then-healed', 'failing-then-withdrawn', 'withdrawn-while-retrying'];
+    paths.push('excel-invalid-then-fixed', 'http-import-retried', 'continued-as-new-run2', 'pre-patch-continued-as-new-run2');
+    for (const path of paths) expect(names.filter((n) => n.includes(path)), path).not.toEqual([]);
     expect(results.map((r) => [r.workflowId, r.error?.message])).toEqual(results.map((r) => [r.workflowId, undefined]));
   });
 

@@ -1,27 +1,60 @@
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { ArtifactStore } from '../../activities/storage/types';
 import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
-import type { BookStatus } from '../../domain/bookState';
-import { actionUpdates, WORKFLOW_TYPE } from '../../domain/messages';
+import { applyAction, initialState, type BookStatus } from '../../domain/bookState';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { artifactKeys } from '../../domain/naming';
+import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
+import type { WorkflowInput } from '../../domain/workflowInput';
 import { uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
 import { book, input, users } from '../support/fixtures';
 import { waitForStatus } from '../support/temporal';
 
-interface Ctx {
+/**
+ * Where a scenario is recorded: the dev server (`dev`), the dev server suggesting continue-as-new
+ * after a few events (`devShortHistory`), or the time-skipping server for timers across months (`skip`).
+ * `http` imports through the national endpoint (which fails its first calls) instead of the outbox.
+ */
+export type Server = 'dev' | 'devShortHistory' | 'skip';
+
+export interface Ctx {
   act: (action: keyof typeof actionUpdates, actor: Actor, payload?: unknown) => Promise<unknown>;
   /** Waits for the automatic step to hand the book back to a person. */
   settled: () => Promise<BookStatus>;
   scans: (cases: number) => Promise<string>;
   excel: (cases: number) => Promise<string>;
+  /** Workflow time passes (skipped on the time-skipping server). */
+  sleep: (ms: number) => Promise<void>;
+  /** The book's files become unreachable, or reachable again. */
+  breakStore: (broken: boolean) => void;
+  /** Waits until the book is marked failing. */
+  failing: () => Promise<BookStatus>;
+  /** Waits until the book's activity has failed once and waits for its next attempt. */
+  retrying: () => Promise<void>;
 }
 
-/** Books driven to the ends auditors care about; their histories are saved and replayed in CI. */
-export const scenarios: { name: string; book: Book; deadline: string; drive: (c: Ctx) => Promise<void> }[] = [
+export interface Scenario {
+  name: string;
+  server: Server;
+  gateway?: 'outbox' | 'http';
+  book: Book;
+  plan: (now: number) => Partial<PlanSettings>;
+  /** A book handed over by an earlier run instead of a fresh start. */
+  start?: (b: Book, now: number) => Pick<WorkflowInput, 'carried' | 'automations'>;
+  drive: (c: Ctx) => Promise<void>;
+}
+
+const DAY = 86_400_000;
+const far = () => ({ deadline: '2099-01-01T00:00:00+07:00' });
+
+/** Books driven to the ends and through the paths auditors care about; their histories are replayed in CI. */
+export const scenarios: Scenario[] = [
   {
     name: 'completed-excel',
+    server: 'dev',
     book: book({ agencyCode: '502', bookNo: '31' }),
-    deadline: '2099-01-01T00:00:00+07:00',
+    plan: far,
     drive: async ({ act, settled, scans, excel }) => {
       await act('confirmInventory', users.districtClerk, { cases: 3, pages: 6, condition: 'good' });
       await act('scansUploaded', users.contractor, { uploadPrefix: await scans(3) });
@@ -38,8 +71,9 @@ export const scenarios: { name: string; book: Book; deadline: string; drive: (c:
   },
   {
     name: 'rejected-then-completed-manual',
+    server: 'dev',
     book: book({ type: 'guardianship', bookNo: '32' }),
-    deadline: '2099-01-01T00:00:00+07:00',
+    plan: far,
     drive: async ({ act, settled, scans }) => {
       await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'worn' });
       await act('scansUploaded', users.contractor, { uploadPrefix: await scans(1) });
@@ -61,8 +95,9 @@ export const scenarios: { name: string; book: Book; deadline: string; drive: (c:
   },
   {
     name: 'withdrawn',
+    server: 'dev',
     book: book({ type: 'death', bookNo: '33' }),
-    deadline: '2099-01-01T00:00:00+07:00',
+    plan: far,
     drive: async ({ act }) => {
       await act('setPriority', users.manager, { priority: 1 });
       await act('withdraw', users.manager, { reason: 'Sổ trùng, đã số hóa ở cấp huyện' });
@@ -70,8 +105,9 @@ export const scenarios: { name: string; book: Book; deadline: string; drive: (c:
   },
   {
     name: 'overdue-extended-c06',
+    server: 'dev',
     book: book({ type: 'marriage', bookNo: '34', yearFrom: 2005, yearTo: 2006 }),
-    deadline: '2025-01-01T00:00:00+07:00',
+    plan: () => ({ deadline: '2025-01-01T00:00:00+07:00' }),
     drive: async ({ act, settled, scans }) => {
       await act('confirmInventory', users.clerk, { cases: 4, pages: 8, condition: 'damaged', repairNeeded: true });
       await act('extendDeadline', users.manager, { deadline: '2099-03-12T00:00:00+07:00', reason: 'Kế hoạch lùi' });
@@ -82,16 +118,177 @@ export const scenarios: { name: string; book: Book; deadline: string; drive: (c:
       await act('approve', users.clerk);
     },
   },
+  {
+    // Timers: the 30- and 7-day reminders, waiting reminders, the overdue mark, a manager's extension.
+    name: 'reminders-waiting-overdue-extended',
+    server: 'skip',
+    book: book({ bookNo: '35' }),
+    plan: (now) => ({ deadline: new Date(now + 40 * DAY).toISOString(), waitReminderDays: 10 }),
+    drive: async ({ act, sleep }) => {
+      await sleep(11 * DAY); // waiting reminder (day 10), 30-day reminder (day 10)
+      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
+      await sleep(25 * DAY); // waiting reminder at scan (day 21, 31), 7-day reminder (day 33)
+      await sleep(6 * DAY); // overdue (day 40)
+      await act('extendDeadline', users.manager, { deadline: new Date(Date.parse('2099-01-01')).toISOString(), reason: 'Kế hoạch lùi đến 12/3/2025' });
+      await sleep(DAY);
+      await act('withdraw', users.manager, { reason: 'Sổ chuyển sang kế hoạch năm sau' });
+    },
+  },
+  {
+    name: 'failing-then-healed',
+    server: 'skip',
+    book: book({ bookNo: '36' }),
+    plan: far,
+    drive: async ({ act, settled, scans, sleep, breakStore, failing }) => {
+      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
+      const uploadPrefix = await scans(2);
+      breakStore(true);
+      await act('scansUploaded', users.contractor, { uploadPrefix });
+      await failing();
+      await sleep(10 * 60_000); // more rounds
+      breakStore(false);
+      await sleep(2 * 3_600_000);
+      await settled();
+      await act('approve', users.clerk);
+    },
+  },
+  {
+    name: 'failing-then-withdrawn',
+    server: 'skip',
+    book: book({ bookNo: '37' }),
+    plan: far,
+    drive: async ({ act, scans, breakStore, failing }) => {
+      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
+      const uploadPrefix = await scans(2);
+      breakStore(true);
+      await act('scansUploaded', users.contractor, { uploadPrefix });
+      await failing();
+      await act('withdraw', users.manager, { reason: 'Sổ hỏng, không quét được' });
+      breakStore(false);
+    },
+  },
+  {
+    // Withdrawn while Temporal retries the failing packaging: the activity is cancelled.
+    name: 'withdrawn-while-retrying',
+    server: 'skip',
+    book: book({ bookNo: '42' }),
+    plan: far,
+    drive: async ({ act, scans, breakStore, retrying }) => {
+      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
+      const uploadPrefix = await scans(2);
+      breakStore(true);
+      await act('scansUploaded', users.contractor, { uploadPrefix });
+      await retrying();
+      await act('withdraw', users.manager, { reason: 'Sổ chuyển cho đơn vị khác số hóa' });
+      breakStore(false);
+    },
+  },
+  {
+    name: 'excel-invalid-then-fixed',
+    server: 'dev',
+    book: book({ agencyCode: '502', bookNo: '38' }),
+    plan: far,
+    drive: async ({ act, settled, scans, excel }) => {
+      await act('confirmInventory', users.districtClerk, { cases: 3, pages: 6, condition: 'good' });
+      await act('scansUploaded', users.contractor, { uploadPrefix: await scans(3) });
+      await settled();
+      await act('approve', users.districtClerk);
+      await act('excelUploaded', users.contractor, { excelKey: await excel(2) }); // a case missing: back with problems
+      await settled();
+      await act('excelUploaded', users.contractor, { excelKey: await excel(3) });
+      await settled();
+      await act('approve', users.districtClerk);
+      await settled();
+    },
+  },
+  {
+    name: 'http-import-retried-completed',
+    server: 'dev',
+    gateway: 'http',
+    book: book({ agencyCode: '502', bookNo: '39' }),
+    plan: far,
+    drive: async ({ act, settled, scans, excel }) => {
+      await act('confirmInventory', users.districtClerk, { cases: 3, pages: 6, condition: 'good' });
+      await act('scansUploaded', users.contractor, { uploadPrefix: await scans(3) });
+      await settled();
+      await act('approve', users.districtClerk);
+      await act('excelUploaded', users.contractor, { excelKey: await excel(3) });
+      await settled();
+      await act('approve', users.districtClerk);
+      await settled(); // the endpoint fails its first calls: Temporal retries the import, same idempotency key
+      await act('approve', users.manager, { note: 'Đạt' });
+    },
+  },
+  {
+    name: 'continued-as-new',
+    server: 'devShortHistory',
+    book: book({ type: 'change', bookNo: '40' }),
+    plan: far,
+    drive: async ({ act, settled, scans }) => {
+      for (let n = 1; n <= 12; n++) await act('setPriority', users.manager, { priority: n % 2 ? 4 : 2 });
+      await act('confirmInventory', users.clerk, { cases: 2, pages: 2, condition: 'good' });
+      await act('scansUploaded', users.contractor, { uploadPrefix: await scans(2) });
+      await settled();
+    },
+  },
+  {
+    // Started before packaging existed (its first run carried no automations): stays on the manual path.
+    name: 'pre-patch-continued-as-new',
+    server: 'devShortHistory',
+    book: book({ type: 'change', bookNo: '41' }),
+    plan: far,
+    start: (b, now) => {
+      const at = new Date(now).toISOString();
+      const carried = initialState(b, planSettingsSchema.parse(far()), at);
+      applyAction(carried, 'confirmInventory', { cases: 2, pages: 2, condition: 'good', repairNeeded: false }, users.clerk, at);
+      return { carried, automations: [] };
+    },
+    drive: async ({ act, scans }) => {
+      for (let n = 1; n <= 12; n++) await act('setPriority', users.manager, { priority: n % 2 ? 4 : 2 });
+      await act('scansUploaded', users.contractor, { uploadPrefix: await scans(2) });
+      await act('approve', users.clerk);
+    },
+  },
 ];
 
-export async function runScenario(client: Client, taskQueue: string, store: ArtifactStore, s: (typeof scenarios)[number]) {
+export interface ScenarioEnv {
+  client: Client;
+  taskQueue: string;
+  store: ArtifactStore;
+  now: () => Promise<number>;
+  sleep: (ms: number) => Promise<void>;
+  breakStore: (prefix: string, broken: boolean) => void;
+}
+
+export async function runScenario(e: ScenarioEnv, s: Scenario): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const id = workflowIdFor(s.book);
-  const handle = await client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: id, args: [input(s.book, { deadline: s.deadline })] });
+  const now = await e.now();
+  const args: WorkflowInput = { ...input(s.book, s.plan(now)), ...s.start?.(s.book, now) };
+  const handle = await e.client.workflow.start(WORKFLOW_TYPE, { taskQueue: e.taskQueue, workflowId: id, args: [args] });
+  const { prefix } = artifactKeys(s.book);
   await s.drive({
-    act: (action, actor, payload = {}) => handle.executeUpdate(actionUpdates[action], { args: [{ actor, payload }] }),
-    settled: () => waitForStatus(client, id, (st) => st.phase !== 'processing'),
-    scans: (cases) => uploadSampleScans(store, s.book, cases),
-    excel: (cases) => uploadSampleExcel(store, s.book, cases),
+    act: (action, actor, payload = {}) => e.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload }] }),
+    settled: () => waitForStatus(e.client, id, (st) => st.phase !== 'processing'),
+    scans: (cases) => uploadSampleScans(e.store, s.book, cases),
+    excel: (cases) => uploadSampleExcel(e.store, s.book, cases),
+    sleep: e.sleep,
+    breakStore: (broken) => e.breakStore(prefix, broken),
+    failing: async () => {
+      for (let i = 0; i < 30; i++) {
+        await e.sleep(60_000);
+        const st = await e.client.workflow.getHandle(id).query(statusQuery);
+        if (st.failing) return st;
+      }
+      throw new Error(`${id}: never marked failing`);
+    },
+    retrying: async () => {
+      for (let i = 0; i < 100; i++) {
+        const d = await e.client.workflow.getHandle(id).describe();
+        if ((d.raw.pendingActivities ?? []).some((p) => (p.attempt ?? 0) >= 2)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${id}: activity never retried`);
+    },
   });
   return handle;
 }

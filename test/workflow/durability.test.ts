@@ -45,8 +45,7 @@ describe('a book is never stuck or failed by a race', () => {
     await act(h.workflowId, 'confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
     const st = await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, b, 2) });
     expect(st.phase).toBe('processing');
-    const packaged = await waitForStatus(t.env.client, h.workflowId, (s) => s.phase !== 'processing', 100);
-    outbox.openGate();
+    const packaged = await waitForStatus(t.env.client, h.workflowId, (s) => s.phase !== 'processing', 100).finally(() => outbox.openGate());
     expect(packaged).toMatchObject({ step: 'scan', phase: 'review', counts: { pdfs: 2 } });
     // Once the outbox answers, the held notice goes out, once.
     await expect.poll(async () => (await outbox.list()).filter((n) => n.workflowId === h.workflowId).map((n) => n.kind), { timeout: 10_000 }).toEqual(['overdue']);

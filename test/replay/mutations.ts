@@ -1,0 +1,113 @@
+import type { Mutation } from '../../scripts/lib/replayMutations';
+
+const WORKFLOW = 'workflows/registerDigitization.ts';
+const AUTOMATION = 'workflows/automation.ts';
+const NEXT_RUN = 'const nextRun = () => continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], notices: notices.pending });';
+const DUE = 'const due = dueNotices(state, nowIso());';
+
+/**
+ * Unsafe changes made without `patched()`, each applied alone by `npm run replay:mutations`: replaying
+ * the saved histories must catch every one. Each `find` must occur exactly once in its file.
+ */
+export const mutations: Mutation[] = [
+  {
+    name: 'extra activity before packaging',
+    file: AUTOMATION,
+    find: "const r = await invoke('packageScans',",
+    replace: "await invoke('validateExcel', (a) => a.validateExcel({ book: s.book, excelKey: upload!.key }), stillCurrent);\n        const r = await invoke('packageScans',",
+  },
+  {
+    name: 'activity called twice on import',
+    file: AUTOMATION,
+    find: "const r = await invoke('submitImport', (a) => a.submitImport(pkg), stillCurrent);",
+    replace: "await invoke('submitImport', (a) => a.submitImport(pkg), stillCurrent);\n        const r = await invoke('submitImport', (a) => a.submitImport(pkg), stillCurrent);",
+  },
+  {
+    name: 'different activity type (packageScans renamed)',
+    file: AUTOMATION,
+    find: "const { packageScans, validateExcel } = proxyActivities<Activities>(options('long'));",
+    replace: "const { packageScansV2: packageScans, validateExcel } = proxyActivities<Activities>(options('long'));",
+  },
+  {
+    name: "patch removed (patched('package-scans') → true)",
+    file: WORKFLOW,
+    find: 'patched(PATCHES.packageScans)',
+    replace: 'true',
+  },
+  {
+    name: 'patch checks reordered',
+    file: WORKFLOW,
+    find: "  if (patched(PATCHES.packageScans)) steps.push('scan');\n  if (patched(PATCHES.validateExcel)) steps.push('excel');",
+    replace: "  if (patched(PATCHES.validateExcel)) steps.push('excel');\n  if (patched(PATCHES.packageScans)) steps.push('scan');",
+  },
+  {
+    name: 'newest patch removed (notices beside the loop → always)',
+    file: WORKFLOW,
+    find: 'patched(PATCHES.noticesBesideLoop)',
+    replace: 'true',
+  },
+  {
+    name: 'guarded automation without its patch',
+    file: WORKFLOW,
+    find: 'patched(PATCHES.guardedAutomation)',
+    replace: 'true',
+  },
+  {
+    // A condition with a timeout is a timer, like sleep(), without a new import.
+    name: 'extra timer in the loop',
+    file: WORKFLOW,
+    find: '    const seen = version;',
+    replace: "    await condition(() => false, '1 minute');\n    const seen = version;",
+  },
+  {
+    name: 'notice sent (and awaited) before continue-as-new',
+    file: WORKFLOW,
+    find: NEXT_RUN,
+    replace: `const nextRun = async () => {
+    const b = state.book.agency;
+    notices.push([{ id: state.workflowId + ':continued', kind: 'waitingReminder', workflowId: state.workflowId, agencyCode: b.code, districtCode: b.districtCode, provinceCode: b.provinceCode, step: state.step, message: 'tiếp tục', createdAt: nowIso() }]);
+    await condition(() => notices.idle);
+    return continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], notices: notices.pending });
+  };`,
+  },
+  {
+    name: 'activity called just before continue-as-new',
+    file: WORKFLOW,
+    find: NEXT_RUN,
+    replace: `const nextRun = async () => {
+    await legacyInvoke()('computeAcceptance', (a) => a.computeAcceptance({ book: state.book, counts: state.counts }), () => true);
+    return continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], notices: notices.pending });
+  };`,
+  },
+  {
+    name: 'second notice on deadline reminders',
+    file: WORKFLOW,
+    find: DUE,
+    replace: "const due = dueNotices(state, nowIso()).flatMap((n) => (n.kind === 'deadlineReminder' ? [n, { ...n, id: `${n.id}:2` }] : [n]));",
+  },
+  {
+    name: 'waiting reminder no longer sent',
+    file: WORKFLOW,
+    find: DUE,
+    replace: "const due = dueNotices(state, nowIso()).filter((n) => n.kind !== 'waitingReminder');",
+  },
+  {
+    name: 'a withdrawal no longer cancels the running activity',
+    file: AUTOMATION,
+    find: '      () => work.cancel(),',
+    replace: '      () => undefined,',
+  },
+  {
+    name: 'no pause between failing rounds',
+    file: AUTOMATION,
+    find: 'await work.run(() => sleep(pause));',
+    replace: 'await work.run(() => Promise.resolve());',
+  },
+  {
+    // domain/ is bundled too: a rule change there alters the commands as much as one in workflows/.
+    name: 'overdue notice dropped (domain rule)',
+    file: 'domain/bookState.ts',
+    find: "    out.push({ kind: 'overdue', key: `overdue:${s.deadline}` });\n",
+    replace: '',
+  },
+];
