@@ -132,7 +132,7 @@ export const reportRoutes =
       schema: {
         tags: ['reports'],
         summary: 'Sổ bị kẹt: bước tự động lỗi lặp lại, hoặc chờ người quá số ngày cấu hình',
-        description: 'Một truy vấn visibility: sổ có SohoaFailing (workflow tự đánh dấu sau mỗi đợt thử lỗi) và sổ chờ người quá hạn; deep=true xem thêm từng sổ đang ở bước tự động (sổ cũ chưa có dấu này; chậm hơn).',
+        description: 'Một truy vấn visibility: sổ có SohoaFailing (workflow tự đánh dấu sau mỗi đợt thử lỗi) và sổ chờ người quá hạn; deep=true hỏi thêm từng sổ đang thực hiện (sổ cũ chưa có dấu này, thông báo đang gửi lại; chậm hơn).',
         querystring: z.object({
           days: z.coerce.number().int().min(0).max(3650).optional().describe('số ngày chờ (mặc định SOHOA_WAIT_REMINDER_DAYS)'),
           deep: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),

@@ -34,8 +34,8 @@ const PROVINCE: Pick<Actor, 'scope' | 'agencyCode'> = { scope: 'province', agenc
 /**
  * Books that do not move: an automatic step that keeps failing, or a person's step waiting longer than
  * the configured days. Both come from visibility alone (the workflow keeps `SohoaFailing` and its memo
- * current), so the list is one query at any size. `deep` also describes the running books in an
- * automatic step without the mark: books started before it existed retry without end and never set it.
+ * current), so the list is one query at any size. `deep` also describes every running book: books
+ * started before the mark existed retry without end and never set it, and notices retry beside a book.
  */
 export class StuckScanner {
   private cache: { at: number; failing: FailingActivity[] } | undefined;
@@ -95,7 +95,7 @@ export class StuckScanner {
     const failing = await this.markedFailing(running);
     if (opts.deep) {
       const marked = new Set(failing.map((f) => f.id));
-      const described = await this.describedFailing(buildQuery(actor, { status: 'running', awaitingHuman: false }));
+      const described = await this.describedFailing(running);
       failing.push(...described.filter((f) => !marked.has(f.id)));
       failing.sort((a, b) => b.attempt - a.attempt);
     }

@@ -48,6 +48,41 @@ export interface Scenario {
 const DAY = 86_400_000;
 const far = () => ({ deadline: '2099-01-01T00:00:00+07:00' });
 
+/** A district's book of 3 cases scanned, transcribed and both approved, until its import is done. */
+async function scannedAndTranscribed({ act, settled, scans, excel }: Ctx): Promise<void> {
+  await act('confirmInventory', users.districtClerk, { cases: 3, pages: 6, condition: 'good' });
+  await act('scansUploaded', users.contractor, { uploadPrefix: await scans(3) });
+  await settled();
+  await act('approve', users.districtClerk);
+  await act('excelUploaded', users.contractor, { excelKey: await excel(3) });
+  await settled();
+  await act('approve', users.districtClerk);
+  await settled();
+}
+
+/** Inventory, then a delivery the store cannot serve: packaging fails until the store is back. */
+async function deliverWhileStoreDown({ act, scans, breakStore }: Ctx): Promise<void> {
+  await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
+  const uploadPrefix = await scans(2);
+  breakStore(true);
+  await act('scansUploaded', users.contractor, { uploadPrefix });
+}
+
+function withdrawnWhileFailing(name: string, bookNo: string, wait: 'failing' | 'retrying'): Scenario {
+  return {
+    name,
+    server: 'skip',
+    book: book({ bookNo }),
+    plan: far,
+    drive: async (c) => {
+      await deliverWhileStoreDown(c);
+      await c[wait]();
+      await c.act('withdraw', users.manager, { reason: 'Sổ hỏng, không quét được' });
+      c.breakStore(false);
+    },
+  };
+}
+
 /** Books driven to the ends and through the paths auditors care about; their histories are replayed in CI. */
 export const scenarios: Scenario[] = [
   {
@@ -55,15 +90,9 @@ export const scenarios: Scenario[] = [
     server: 'dev',
     book: book({ agencyCode: '502', bookNo: '31' }),
     plan: far,
-    drive: async ({ act, settled, scans, excel }) => {
-      await act('confirmInventory', users.districtClerk, { cases: 3, pages: 6, condition: 'good' });
-      await act('scansUploaded', users.contractor, { uploadPrefix: await scans(3) });
-      await settled();
-      await act('approve', users.districtClerk);
-      await act('excelUploaded', users.contractor, { excelKey: await excel(3) });
-      await settled();
-      await act('approve', users.districtClerk);
-      await settled();
+    drive: async (c) => {
+      const { act, settled } = c;
+      await scannedAndTranscribed(c);
       await act('importConfirmed', users.districtClerk, { imported: 3, failed: 0 });
       await settled();
       await act('approve', users.manager, { note: 'Đạt yêu cầu' });
@@ -139,11 +168,9 @@ export const scenarios: Scenario[] = [
     server: 'skip',
     book: book({ bookNo: '36' }),
     plan: far,
-    drive: async ({ act, settled, scans, sleep, breakStore, failing }) => {
-      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
-      const uploadPrefix = await scans(2);
-      breakStore(true);
-      await act('scansUploaded', users.contractor, { uploadPrefix });
+    drive: async (c) => {
+      const { act, settled, sleep, breakStore, failing } = c;
+      await deliverWhileStoreDown(c);
       await failing();
       await sleep(10 * 60_000); // more rounds
       breakStore(false);
@@ -152,37 +179,9 @@ export const scenarios: Scenario[] = [
       await act('approve', users.clerk);
     },
   },
-  {
-    name: 'failing-then-withdrawn',
-    server: 'skip',
-    book: book({ bookNo: '37' }),
-    plan: far,
-    drive: async ({ act, scans, breakStore, failing }) => {
-      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
-      const uploadPrefix = await scans(2);
-      breakStore(true);
-      await act('scansUploaded', users.contractor, { uploadPrefix });
-      await failing();
-      await act('withdraw', users.manager, { reason: 'Sổ hỏng, không quét được' });
-      breakStore(false);
-    },
-  },
-  {
-    // Withdrawn while Temporal retries the failing packaging: the activity is cancelled.
-    name: 'withdrawn-while-retrying',
-    server: 'skip',
-    book: book({ bookNo: '42' }),
-    plan: far,
-    drive: async ({ act, scans, breakStore, retrying }) => {
-      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
-      const uploadPrefix = await scans(2);
-      breakStore(true);
-      await act('scansUploaded', users.contractor, { uploadPrefix });
-      await retrying();
-      await act('withdraw', users.manager, { reason: 'Sổ chuyển cho đơn vị khác số hóa' });
-      breakStore(false);
-    },
-  },
+  // Withdrawn between failing rounds (the pause is cancelled), or while Temporal retries (the activity is).
+  withdrawnWhileFailing('failing-then-withdrawn', '37', 'failing'),
+  withdrawnWhileFailing('withdrawn-while-retrying', '42', 'retrying'),
   {
     name: 'excel-invalid-then-fixed',
     server: 'dev',
@@ -207,16 +206,9 @@ export const scenarios: Scenario[] = [
     gateway: 'http',
     book: book({ agencyCode: '502', bookNo: '39' }),
     plan: far,
-    drive: async ({ act, settled, scans, excel }) => {
-      await act('confirmInventory', users.districtClerk, { cases: 3, pages: 6, condition: 'good' });
-      await act('scansUploaded', users.contractor, { uploadPrefix: await scans(3) });
-      await settled();
-      await act('approve', users.districtClerk);
-      await act('excelUploaded', users.contractor, { excelKey: await excel(3) });
-      await settled();
-      await act('approve', users.districtClerk);
-      await settled(); // the endpoint fails its first calls: Temporal retries the import, same idempotency key
-      await act('approve', users.manager, { note: 'Đạt' });
+    drive: async (c) => {
+      await scannedAndTranscribed(c); // the endpoint fails its first calls: Temporal retries the import, same idempotency key
+      await c.act('approve', users.manager, { note: 'Đạt' });
     },
   },
   {

@@ -7,6 +7,7 @@ import { applyAction, initialState } from '../../domain/bookState';
 import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
 import { artifactKeys } from '../../domain/naming';
 import { planSettingsSchema } from '../../domain/settings';
+import type { WorkflowInput } from '../../domain/workflowInput';
 import { uploadSampleScans } from '../../scripts/lib/samples';
 import type { registerDigitization } from '../../workflows/registerDigitization';
 import { breakableStore, GatedOutbox } from '../support/faults';
@@ -24,6 +25,9 @@ const t = useWorkerEnv(undefined, (d) => {
 const act = (id: string, action: ActionName, actor: Actor, payload: unknown = {}, idempotencyKey?: string) =>
   t.env.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload, ...(idempotencyKey ? { idempotencyKey } : {}) }] });
 
+const start = (args: WorkflowInput) =>
+  t.env.client.workflow.start<typeof registerDigitization>(WORKFLOW_TYPE, { taskQueue: t.taskQueue, workflowId: workflowIdFor(args.book), args: [args] });
+
 async function pendingAttempts(id: string): Promise<number> {
   const d = await t.env.client.workflow.getHandle(id).describe();
   return Math.max(0, ...(d.raw.pendingActivities ?? []).map((p) => p.attempt ?? 0));
@@ -35,11 +39,7 @@ describe('a book is never stuck or failed by a race', () => {
     outbox.close();
     const written = outbox.nextWrite();
     // Past its deadline: the overdue notice is due at once, and after it no timer is left to wake the book.
-    const h = await t.env.client.workflow.start<typeof registerDigitization>(WORKFLOW_TYPE, {
-      taskQueue: t.taskQueue,
-      workflowId: workflowIdFor(b),
-      args: [input(b, { deadline: '2025-01-01T00:00:00+07:00' })],
-    });
+    const h = await start(input(b, { deadline: '2025-01-01T00:00:00+07:00' }));
     expect((await written).kind).toBe('overdue');
     // The notice is held; meanwhile the clerk confirms and the contractor delivers.
     await act(h.workflowId, 'confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
@@ -53,11 +53,7 @@ describe('a book is never stuck or failed by a race', () => {
 
   it('withdrawing a book whose packaging keeps failing cancels the activity and closes the run as withdrawn', async () => {
     const b = book({ bookNo: '62' });
-    const h = await t.env.client.workflow.start<typeof registerDigitization>(WORKFLOW_TYPE, {
-      taskQueue: t.taskQueue,
-      workflowId: workflowIdFor(b),
-      args: [input(b, { deadline: '2099-01-01T00:00:00+07:00' })],
-    });
+    const h = await start(input(b, { deadline: '2099-01-01T00:00:00+07:00' }));
     await act(h.workflowId, 'confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
     const uploadPrefix = await uploadSampleScans(t.deps.store, b, 2);
     store.broken.add(artifactKeys(b).prefix);
@@ -97,11 +93,7 @@ describe('carried into a new run', () => {
     const at = new Date().toISOString();
     const carried = initialState(b, planSettingsSchema.parse({ deadline: '2099-01-01T00:00:00+07:00' }), at);
     applyAction(carried, 'confirmInventory', { cases: 2, pages: 4, condition: 'good', repairNeeded: false }, users.clerk, at);
-    const h = await t.env.client.workflow.start<typeof registerDigitization>(WORKFLOW_TYPE, {
-      taskQueue: t.taskQueue,
-      workflowId: workflowIdFor(b),
-      args: [{ ...input(b), carried, automations: [] }],
-    });
+    const h = await start({ ...input(b), carried, automations: [] });
     const st = await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, b, 2) });
     // No packaging: straight to the clerk's review, as before the automation existed.
     expect(st).toMatchObject({ step: 'scan', phase: 'review' });
@@ -110,11 +102,7 @@ describe('carried into a new run', () => {
 
   it('an idempotency key already applied is not applied again', async () => {
     const b = book({ bookNo: '65' });
-    const h = await t.env.client.workflow.start<typeof registerDigitization>(WORKFLOW_TYPE, {
-      taskQueue: t.taskQueue,
-      workflowId: workflowIdFor(b),
-      args: [input(b, { deadline: '2099-01-01T00:00:00+07:00' })],
-    });
+    const h = await start(input(b, { deadline: '2099-01-01T00:00:00+07:00' }));
     await act(h.workflowId, 'setPriority', users.manager, { priority: 1 }, 'uu-tien-1');
     await act(h.workflowId, 'setPriority', users.manager, { priority: 5 });
     await expect(act(h.workflowId, 'setPriority', users.manager, { priority: 1 }, 'uu-tien-1')).rejects.toMatchObject({ cause: { type: 'NoChange' } });

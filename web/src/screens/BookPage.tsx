@@ -227,6 +227,14 @@ export function BookPage({ id }: { id: string }) {
         <StoredFiles id={id} onDownload={dl} />
       </section>
 
+      {s.failing && (
+        <section class="card failing-card" role="alert" aria-label="Bước tự động đang lỗi" data-testid="failing">
+          <p>
+            Bước tự động <strong>{stepLabel(s.failing.step)}</strong> đang lỗi lặp lại từ {fmtDateTime(s.failing.since)}: đã thử {fmtNumber(s.failing.attempts)} lần ({s.failing.activity}), lỗi cuối: {s.failing.lastError}. Hệ thống tự thử lại lúc {fmtDateTime(s.failing.retryAt)}.
+          </p>
+        </section>
+      )}
+
       {(s.problems.length > 0 || annotated) && (
         <section class="card problems" aria-labelledby="problems-title" data-testid="problems">
           <div class="card-head">
