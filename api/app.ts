@@ -20,7 +20,7 @@ import { WORKFLOW_BUNDLE } from '../scripts/lib/paths';
 import { authHook } from './auth/access';
 import type { UserStore } from './auth/users';
 import type { AppContext } from './context';
-import { ApiError, ERROR_CODES, type ErrorBody, type HttpStatus } from './errors';
+import { ApiError, codeOfStatus, type ErrorBody } from './errors';
 import { createMetrics } from './metrics';
 import { auditRoutes } from './routes/audit';
 import { webRoutes } from './routes/web';
@@ -211,7 +211,7 @@ export function errorBody(err: unknown, log: Log): { status: number; body: Error
   }
   const status = e.statusCode;
   if (status && status >= 400 && status < 500) {
-    const code = ERROR_CODES[status as HttpStatus] ?? 'BadRequest';
+    const code = codeOfStatus(status);
     const message =
       status === 413 ? 'tệp hoặc nội dung quá lớn' : status === 415 ? `kiểu nội dung không được hỗ trợ: ${e.message}` : e.message;
     return { status, body: { error: code, message } };

@@ -1,54 +1,32 @@
-import { z } from 'zod';
+import { ERRORS, errorBodySchema, type ErrorCode, type ProblemDetail } from '../contracts/v1';
 
-/** Error codes of the JSON error body; one per HTTP status the API answers with. */
-export const ERROR_CODES = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  409: 'Conflict',
-  413: 'PayloadTooLarge',
-  415: 'UnsupportedMediaType',
-  500: 'Internal',
-  503: 'Unavailable',
-  504: 'Timeout',
-} as const;
-export type HttpStatus = keyof typeof ERROR_CODES;
+export { errorBodySchema, type ErrorBody, type ProblemDetail } from '../contracts/v1';
 
-/** One problem: `path` names the field (`body.items.2.bookNo`), the row (`row 14`) or the file. */
-export const problemSchema = z.object({
-  path: z.string(),
-  message: z.string(),
-});
-export type ProblemDetail = z.infer<typeof problemSchema>;
+/** The generic code of an HTTP status the API answers without a code of its own (fastify's errors). */
+export function codeOfStatus(status: number): ErrorCode {
+  const generic: ErrorCode[] = ['BadRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'MethodNotAllowed', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests', 'Internal', 'Unavailable', 'Timeout'];
+  return generic.find((c) => ERRORS[c] === status) ?? (status >= 500 ? 'Internal' : 'BadRequest');
+}
 
-export const errorBodySchema = z
-  .object({
-    error: z.string().describe('mã lỗi: BadRequest, Unauthorized, Forbidden, NotFound, Conflict, WrongStep, PayloadTooLarge, UnsupportedMediaType, …'),
-    message: z.string().describe('thông báo cho người dùng (tiếng Việt)'),
-    details: z.array(problemSchema).optional().describe('từng vấn đề: trường, dòng hoặc tệp'),
-  })
-  .meta({ id: 'Error' });
-export type ErrorBody = z.infer<typeof errorBodySchema>;
-
-/** An error the API answers as `{ error, message, details }` with its status. */
+/** An error the API answers as `{ error, message, details }`, its status from the contract's table. */
 export class ApiError extends Error {
+  readonly status: number;
   constructor(
-    readonly status: HttpStatus,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: ProblemDetail[],
-    readonly code: string = ERROR_CODES[status],
   ) {
     super(message);
     this.name = 'ApiError';
+    this.status = ERRORS[code];
   }
 }
 
-export const badRequest = (message: string, details?: ProblemDetail[]) => new ApiError(400, message, details);
-export const unauthorized = (message = 'cần mã truy cập hợp lệ (Authorization: Bearer …)') => new ApiError(401, message);
-export const forbidden = (message: string) => new ApiError(403, message);
-export const notFound = (message: string) => new ApiError(404, message);
-export const conflict = (message: string, code = 'Conflict') => new ApiError(409, message, undefined, code);
+export const badRequest = (message: string, details?: ProblemDetail[]) => new ApiError('BadRequest', message, details);
+export const unauthorized = (message = 'cần mã truy cập hợp lệ (Authorization: Bearer …)') => new ApiError('Unauthorized', message);
+export const forbidden = (message: string) => new ApiError('Forbidden', message);
+export const notFound = (message: string) => new ApiError('NotFound', message);
+export const conflict = (message: string, code: ErrorCode = 'Conflict') => new ApiError(code, message);
 
 /** zod issues as details, each path prefixed by where it came from (body, querystring, row 12…). */
 export function issuesToDetails(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, prefix = ''): ProblemDetail[] {

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { QUANG_NAM_CODE } from '../domain/data/quangNam';
 import { steps } from '../domain/plan';
-import { SA } from '../domain/searchAttributes';
+import { SA } from '../workflows/definitions';
 import type { BookService } from './services/books';
 import type { StuckScanner } from './services/stuck';
 import { buildQuery, quote } from './services/visibilityQuery';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { agencySchema } from './agencies';
+import { bookSchema as contractBook, type Book } from '../contracts/v1';
 import { periodOfBook, FIRST_PLAN_YEAR, LAST_PLAN_YEAR } from './periods';
-import { REGISTER_TYPES, registerTypeSchema, typeCode } from './registerTypes';
+import { REGISTER_TYPES, typeCode } from './registerTypes';
 
 /** Book numbers as written on the cover: digits, optionally one letter for a split book; padded to 2 digits. */
 export const bookNoSchema = z
@@ -16,20 +16,11 @@ const yearSchema = z
   .min(FIRST_PLAN_YEAR, `năm không được trước ${FIRST_PLAN_YEAR}`)
   .max(LAST_PLAN_YEAR, `đề án chỉ gồm sổ đến năm ${LAST_PLAN_YEAR}`);
 
-/** One physical register book: its identity and where it is kept. */
-export const bookSchema = z
-  .object({
-    agency: agencySchema,
-    type: registerTypeSchema,
-    bookNo: bookNoSchema,
-    yearFrom: yearSchema,
-    yearTo: yearSchema,
-    /** Cases the inventory expects, if known before the inventory step. */
-    expectedCases: z.number().int().min(0).max(100_000).optional(),
-    note: z.string().max(500).optional(),
-  })
+/** A book as a person registers it: the contract's shape, with its number normalised and its years checked. */
+export const bookSchema = contractBook
+  .extend({ bookNo: bookNoSchema, yearFrom: yearSchema, yearTo: yearSchema })
   .refine((b) => b.yearTo >= b.yearFrom, { message: 'yearTo phải không nhỏ hơn yearFrom', path: ['yearTo'] });
-export type Book = z.infer<typeof bookSchema>;
+export type { Book };
 export type BookInput = z.input<typeof bookSchema>;
 
 /** Workflow id (contract): `reg-{agencyCode}-{typeCode}-{bookNo}-{yearFrom}`; a second start is a no-op. */

@@ -1,22 +1,10 @@
-import { z } from 'zod';
+import type { Notice } from '../contracts/v1';
 import { bookTitleVi } from './book';
 import type { BookState, DueEvent } from './bookState';
 import { STEP_LABELS_VI } from './plan';
 import { formatDateVi } from './settings';
 
-/** A reminder or overdue notice, written to the outbox that the API shows. */
-export const noticeSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['deadlineReminder', 'overdue', 'waitingReminder']),
-  workflowId: z.string(),
-  agencyCode: z.string(),
-  districtCode: z.string(),
-  provinceCode: z.string(),
-  step: z.string(),
-  message: z.string(),
-  createdAt: z.string(),
-});
-export type Notice = z.infer<typeof noticeSchema>;
+export { noticeSchema, type Notice } from '../contracts/v1';
 
 export function noticeFor(s: BookState, e: DueEvent, now: string): Notice {
   const title = bookTitleVi(s.book);

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import type { Period } from '../contracts/v1';
+
+export { periodIds, periodSchema, type Period } from '../contracts/v1';
 
 /** Legal periods (nhóm sổ) by year of registration; see ../shared/domain.md. Ordered newest first. */
 export const PERIODS = [
@@ -7,11 +9,7 @@ export const PERIODS = [
   { id: 'p1999', from: 1999, to: 2005, nameVi: 'Nghị định 83/1998/NĐ-CP (1999–2005)' },
   { id: 'p1976', from: 1976, to: 1998, nameVi: 'Nghị định 04/CP (1976–1998)' },
   { id: 'pre1976', from: -Infinity, to: 1975, nameVi: 'Trước năm 1976' },
-] as const;
-
-export type Period = (typeof PERIODS)[number]['id'];
-export const periodIds = PERIODS.map((p) => p.id) as Period[];
-export const periodSchema = z.enum(periodIds as [Period, ...Period[]]);
+] as const satisfies readonly { id: Period; from: number; to: number; nameVi: string }[];
 
 /** The plan covers books registered up to 2019. */
 export const LAST_PLAN_YEAR = 2019;

@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import type { Step } from '../contracts/v1';
 import type { RegisterType } from './registerTypes';
 import type { AgencyLevel } from './agencies';
 
-export const steps = ['inventory', 'scan', 'excel', 'c06', 'manualEntry', 'import', 'acceptance', 'done', 'withdrawn'] as const;
-export type Step = (typeof steps)[number];
-export const stepSchema = z.enum(steps);
+export { steps, stepSchema, type Step } from '../contracts/v1';
 
 export type DataStep = 'excel' | 'c06' | 'manualEntry';
 

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import { registerTypes, type RegisterType } from '../contracts/v1';
+
+export { registerTypes, registerTypeSchema, type RegisterType } from '../contracts/v1';
 
 /**
  * The ten register types (sổ hộ tịch). Codes marked "unsure" were not found in public
@@ -19,13 +21,10 @@ export const REGISTER_TYPES = {
     nameVi: 'Sổ đăng ký thay đổi, cải chính, bổ sung hộ tịch, xác định lại dân tộc',
     codeSource: 'unsure',
   },
-} as const;
+} as const satisfies Record<RegisterType, { code: string; nameVi: string; codeSource: string }>;
 
-export type RegisterType = keyof typeof REGISTER_TYPES;
 export type TypeCode = (typeof REGISTER_TYPES)[RegisterType]['code'];
 
-export const registerTypes = Object.keys(REGISTER_TYPES) as RegisterType[];
-export const registerTypeSchema = z.enum(registerTypes as [RegisterType, ...RegisterType[]]);
 export const typeCodes = registerTypes.map((t) => REGISTER_TYPES[t].code) as TypeCode[];
 
 export function typeCode(type: RegisterType): TypeCode {
@@ -34,4 +33,9 @@ export function typeCode(type: RegisterType): TypeCode {
 
 export function typeFromCode(code: string): RegisterType | undefined {
   return registerTypes.find((t) => REGISTER_TYPES[t].code === code);
+}
+
+/** A register type named by its id (`birth`) or its code in any case (`KS`, `ks`). */
+export function registerTypeOf(name: string): RegisterType | undefined {
+  return registerTypes.find((t) => t === name) ?? typeFromCode(name.toUpperCase());
 }

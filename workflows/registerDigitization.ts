@@ -9,7 +9,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { actionNames, actionRequestSchema, type ActionName, type ActionRequest } from '../domain/actions';
+import { actionNames, actionRequestSchema, upgradeCarried, type ActionName, type ActionRequest, type BookStatusV1, type Step, type WorkflowInputV1 } from '../contracts/v1';
 import {
   alreadyApplied,
   applyAction,
@@ -19,15 +19,14 @@ import {
   isClosed,
   liftOverdue,
   nextWakeAt,
-  parsePayload,
+  parseCommand,
   statusOf,
   type BookState,
+  type Refusal,
 } from '../domain/bookState';
-import { actionUpdates, REFUSAL_TYPES, statusQuery } from '../domain/messages';
-import type { Step } from '../domain/plan';
-import { memoOf, searchAttributesOf } from '../domain/visibility';
-import type { WorkflowInput } from '../domain/workflowInput';
+import { memoOf } from '../domain/memo';
 import { CONTINUE, guardedInvoke, legacyInvoke, runAutomation } from './automation';
+import { actionUpdates, searchAttributesOf, statusQuery } from './definitions';
 import { dueNotices, NoticeQueue, sendInline } from './notices';
 
 const nowIso = () => new Date(Date.now()).toISOString();
@@ -45,8 +44,8 @@ const PATCHES = {
 } as const;
 
 /** One physical register book, from inventory to acceptance. */
-export async function registerDigitization(input: WorkflowInput): Promise<ReturnType<typeof statusOf>> {
-  const state: BookState = input.carried ?? initialState(input.book, input.plan, nowIso(), input.priority);
+export async function registerDigitization(input: WorkflowInputV1): Promise<BookStatusV1> {
+  const state: BookState = input.carried === undefined ? initialState(input.book, input.plan, nowIso(), input.priority) : upgradeCarried(input.carried);
   let version = 0;
   let published = '';
 
@@ -74,9 +73,9 @@ export async function registerDigitization(input: WorkflowInput): Promise<Return
     setHandler(
       actionUpdates[action],
       (request: ActionRequest) => {
-        const parsed = parsePayload(action, request.payload);
+        const parsed = parseCommand(action, request.payload);
         if (!parsed.ok) throw refusal(parsed.refusal);
-        applyAction(state, action, parsed.value, request.actor, nowIso(), request, opts);
+        applyAction(state, parsed.command, request.actor, nowIso(), request, opts);
         changed();
         return statusOf(state, Date.now());
       },
@@ -132,14 +131,15 @@ function automationsByPatch(): Step[] {
 /** Rejects before anything enters history: bad request, wrong role or agency, wrong step, bad payload, a repeat. */
 function validate(state: BookState, action: ActionName, request: ActionRequest): void {
   const shape = actionRequestSchema.safeParse(request);
-  if (!shape.success) throw refusal({ code: 'invalidPayload', message: describeIssues(shape.error) });
+  if (!shape.success) throw refusal({ code: 'InvalidPayload', message: describeIssues(shape.error) });
   const r = checkAction(state, action, shape.data.actor, shape.data.payload) ?? alreadyApplied(state, action, shape.data.idempotencyKey);
   if (r) throw refusal(r);
 }
 
-function refusal(r: { code: keyof typeof REFUSAL_TYPES; message: string; details?: unknown }) {
+/** A refusal as the failure the caller of the update receives; its `type` is the contract's error code. */
+function refusal(r: Refusal) {
   return ApplicationFailure.create({
-    type: REFUSAL_TYPES[r.code],
+    type: r.code,
     message: r.message,
     nonRetryable: true,
     details: r.details === undefined ? undefined : [r.details],

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../contracts/v1';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -38,14 +39,27 @@ export interface IntakeResult {
   bytes: number;
 }
 
-/** A delivery that cannot be taken; `problems` lists every one (Vietnamese). Nothing is kept. */
+/** One problem of a delivery: the file (or the upload) it is about, and the whole sentence (Vietnamese). */
+interface DeliveryProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * A delivery that cannot be taken; `details` lists every problem with its file. Nothing is kept.
+ * `code` says why as the contract names it: too large, or not a valid delivery.
+ */
 export class IntakeError extends Error {
+  readonly problems: string[];
   constructor(
-    readonly problems: string[],
+    readonly details: DeliveryProblem[],
     book: Book,
+    readonly code: Extract<ErrorCode, 'PayloadTooLarge' | 'InvalidDelivery'> = 'InvalidDelivery',
   ) {
+    const problems = details.map((d) => d.message);
     super([`Không nhận được bản quét sổ ${bookStem(book)}:`, ...problems.map((p) => `- ${p}`)].join('\n'));
     this.name = 'IntakeError';
+    this.problems = problems;
   }
 }
 
@@ -80,10 +94,11 @@ async function drain(stream: Readable): Promise<void> {
  */
 export async function intakeScans(store: ArtifactStore, input: IntakeInput): Promise<IntakeResult> {
   const uploadId = input.uploadId ?? newUploadId();
-  if (!UPLOAD_ID.test(uploadId)) throw new IntakeError([`mã lần tải lên "${uploadId}" không hợp lệ`], input.book);
+  if (!UPLOAD_ID.test(uploadId)) throw new IntakeError([{ path: 'uploadId', message: `mã lần tải lên "${uploadId}" không hợp lệ` }], input.book);
   const uploadPrefix = `${artifactKeys(input.book).uploads}/${uploadId}`;
   const budget = new Budget(input.maxBytes ?? Number.MAX_SAFE_INTEGER);
-  const problems: string[] = [];
+  const problems: DeliveryProblem[] = [];
+  let tooLarge = false;
   const stored = new Map<string, string>(); // stored path → delivered name
   let bytes = 0;
 
@@ -91,12 +106,12 @@ export async function intakeScans(store: ArtifactStore, input: IntakeInput): Pro
     const e = classifyDelivered(deliveredName);
     if (e.kind === 'ignored') return drain(body);
     if (e.kind === 'invalid') {
-      problems.push(e.problem);
+      problems.push({ path: e.path, message: e.problem });
       return drain(body);
     }
     const first = stored.get(e.path);
     if (first !== undefined) {
-      problems.push(`${deliveredName}: trùng tên với ${first}`);
+      problems.push({ path: deliveredName, message: `${deliveredName}: trùng tên với ${first}` });
       return drain(body);
     }
     stored.set(e.path, deliveredName);
@@ -117,10 +132,11 @@ export async function intakeScans(store: ArtifactStore, input: IntakeInput): Pro
       if (isZip) await unzipInto(file.name, whole, keep, problems, input.tmpDir);
       else await keep(file.name, whole);
     }
-    if (stored.size === 0 && problems.length === 0) problems.push('không có tệp PDF hay ảnh nào trong lần tải lên');
+    if (stored.size === 0 && problems.length === 0) problems.push({ path: 'tệp', message: 'không có tệp PDF hay ảnh nào trong lần tải lên' });
   } catch (e) {
     if (e instanceof TooLarge || (e as { cause?: unknown }).cause instanceof TooLarge) {
-      problems.push(`lần tải lên vượt quá giới hạn ${budget.max >= 1 << 20 ? `${Math.round(budget.max / (1 << 20))} MB` : `${Math.ceil(budget.max / 1024)} kB`}`);
+      tooLarge = true;
+      problems.push({ path: 'tệp', message: `lần tải lên vượt quá giới hạn ${budget.max >= 1 << 20 ? `${Math.round(budget.max / (1 << 20))} MB` : `${Math.ceil(budget.max / 1024)} kB`}` });
     } else {
       await store.deletePrefix(uploadPrefix).catch(() => undefined);
       throw e;
@@ -128,7 +144,7 @@ export async function intakeScans(store: ArtifactStore, input: IntakeInput): Pro
   }
   if (problems.length) {
     await store.deletePrefix(uploadPrefix);
-    throw new IntakeError(problems, input.book);
+    throw new IntakeError(problems, input.book, tooLarge ? 'PayloadTooLarge' : 'InvalidDelivery');
   }
   return { uploadId, uploadPrefix, files: stored.size, bytes };
 }
@@ -145,7 +161,7 @@ async function unzipInto(
   zipName: string,
   body: Readable,
   keep: (name: string, body: Readable) => Promise<void>,
-  problems: string[],
+  problems: DeliveryProblem[],
   tmpDir: string | undefined,
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpDir ?? tmpdir(), 'sohoa-intake-'));
@@ -156,7 +172,7 @@ async function unzipInto(
     try {
       zip = (await yauzl.openPromise(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: false })) as ZipFileWithIterator;
     } catch (e) {
-      problems.push(`${zipName}: không đọc được tệp zip (${(e as Error).message})`);
+      problems.push({ path: zipName, message: `${zipName}: không đọc được tệp zip (${(e as Error).message})` });
       return;
     }
     try {
@@ -164,22 +180,22 @@ async function unzipInto(
         const name = entry.fileName;
         if (name.endsWith('/')) continue;
         if (/\.zip$/i.test(name)) {
-          problems.push(`${zipName}/${name}: không nhận tệp zip lồng trong tệp zip`);
+          problems.push({ path: `${zipName}/${name}`, message: `${zipName}/${name}: không nhận tệp zip lồng trong tệp zip` });
           continue;
         }
         if (entry.isEncrypted()) {
-          problems.push(`${zipName}/${name}: tệp bị đặt mật khẩu`);
+          problems.push({ path: `${zipName}/${name}`, message: `${zipName}/${name}: tệp bị đặt mật khẩu` });
           continue;
         }
         if (!entry.canDecodeFileData()) {
-          problems.push(`${zipName}/${name}: kiểu nén không hỗ trợ (chỉ nhận store hoặc deflate)`);
+          problems.push({ path: `${zipName}/${name}`, message: `${zipName}/${name}: kiểu nén không hỗ trợ (chỉ nhận store hoặc deflate)` });
           continue;
         }
         await keep(name, await zip.openReadStreamPromise(entry));
       }
     } catch (e) {
       if (e instanceof TooLarge || (e as { cause?: unknown }).cause instanceof TooLarge) throw e;
-      problems.push(`${zipName}: tệp zip hỏng (${(e as Error).message})`);
+      problems.push({ path: zipName, message: `${zipName}: tệp zip hỏng (${(e as Error).message})` });
     } finally {
       zip.close();
     }

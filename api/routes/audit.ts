@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorCovers } from '../../domain/actors';
 import { findAgency } from '../../domain/data/quangNam';
-import { WORKFLOW_TYPE } from '../../domain/messages';
+import { WORKFLOW_TYPE } from '../../workflows/definitions';
 import { actorOf, agencyOfBookId, assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, forbidden } from '../errors';
@@ -12,28 +12,9 @@ import { existsSync } from 'node:fs';
 import { idParamsSchema } from '../schemas/registers';
 import { mapTemporalError } from '../services/books';
 import { replayHistories } from '../services/replay';
+import { timelineSchema } from '../../contracts/v1';
 import { TimelineBuilder } from '../services/timeline';
 import { jurisdictionClause, quote } from '../services/visibilityQuery';
-
-const actorView = z.object({ userId: z.string(), role: z.string(), agencyCode: z.string().optional(), scope: z.string().optional() });
-const timelineEntrySchema = z
-  .object({
-    at: z.string(),
-    runId: z.string(),
-    eventId: z.number().nullable(),
-    kind: z.string().describe('created, action, denied, activityScheduled, activityRetried, activityCompleted, activityFailed, timerStarted, timerFired, stateChanged, closed, …'),
-    actor: actorView.nullable().describe('người thực hiện; null = hệ thống'),
-    text: z.string(),
-    action: z.string().optional(),
-    payload: z.unknown().optional(),
-    requestId: z.string().optional(),
-    outcome: z.enum(['ok', 'failed', 'pending']).optional(),
-    error: z.string().optional(),
-    activity: z.string().optional(),
-    attempt: z.number().optional(),
-    changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional(),
-  })
-  .meta({ id: 'TimelineEntry' });
 
 const replayResultSchema = z.object({
   id: z.string(),
@@ -57,7 +38,7 @@ export const auditRoutes =
         params: idParamsSchema,
         querystring: z.object({ denied: z.enum(['true', 'false']).default('true').transform((v) => v === 'true') }),
         response: {
-          200: z.object({ id: z.string(), runs: z.array(z.string()), actors: z.array(actorView), entries: z.array(timelineEntrySchema) }),
+          200: timelineSchema,
           ...commonErrors,
           404: errorBodySchema,
         },
@@ -120,7 +101,7 @@ export const auditRoutes =
       handler: async (req) => {
         const actor = actorOf(req);
         const { ids, agency, limit } = req.body;
-        if (!existsSync(ctx.workflowBundlePath)) throw new ApiError(503, `chưa có bản đóng gói workflow ${ctx.workflowBundlePath}; chạy npm run build:workflows`);
+        if (!existsSync(ctx.workflowBundlePath)) throw new ApiError('Unavailable', `chưa có bản đóng gói workflow ${ctx.workflowBundlePath}; chạy npm run build:workflows`);
         if (ids && agency) throw badRequest('chỉ dùng một trong hai: ids hoặc agency', [{ path: 'body', message: 'ids và agency cùng có' }]);
         let histories: AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[];
         if (ids) {

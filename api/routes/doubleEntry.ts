@@ -26,7 +26,7 @@ const differenceSchema = z.object({ row: z.number(), so: z.string(), column: z.s
 function checkKeys(book: Book, keys: z.infer<typeof entriesSchema>) {
   const prefix = `${artifactKeys(book).prefix}/excel/`;
   for (const [field, key] of Object.entries(keys)) {
-    if (!key.startsWith(prefix)) throw new ApiError(400, `${field}: không phải tệp Excel đã tải lên của sổ này`, [{ path: field, message: `phải bắt đầu bằng ${prefix}` }]);
+    if (!key.startsWith(prefix)) throw new ApiError('BadRequest', `${field}: không phải tệp Excel đã tải lên của sổ này`, [{ path: field, message: `phải bắt đầu bằng ${prefix}` }]);
   }
 }
 
@@ -35,7 +35,7 @@ async function asRequestError<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
-    if (e instanceof ApplicationFailure) throw new ApiError(400, e.message, [{ path: e.type ?? 'excel', message: e.message }]);
+    if (e instanceof ApplicationFailure) throw new ApiError('BadRequest', e.message, [{ path: e.type ?? 'excel', message: e.message }]);
     throw e;
   }
 }

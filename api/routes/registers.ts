@@ -71,9 +71,9 @@ export const registerRoutes =
         const actor = actorOf(req);
         const file = await singleFile(req, MAX_INVENTORY_BYTES, req.query.filename ?? 'danh-muc.csv');
         const format = formatOf(file.filename, file.contentType);
-        if (!format) throw new ApiError(415, `tệp ${file.filename}: chỉ nhận .xlsx hoặc .csv`, [{ path: file.filename, message: 'kiểu tệp không được hỗ trợ' }]);
+        if (!format) throw new ApiError('UnsupportedMediaType', `tệp ${file.filename}: chỉ nhận .xlsx hoặc .csv`, [{ path: file.filename, message: 'kiểu tệp không được hỗ trợ' }]);
         const rows = await parseInventory(file.data, file.filename, format);
-        if (!rows.length) throw new ApiError(400, `tệp ${file.filename} không có dòng dữ liệu nào`, [{ path: file.filename, message: 'không có dòng dữ liệu' }]);
+        if (!rows.length) throw new ApiError('BadRequest', `tệp ${file.filename} không có dòng dữ liệu nào`, [{ path: file.filename, message: 'không có dòng dữ liệu' }]);
         req.log.info({ file: file.filename, rows: rows.length }, 'nhập danh mục');
         const job = ctx.jobs.start({ kind: 'import', owner: actor.userId, total: rows.length }, async (progress) => {
           const out = await registerItems(ctx.books, actor, rows.map((r) => r.item), {

@@ -11,21 +11,8 @@ import { buildQuery } from '../services/visibilityQuery';
 import type { Actor } from '../../domain/actors';
 import { buildAcceptanceMinutes } from '../../activities/acceptance';
 import { QUANG_NAM_CODE } from '../../domain/data/quangNam';
+import { progressRowSchema } from '../../contracts/v1';
 import { errorBodySchema } from '../errors';
-
-const progressRowSchema = z.object({
-  key: z.string(),
-  label: z.string(),
-  books: z.number().describe('số sổ'),
-  cases: z.number().describe('số trường hợp (SohoaRecordCount)'),
-  pages: z.number().describe('số trang (memo)'),
-  done: z.number(),
-  inProgress: z.number(),
-  withdrawn: z.number(),
-  overdue: z.number(),
-  awaitingHuman: z.number(),
-  percentDone: z.number(),
-});
 
 /** The outbox folder of a jurisdiction: province/district/agency. */
 function outboxPath(actor: Actor): string[] {

@@ -16,7 +16,7 @@ import type { BookStatus } from '../../domain/bookState';
 import type { CandidateBook } from '../../domain/c06';
 import { findAgency } from '../../domain/data/quangNam';
 import { artifactKeys, excelName } from '../../domain/naming';
-import { registerTypes, typeCodes, typeFromCode, type RegisterType } from '../../domain/registerTypes';
+import { registerTypeOf, registerTypes, typeCodes, type RegisterType } from '../../domain/registerTypes';
 import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, conflict, errorBodySchema } from '../errors';
@@ -30,7 +30,7 @@ const SCAN_EXTS = /\.(pdf|jpe?g|png|zip)$/i;
 
 class TooLarge extends ApiError {
   constructor(max: number, what: string) {
-    super(413, `${what} vượt quá giới hạn ${Math.round(max / 1024 / 1024)} MB (SOHOA_MAX_UPLOAD_MB)`, [{ path: what, message: 'quá lớn' }]);
+    super('PayloadTooLarge', `${what} vượt quá giới hạn ${Math.round(max / 1024 / 1024)} MB (SOHOA_MAX_UPLOAD_MB)`, [{ path: what, message: 'quá lớn' }]);
   }
 }
 
@@ -59,7 +59,7 @@ async function* requestFiles(req: FastifyRequest, budget: { used: number; max: n
       const name = part.filename || part.fieldname;
       if (!allowed.test(name)) {
         part.file.resume();
-        throw new ApiError(415, `${name}: loại tệp không được nhận`, [{ path: name, message: `chỉ nhận ${allowed.source}` }]);
+        throw new ApiError('UnsupportedMediaType', `${name}: loại tệp không được nhận`, [{ path: name, message: `chỉ nhận ${allowed.source}` }]);
       }
       yield { name, body: metered(part.file, budget, name) };
     }
@@ -67,12 +67,12 @@ async function* requestFiles(req: FastifyRequest, budget: { used: number; max: n
   }
   const body = req.body as Readable | undefined;
   if (!body || typeof body.pipe !== 'function') {
-    throw new ApiError(415, 'gửi tệp dạng multipart/form-data hoặc nội dung thô (application/zip, application/octet-stream)', [
+    throw new ApiError('UnsupportedMediaType', 'gửi tệp dạng multipart/form-data hoặc nội dung thô (application/zip, application/octet-stream)', [
       { path: 'content-type', message: String(req.headers['content-type'] ?? 'không có') },
     ]);
   }
   const name = (req.query as { filename?: string }).filename ?? fallbackName;
-  if (!allowed.test(name)) throw new ApiError(415, `${name}: loại tệp không được nhận`, [{ path: name, message: `chỉ nhận ${allowed.source}` }]);
+  if (!allowed.test(name)) throw new ApiError('UnsupportedMediaType', `${name}: loại tệp không được nhận`, [{ path: name, message: `chỉ nhận ${allowed.source}` }]);
   yield { name, body: metered(body, budget, name) };
 }
 
@@ -85,7 +85,7 @@ async function oneFile(req: FastifyRequest, budget: { used: number; max: number 
   }
   const body = req.body as Readable | undefined;
   if (!body || typeof body.pipe !== 'function') {
-    throw new ApiError(415, 'gửi tệp dạng multipart/form-data (trường "file") hoặc nội dung thô với Content-Type của tệp', [
+    throw new ApiError('UnsupportedMediaType', 'gửi tệp dạng multipart/form-data (trường "file") hoặc nội dung thô với Content-Type của tệp', [
       { path: 'content-type', message: String(req.headers['content-type'] ?? 'không có') },
     ]);
   }
@@ -94,7 +94,7 @@ async function oneFile(req: FastifyRequest, budget: { used: number; max: number 
 }
 
 export function needStore(ctx: AppContext): ArtifactStore {
-  if (!ctx.store) throw new ApiError(503, 'chưa cấu hình kho lưu trữ (SOHOA_STORAGE)');
+  if (!ctx.store) throw new ApiError('Unavailable', 'chưa cấu hình kho lưu trữ (SOHOA_STORAGE)');
   return ctx.store;
 }
 
@@ -161,8 +161,7 @@ export const uploadRoutes =
           result = await intakeScans(store, { book: status.book, files: requestFiles(req, budget, SCAN_EXTS, 'ban-quet.zip'), maxBytes });
         } catch (e) {
           if (e instanceof IntakeError) {
-            const tooBig = e.problems.some((p) => p.includes('vượt quá giới hạn'));
-            throw new ApiError(tooBig ? 413 : 400, e.message, e.problems.map((p) => ({ path: p.split(':')[0] ?? 'tệp', message: p })));
+            throw new ApiError(e.code, e.message, e.details);
           }
           if (fileTooLarge(e)) throw new TooLarge(maxBytes, 'tệp');
           throw e;
@@ -197,12 +196,12 @@ export const uploadRoutes =
         const file = await oneFile(req, budget, excelName(status.book));
         if (!/\.xlsx$/i.test(file.name)) {
           file.body.resume();
-          throw new ApiError(415, `${file.name}: chỉ nhận tệp .xlsx`, [{ path: file.name, message: 'không phải .xlsx' }]);
+          throw new ApiError('UnsupportedMediaType', `${file.name}: chỉ nhận tệp .xlsx`, [{ path: file.name, message: 'không phải .xlsx' }]);
         }
         const [head, whole] = await peek(file.body, 4);
         if (!head.equals(ZIP_MAGIC)) {
           whole.resume();
-          throw new ApiError(415, `${file.name}: không phải tệp Excel .xlsx (nội dung không đúng định dạng)`, [{ path: file.name, message: 'không phải .xlsx' }]);
+          throw new ApiError('UnsupportedMediaType', `${file.name}: không phải tệp Excel .xlsx (nội dung không đúng định dạng)`, [{ path: file.name, message: 'không phải .xlsx' }]);
         }
         const uploadId = newUploadId();
         const excelKey = `${artifactKeys(status.book).prefix}/excel/${uploadId}/${excelName(status.book)}`;
@@ -260,9 +259,9 @@ export const uploadRoutes =
         const format: C06Format | undefined = /\.xlsx$/i.test(file.name) || file.contentType.includes('spreadsheetml') ? 'xlsx' : /\.csv$/i.test(file.name) || file.contentType.startsWith('text/csv') ? 'csv' : undefined;
         if (!format) {
           file.body.resume();
-          throw new ApiError(415, `${file.name}: chỉ nhận .xlsx hoặc .csv`, [{ path: file.name, message: 'kiểu tệp không được hỗ trợ' }]);
+          throw new ApiError('UnsupportedMediaType', `${file.name}: chỉ nhận .xlsx hoặc .csv`, [{ path: file.name, message: 'kiểu tệp không được hỗ trợ' }]);
         }
-        const type = req.query.type ? ((registerTypes as string[]).includes(req.query.type) ? (req.query.type as RegisterType) : typeFromCode(req.query.type)) : undefined;
+        const type = req.query.type ? registerTypeOf(req.query.type) : undefined;
         // Candidates: the caller's commune books of the C06 types, whatever their step (so rows match the right book).
         const candidates = (await ctx.books.listAll(buildQuery(actor, { level: ['commune'], type: C06_TYPES, status: 'running' })))
           .map((b): CandidateBook | undefined => {
@@ -276,7 +275,7 @@ export const uploadRoutes =
         try {
           intake = await intakeC06Batch({ store, batch: { stream: file.body, format, fileName: file.name, ...(type ? { type } : {}) }, candidates });
         } catch (e) {
-          if (e instanceof ApplicationFailure) throw new ApiError(400, e.message, [{ path: file.name, message: e.message }]);
+          if (e instanceof ApplicationFailure) throw new ApiError('BadRequest', e.message, [{ path: file.name, message: e.message }]);
           throw uploadError(e, maxBytes, file.name);
         }
         const matched = await mapLimit(intake.matched, 8, async (m) => {
@@ -322,8 +321,8 @@ export const uploadRoutes =
       },
       handler: async (req, reply) => {
         const name = req.params.file.replace(/\.xlsx$/i, '');
-        const type = (registerTypes as string[]).includes(name) ? (name as RegisterType) : typeFromCode(name.toUpperCase());
-        if (!type) throw new ApiError(404, `không có mẫu cho loại sổ "${name}"; dùng ${typeCodes.join(', ')} hoặc inventory`);
+        const type = registerTypeOf(name);
+        if (!type) throw new ApiError('NotFound', `không có mẫu cho loại sổ "${name}"; dùng ${typeCodes.join(', ')} hoặc inventory`);
         const buf = await buildTemplate(type);
         return reply.type(XLSX).header('content-disposition', `attachment; filename="mau-${name}.xlsx"`).send(buf as never);
       },
@@ -362,9 +361,9 @@ export const uploadRoutes =
         const status = await ctx.books.status(req.params.id);
         const prefix = `${artifactKeys(status.book).prefix}/`;
         const key = req.query.key;
-        if (!key.startsWith(prefix) || key.split('/').includes('..')) throw new ApiError(403, `khóa ${key} không thuộc sổ ${req.params.id}`);
+        if (!key.startsWith(prefix) || key.split('/').includes('..')) throw new ApiError('Forbidden', `khóa ${key} không thuộc sổ ${req.params.id}`);
         const head = await store.head(key);
-        if (!head) throw new ApiError(404, `không có tệp ${key}`);
+        if (!head) throw new ApiError('NotFound', `không có tệp ${key}`);
         const name = key.split('/').pop()!;
         const type = /\.xlsx$/i.test(name) ? XLSX : /\.zip$/i.test(name) ? 'application/zip' : /\.pdf$/i.test(name) ? 'application/pdf' : /\.json$/i.test(name) ? 'application/json' : 'application/octet-stream';
         return reply

@@ -1,17 +1,13 @@
 import { z } from 'zod';
-import { actionNames } from '../../domain/actions';
-import { roles } from '../../domain/actors';
-import { agencyLevels } from '../../domain/agencies';
-import { periodSchema } from '../../domain/periods';
-import { steps } from '../../domain/plan';
-import { REGISTER_TYPES, registerTypes, typeFromCode, type RegisterType } from '../../domain/registerTypes';
+import { bookStatusSchema, registerSummarySchema } from '../../contracts/v1';
+import { REGISTER_TYPES, registerTypeOf, registerTypes, type RegisterType } from '../../domain/registerTypes';
 
 /** A register type by its name (`birth`) or its code (`KS`). */
 export const typeInputSchema = z
   .string({ error: 'thiếu loại sổ' })
   .trim()
   .transform((s, ctx): RegisterType => {
-    const t = (registerTypes as string[]).includes(s) ? (s as RegisterType) : typeFromCode(s.toUpperCase());
+    const t = registerTypeOf(s);
     if (!t) {
       ctx.addIssue({ code: 'custom', message: `loại sổ "${s}" không có; dùng ${registerTypes.join(', ')} hoặc mã ${Object.values(REGISTER_TYPES).map((t) => t.code).join(', ')}` });
       return z.NEVER;
@@ -74,64 +70,8 @@ export const resultSummarySchema = z.object({ total: z.number(), created: z.numb
 export const createResponseSchema = z.object({ summary: resultSummarySchema, items: z.array(itemResultSchema) });
 export type CreateResponse = z.infer<typeof createResponseSchema>;
 
-const counts = z.object({
-  inventoryCases: z.number().optional(),
-  inventoryPages: z.number().optional(),
-  pdfs: z.number().optional(),
-  pages: z.number().optional(),
-  bytes: z.number().optional(),
-  excelRows: z.number().optional(),
-  c06Rows: z.number().optional(),
-  imported: z.number().optional(),
-  importFailed: z.number().optional(),
-  manualEntered: z.number().optional(),
-});
 
-/** One line of the list: from search attributes and memo, without asking the workflow. */
-/** `Failing` of domain/bookState.ts: an automatic step that keeps failing. */
-const failingSchema = z.object({
-  step: z.enum(steps),
-  activity: z.string(),
-  attempts: z.number(),
-  lastError: z.string(),
-  since: z.string(),
-  retryAt: z.string(),
-});
-
-export const registerSummarySchema = z
-  .object({
-    id: z.string(),
-    runId: z.string(),
-    executionStatus: z.string().describe('RUNNING, COMPLETED, TERMINATED, …'),
-    startedAt: z.string(),
-    closedAt: z.string().nullable(),
-    agencyCode: z.string().nullable(),
-    agencyName: z.string().nullable(),
-    districtCode: z.string().nullable(),
-    level: z.enum(agencyLevels).nullable(),
-    type: z.enum(registerTypes).nullable(),
-    typeCode: z.string().nullable(),
-    period: periodSchema.nullable(),
-    bookNo: z.string().nullable(),
-    yearFrom: z.number().nullable(),
-    yearTo: z.number().nullable(),
-    title: z.string().nullable(),
-    step: z.enum(steps).nullable(),
-    phase: z.string().nullable(),
-    phaseSince: z.string().nullable(),
-    overdue: z.boolean(),
-    awaitingHuman: z.boolean(),
-    deadline: z.string().nullable(),
-    priority: z.number().nullable(),
-    recordCount: z.number().nullable().describe('số trường hợp (SohoaRecordCount)'),
-    counts,
-    pendingActions: z.array(z.string()),
-    openProblems: z.number(),
-    updatedAt: z.string().nullable(),
-    failing: failingSchema.nullable().describe('bước tự động đang lỗi lặp lại: hoạt động, số lần thử, lỗi cuối, lần thử tới'),
-  })
-  .meta({ id: 'RegisterSummary' });
-export type RegisterSummary = z.infer<typeof registerSummarySchema>;
+export { bookStatusSchema, registerSummarySchema, type RegisterSummary } from '../../contracts/v1';
 
 export const listResponseSchema = z.object({
   items: z.array(registerSummarySchema),
@@ -140,60 +80,6 @@ export const listResponseSchema = z.object({
   total: z.number().optional().describe('tổng số sổ khớp (khi danh sách được sắp xếp hoặc tìm kiếm tại API)'),
   query: z.string().describe('truy vấn visibility đã dùng'),
 });
-
-const stamp = { userId: z.string(), role: z.enum(roles), agencyCode: z.string(), at: z.string() };
-
-/** The `status` query of a book (BookStatus in domain/bookState.ts). */
-export const bookStatusSchema = z
-  .looseObject({
-    workflowId: z.string(),
-    book: z.object({
-      agency: z.object({ code: z.string(), name: z.string(), level: z.enum(agencyLevels), districtCode: z.string(), provinceCode: z.string() }),
-      type: z.enum(registerTypes),
-      bookNo: z.string(),
-      yearFrom: z.number(),
-      yearTo: z.number(),
-      expectedCases: z.number().optional(),
-      note: z.string().optional(),
-    }),
-    plan: z.array(z.enum(steps)),
-    step: z.enum(steps),
-    phase: z.enum(['work', 'processing', 'review', 'closed']),
-    phaseSince: z.string(),
-    startedAt: z.string(),
-    updatedAt: z.string(),
-    stepTimes: z.record(z.string(), z.object({ startedAt: z.string(), completedAt: z.string().optional() })),
-    actions: z.array(
-      z.object({ ...stamp, action: z.enum(actionNames), step: z.enum(steps), requestId: z.string().optional(), idempotencyKey: z.string().optional() }),
-    ),
-    reviews: z.array(
-      z.object({
-        ...stamp,
-        step: z.enum(steps),
-        decision: z.enum(['approved', 'rejected']),
-        note: z.string().optional(),
-        reasons: z.array(z.string()).optional(),
-        backTo: z.enum(steps).optional(),
-      }),
-    ),
-    counts,
-    artifacts: z.array(z.object({ kind: z.string(), key: z.string(), sha256: z.string().optional(), bytes: z.number().optional(), at: z.string() })),
-    problems: z.array(z.object({ step: z.string(), code: z.string(), message: z.string(), at: z.string() })),
-    planDeadline: z.string(),
-    extendedDeadline: z.string().optional(),
-    deadline: z.string(),
-    overdue: z.boolean(),
-    overdueSince: z.string().optional(),
-    priority: z.number(),
-    withdrawn: z.object({ ...stamp, reason: z.string() }).optional(),
-    failing: failingSchema.nullable().optional(),
-    period: periodSchema,
-    periodWarning: z.string().optional(),
-    awaitingHuman: z.boolean(),
-    pendingActions: z.array(z.enum(actionNames)),
-    daysLeft: z.number(),
-  })
-  .meta({ id: 'BookStatus' });
 
 export const actionResponseSchema = z.object({
   unchanged: z.boolean().describe('true khi thao tác không thay đổi gì (ví dụ đặt lại cùng hạn)'),

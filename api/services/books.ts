@@ -7,9 +7,12 @@ import { workflowIdFor, type Book } from '../../domain/book';
 import { initialState, type BookStatus } from '../../domain/bookState';
 import { planSettingsFromConfig, type Config } from '../../domain/config';
 import type { PlanSettings } from '../../domain/settings';
-import { actionUpdates, REFUSAL_TYPES, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
-import { SA } from '../../domain/searchAttributes';
-import { memoOf, searchAttributesOf, type BookMemo } from '../../domain/visibility';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
+import { ERRORS, type ErrorCode } from '../../contracts/v1';
+import { SA } from '../../workflows/definitions';
+import { memoOf } from '../../domain/memo';
+import { searchAttributesOf } from '../../workflows/definitions';
+import type { BookMemo } from '../../contracts/v1';
 import { ApiError, conflict, notFound } from '../errors';
 import type { RegisterSummary } from '../schemas/registers';
 
@@ -124,14 +127,14 @@ export class BookService {
       return { unchanged: false, status };
     } catch (e) {
       const refusal = refusalOf(e);
-      if (refusal?.type === REFUSAL_TYPES.noChange) return { unchanged: true, message: refusal.message };
-      if (e instanceof WorkflowNotFoundError) {
+      if (refusal?.code === 'NoChange') return { unchanged: true, message: refusal.message };
+      if (e instanceof WorkflowNotFoundError || grpcCodeOf(e) === grpcStatus.NOT_FOUND) {
         // Updates to a closed book look like an unknown book: tell them apart.
         const closed = await this.client.workflow
           .getHandle(id)
           .describe()
           .then((d) => d.status.name !== 'RUNNING', () => false);
-        if (closed) throw conflict(`sổ "${id}" đã đóng (hoàn thành hoặc đã rút); không nhận thao tác`, 'WrongStep');
+        if (closed) throw conflict(`sổ "${id}" đã đóng (hoàn thành hoặc đã rút); không nhận thao tác`, 'BookClosed');
       }
       throw mapTemporalError(e, id);
     }
@@ -192,40 +195,33 @@ export class BookService {
   }
 }
 
-/** The refusal an update validator threw, if that is what failed. */
-export function refusalOf(e: unknown): { type: string; message: string } | undefined {
+/** The refusal an update validator threw, if that is what failed: its code is the failure's type. */
+export function refusalOf(e: unknown): { code: ErrorCode; message: string } | undefined {
   if (!(e instanceof WorkflowUpdateFailedError)) return undefined;
   const cause = e.cause;
-  if (cause instanceof ApplicationFailure && cause.type) return { type: cause.type, message: cause.message };
+  if (cause instanceof ApplicationFailure && cause.type && cause.type in ERRORS) return { code: cause.type as ErrorCode, message: cause.message };
   return undefined;
 }
 
-/** Temporal errors as API errors: unknown book 404, refusals 400/403/409, closed book 409, server down 503. */
+/** Temporal errors as API errors: unknown book 404, refusals by their code, server down 503. */
 export function mapTemporalError(e: unknown, id?: string): unknown {
   if (e instanceof ApiError) return e;
   if (e instanceof WorkflowNotFoundError) return notFound(`không có sổ "${id ?? e.workflowId}"`);
   const refusal = refusalOf(e);
-  if (refusal) {
-    switch (refusal.type) {
-      case REFUSAL_TYPES.invalidPayload:
-        return new ApiError(400, refusal.message, [{ path: 'body', message: refusal.message }], 'InvalidPayload');
-      case REFUSAL_TYPES.forbidden:
-        return new ApiError(403, refusal.message);
-      case REFUSAL_TYPES.wrongStep:
-        return conflict(refusal.message, 'WrongStep');
-    }
-  }
+  if (refusal) return new ApiError(refusal.code, refusal.message, refusal.code === 'InvalidPayload' ? [{ path: 'body', message: refusal.message }] : undefined);
   if (e instanceof WorkflowUpdateFailedError) return conflict(`sổ không nhận thao tác: ${e.cause?.message ?? e.message}`, 'WrongStep');
-  const code = grpcCodeOf(e);
-  if (code === grpcStatus.NOT_FOUND) {
-    // An update to a closed book: the workflow no longer takes actions.
-    if (/completed|closed|finished/i.test(String((e as Error).message))) return conflict(`sổ "${id}" đã đóng (hoàn thành hoặc đã rút)`, 'WrongStep');
-    return notFound(`không có sổ "${id ?? ''}"`);
+  switch (grpcCodeOf(e)) {
+    case grpcStatus.NOT_FOUND:
+      return notFound(`không có sổ "${id ?? ''}"`);
+    case grpcStatus.UNAVAILABLE:
+      return new ApiError('Unavailable', 'không kết nối được Temporal');
+    case grpcStatus.DEADLINE_EXCEEDED:
+      return new ApiError('Timeout', 'Temporal không trả lời kịp (worker có đang chạy?)');
+    case grpcStatus.INVALID_ARGUMENT:
+      return new ApiError('BadRequest', `Temporal từ chối truy vấn: ${(e as Error).message}`);
+    default:
+      return e;
   }
-  if (code === grpcStatus.UNAVAILABLE) return new ApiError(503, 'không kết nối được Temporal');
-  if (code === grpcStatus.DEADLINE_EXCEEDED) return new ApiError(504, 'Temporal không trả lời kịp (worker có đang chạy?)');
-  if (code === grpcStatus.INVALID_ARGUMENT) return new ApiError(400, `Temporal từ chối truy vấn: ${(e as Error).message}`);
-  return e;
 }
 
 function grpcCodeOf(e: unknown): number | undefined {

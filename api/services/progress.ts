@@ -3,25 +3,9 @@ import { districtName, findAgency } from '../../domain/data/quangNam';
 import { PERIODS } from '../../domain/periods';
 import { STEP_LABELS_VI, steps, type Step } from '../../domain/plan';
 import { REGISTER_TYPES, type RegisterType } from '../../domain/registerTypes';
-import type { RegisterSummary } from '../schemas/registers';
+import type { ProgressDimension, ProgressRow, RegisterSummary } from '../../contracts/v1';
 
-export const progressDimensions = ['district', 'agency', 'type', 'period', 'step', 'level'] as const;
-export type ProgressDimension = (typeof progressDimensions)[number];
-
-export interface ProgressRow {
-  key: string;
-  label: string;
-  books: number;
-  cases: number;
-  pages: number;
-  done: number;
-  inProgress: number;
-  withdrawn: number;
-  overdue: number;
-  awaitingHuman: number;
-  /** done ÷ (books − withdrawn), in percent with one decimal. */
-  percentDone: number;
-}
+export { progressDimensions, type ProgressDimension, type ProgressRow } from '../../contracts/v1';
 
 function keyOf(b: RegisterSummary, by: ProgressDimension): string {
   const v = { district: b.districtCode, agency: b.agencyCode, type: b.type, period: b.period, step: b.step, level: b.level }[by];

@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/actors';
 import { QUANG_NAM_CODE } from '../../domain/data/quangNam';
 import type { BookService } from './books';
 import { mapLimit } from './pool';
-import { SA } from '../../domain/searchAttributes';
+import { SA } from '../../workflows/definitions';
 import { buildQuery } from './visibilityQuery';
 
 export interface FailingActivity {

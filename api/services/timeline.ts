@@ -5,6 +5,7 @@ import proto from '@temporalio/proto';
 import { ACTION_LABELS_VI, type ActionName } from '../../domain/actions';
 import { ROLE_LABELS_VI, type Role } from '../../domain/actors';
 import { STEP_LABELS_VI, type Step } from '../../domain/plan';
+import type { Timeline, TimelineActor, TimelineEntry } from '../../contracts/v1';
 import type { DeniedAttempt } from './deniedLog';
 
 // The proto package is CommonJS: a default import works under both tsx and the bundlers.
@@ -13,52 +14,7 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 type TimerAttrs = proto.temporal.api.history.v1.ITimerStartedEventAttributes;
 const ET = proto.temporal.api.enums.v1.EventType;
 
-export interface TimelineActor {
-  userId: string;
-  role: string;
-  agencyCode?: string;
-  scope?: string;
-}
-
-export interface TimelineEntry {
-  at: string;
-  runId: string;
-  eventId: number | null;
-  kind:
-    | 'created'
-    | 'action'
-    | 'denied'
-    | 'activityScheduled'
-    | 'activityRetried'
-    | 'activityCompleted'
-    | 'activityFailed'
-    | 'activityTimedOut'
-    | 'timerStarted'
-    | 'timerFired'
-    | 'timerCanceled'
-    | 'stateChanged'
-    | 'workflowTaskFailed'
-    | 'continuedAsNew'
-    | 'closed';
-  /** Who: a person (actions, creation, refusals) or the system. */
-  actor: TimelineActor | null;
-  text: string;
-  action?: string;
-  payload?: unknown;
-  requestId?: string;
-  outcome?: 'ok' | 'failed' | 'pending';
-  error?: string;
-  activity?: string;
-  attempt?: number;
-  changes?: Record<string, { from: unknown; to: unknown }>;
-}
-
-export interface Timeline {
-  id: string;
-  runs: string[];
-  actors: TimelineActor[];
-  entries: TimelineEntry[];
-}
+export type { Timeline, TimelineActor, TimelineEntry } from '../../contracts/v1';
 
 const SA_LABELS: Record<string, string> = {
   SohoaStep: 'bước',

@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actors';
 import { QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
-import { WORKFLOW_TYPE } from '../../domain/messages';
-import { SA } from '../../domain/searchAttributes';
+import { WORKFLOW_TYPE } from '../../workflows/definitions';
+import { SA } from '../../workflows/definitions';
 import type { BookFilter } from '../schemas/filters';
 
 /**

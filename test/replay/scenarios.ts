@@ -3,10 +3,10 @@ import type { ArtifactStore } from '../../activities/storage/types';
 import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { applyAction, initialState, type BookStatus } from '../../domain/bookState';
-import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
 import { artifactKeys } from '../../domain/naming';
 import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
-import type { WorkflowInput } from '../../domain/workflowInput';
+import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
 import { uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
 import { book, input, users } from '../support/fixtures';
 import { waitForStatus } from '../support/temporal';
@@ -232,7 +232,7 @@ export const scenarios: Scenario[] = [
     start: (b, now) => {
       const at = new Date(now).toISOString();
       const carried = initialState(b, planSettingsSchema.parse(far()), at);
-      applyAction(carried, 'confirmInventory', { cases: 2, pages: 2, condition: 'good', repairNeeded: false }, users.clerk, at);
+      applyAction(carried, { action: 'confirmInventory', payload: { cases: 2, pages: 2, condition: 'good', repairNeeded: false } }, users.clerk, at);
       return { carried, automations: [] };
     },
     drive: async ({ act, scans }) => {

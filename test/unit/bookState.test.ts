@@ -39,7 +39,7 @@ describe('deadline rules (pure)', () => {
     takeDueEvents(s, D + DAY);
     const newDeadline = at(D + 60 * DAY);
     expect(checkAction(s, 'extendDeadline', users.manager, { deadline: newDeadline, reason: 'gia hạn theo QĐ' })).toBeUndefined();
-    applyAction(s, 'extendDeadline', { deadline: newDeadline, reason: 'gia hạn' }, users.manager, at(D + DAY));
+    applyAction(s, { action: 'extendDeadline', payload: { deadline: newDeadline, reason: 'gia hạn' } }, users.manager, at(D + DAY));
     expect(s.deadline).toBe(newDeadline);
     expect(s.overdue).toBe(false);
     expect(nextWakeAt(s)).toBe(D + 30 * DAY);
@@ -56,35 +56,35 @@ describe('deadline rules (pure)', () => {
 describe('action checks (pure)', () => {
   it('refuses by role, jurisdiction, step and payload, in that order', () => {
     const s = fresh(D - 100 * DAY);
-    expect(checkAction(s, 'confirmInventory', users.auditor, {})?.code).toBe('forbidden');
-    expect(checkAction(s, 'confirmInventory', users.otherClerk, {})?.code).toBe('forbidden');
-    expect(checkAction(s, 'approve', users.clerk, {})?.code).toBe('wrongStep');
-    expect(checkAction(s, 'confirmInventory', users.clerk, { cases: 'x' })?.code).toBe('invalidPayload');
+    expect(checkAction(s, 'confirmInventory', users.auditor, {})?.code).toBe('Forbidden');
+    expect(checkAction(s, 'confirmInventory', users.otherClerk, {})?.code).toBe('Forbidden');
+    expect(checkAction(s, 'approve', users.clerk, {})?.code).toBe('WrongStep');
+    expect(checkAction(s, 'confirmInventory', users.clerk, { cases: 'x' })?.code).toBe('InvalidPayload');
     expect(checkAction(s, 'confirmInventory', users.districtClerk, { cases: 1, pages: 1, condition: 'good' })).toBeUndefined();
-    expect(checkAction(s, 'setPriority', users.manager, { priority: 3 })?.code).toBe('noChange');
+    expect(checkAction(s, 'setPriority', users.manager, { priority: 3 })?.code).toBe('NoChange');
   });
 
   it('refuses storage keys of another book, so no book packages or imports another’s files', () => {
     const s = fresh(D - 100 * DAY);
-    applyAction(s, 'confirmInventory', { cases: 2, pages: 2, condition: 'good', repairNeeded: false }, users.clerk, at(D - 99 * DAY));
+    applyAction(s, { action: 'confirmInventory', payload: { cases: 2, pages: 2, condition: 'good', repairNeeded: false } }, users.clerk, at(D - 99 * DAY));
     const other = 'books/20245/KS.2017.01/uploads/x';
-    expect(checkAction(s, 'scansUploaded', users.contractor, { uploadPrefix: other })).toMatchObject({ code: 'invalidPayload', message: expect.stringMatching(/^uploadPrefix: khóa/) });
+    expect(checkAction(s, 'scansUploaded', users.contractor, { uploadPrefix: other })).toMatchObject({ code: 'InvalidPayload', message: expect.stringMatching(/^uploadPrefix: khóa/) });
     expect(checkAction(s, 'scansUploaded', users.contractor, { uploadPrefix: 'books/20194/KS.2017.01/uploads/x' })).toBeUndefined();
   });
 
   it('acceptance is approved by managers only, and a rejection can send the book back to an earlier step', () => {
     const s = fresh(D - 100 * DAY);
     const now = at(D - 99 * DAY);
-    applyAction(s, 'confirmInventory', { cases: 2, pages: 2, condition: 'good', repairNeeded: false }, users.clerk, now);
-    applyAction(s, 'scansUploaded', { uploadPrefix: 'u' }, users.contractor, now);
-    applyAction(s, 'approve', {}, users.clerk, now);
-    applyAction(s, 'c06Received', { batchRef: 'b', records: 2 }, users.c06, now);
-    applyAction(s, 'approve', {}, users.clerk, now);
-    applyAction(s, 'importConfirmed', { imported: 2, failed: 0 }, users.clerk, now);
+    applyAction(s, { action: 'confirmInventory', payload: { cases: 2, pages: 2, condition: 'good', repairNeeded: false } }, users.clerk, now);
+    applyAction(s, { action: 'scansUploaded', payload: { uploadPrefix: 'u' } }, users.contractor, now);
+    applyAction(s, { action: 'approve', payload: {} }, users.clerk, now);
+    applyAction(s, { action: 'c06Received', payload: { batchRef: 'b', records: 2 } }, users.c06, now);
+    applyAction(s, { action: 'approve', payload: {} }, users.clerk, now);
+    applyAction(s, { action: 'importConfirmed', payload: { imported: 2, failed: 0 } }, users.clerk, now);
     expect(s.step).toBe('acceptance');
-    expect(checkAction(s, 'approve', users.clerk, {})?.code).toBe('forbidden');
-    expect(checkAction(s, 'reject', users.manager, { reasons: ['x'], backTo: 'done' })?.code).toBe('invalidPayload');
-    applyAction(s, 'reject', { reasons: ['thiếu 1 PDF'], backTo: 'scan' }, users.manager, now);
+    expect(checkAction(s, 'approve', users.clerk, {})?.code).toBe('Forbidden');
+    expect(checkAction(s, 'reject', users.manager, { reasons: ['x'], backTo: 'done' })?.code).toBe('InvalidPayload');
+    applyAction(s, { action: 'reject', payload: { reasons: ['thiếu 1 PDF'], backTo: 'scan' } }, users.manager, now);
     expect([s.step, s.phase]).toEqual(['scan', 'work']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bookSchema, parseWorkflowId, workflowIdFor } from '../../domain/book';
-import { describeIssues, parsePayload } from '../../domain/bookState';
+import { describeIssues, parseCommand } from '../../domain/bookState';
 import { loadConfig } from '../../domain/config';
 import { agency, book } from '../support/fixtures';
 
@@ -23,15 +23,15 @@ describe('input schemas reject bad input with messages that name the field', () 
   ])('%#', (input, msg) => expect(messageOf(input)).toMatch(msg));
 
   it('action payloads name the field', () => {
-    const r = parsePayload('confirmInventory', { cases: 1.5, pages: 0, condition: 'new' });
+    const r = parseCommand('confirmInventory', { cases: 1.5, pages: 0, condition: 'new' });
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.refusal.code).toBe('invalidPayload');
+      expect(r.refusal.code).toBe('InvalidPayload');
       expect(r.refusal.message).toMatch(/cases: phải là số nguyên/);
       expect(r.refusal.message).toMatch(/pages: sổ phải có ít nhất 1 trang/);
       expect(r.refusal.message).toMatch(/condition:/);
     }
-    const d = parsePayload('extendDeadline', { deadline: '12/3/2025', reason: 'x' });
+    const d = parseCommand('extendDeadline', { deadline: '12/3/2025', reason: 'x' });
     expect(!d.ok && d.refusal.message).toMatch(/deadline: phải là thời điểm ISO 8601/);
   });
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { workflowIdFor } from '../../domain/book';
-import { actionUpdates, WORKFLOW_TYPE } from '../../domain/messages';
+import { actionUpdates, WORKFLOW_TYPE } from '../../workflows/definitions';
 import { uploadSampleScans } from '../../scripts/lib/samples';
 import { book, input, users } from '../support/fixtures';
 import { startDevServer, useWorkerEnv, waitForStatus } from '../support/temporal';

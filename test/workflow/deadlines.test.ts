@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../domain/book';
-import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
 import { book, input, users } from '../support/fixtures';
 import { startTimeSkipping, useWorkerEnv } from '../support/temporal';
 

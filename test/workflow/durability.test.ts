@@ -4,10 +4,10 @@ import type { ActionName } from '../../domain/actions';
 import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { applyAction, initialState } from '../../domain/bookState';
-import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
 import { artifactKeys } from '../../domain/naming';
 import { planSettingsSchema } from '../../domain/settings';
-import type { WorkflowInput } from '../../domain/workflowInput';
+import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
 import { uploadSampleScans } from '../../scripts/lib/samples';
 import type { registerDigitization } from '../../workflows/registerDigitization';
 import { breakableStore, GatedOutbox } from '../support/faults';
@@ -92,7 +92,7 @@ describe('carried into a new run', () => {
     const b: Book = book({ bookNo: '64' });
     const at = new Date().toISOString();
     const carried = initialState(b, planSettingsSchema.parse({ deadline: '2099-01-01T00:00:00+07:00' }), at);
-    applyAction(carried, 'confirmInventory', { cases: 2, pages: 4, condition: 'good', repairNeeded: false }, users.clerk, at);
+    applyAction(carried, { action: 'confirmInventory', payload: { cases: 2, pages: 4, condition: 'good', repairNeeded: false } }, users.clerk, at);
     const h = await start({ ...input(b), carried, automations: [] });
     const st = await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, b, 2) });
     // No packaging: straight to the clerk's review, as before the automation existed.

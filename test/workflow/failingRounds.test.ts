@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { workflowIdFor } from '../../domain/book';
-import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
 import { artifactKeys } from '../../domain/naming';
-import { SA } from '../../domain/searchAttributes';
+import { SA } from '../../workflows/definitions';
 import { uploadSampleScans } from '../../scripts/lib/samples';
 import type { registerDigitization } from '../../workflows/registerDigitization';
 import { breakableStore } from '../support/faults';

@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import type { ActionName } from '../../domain/actions';
 import { workflowIdFor, type Book } from '../../domain/book';
-import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../domain/messages';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
 import { book, input, users } from '../support/fixtures';
 import { useWorkerEnv, waitForStatus } from '../support/temporal';
 import { Readable } from 'node:stream';

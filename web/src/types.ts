@@ -1,8 +1,5 @@
-/** Shapes of the API's answers. Type-only imports: nothing of the API is bundled into the page. */
-import type { Actor } from '../../domain/actors';
-import type { Agency } from '../../domain/agencies';
-import type { BookStatus } from '../../domain/bookState';
-import type { RegisterSummary } from '../../api/schemas/registers';
+/** Shapes of the API's answers: the contracts', nothing of the API. */
+import type { Actor, Agency, BookStatusV1 as BookStatus, RegisterSummary } from '../../contracts/v1';
 
 export type { BookStatus, RegisterSummary, Actor, Agency };
 

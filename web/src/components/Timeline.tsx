@@ -6,7 +6,7 @@ import { actionLabel, agencyLabel, CONDITION_LABELS_VI, roleLabel, stepLabel } f
 import { ErrorBox } from './ErrorBox';
 
 // Response shapes of the API, shared at compile time only (the page talks to the API over HTTP).
-import type { Timeline, TimelineEntry } from '../../../api/services/timeline';
+import type { Timeline, TimelineEntry } from '../../../contracts/v1';
 export type { Timeline, TimelineEntry };
 
 /** People's doings first; the system's bookkeeping (timers, attribute changes) on demand. */

@@ -12,7 +12,7 @@ import { href, navigate } from '../router';
 import type { ListResponse } from '../types';
 import { jurisdictionLabel } from '../App';
 // Response shapes of the API, shared at compile time only (the page talks to the API over HTTP).
-import type { ProgressRow } from '../../../api/services/progress';
+import type { ProgressRow } from '../../../contracts/v1';
 export type { ProgressRow };
 
 export interface ProgressReport {

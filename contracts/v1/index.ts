@@ -1,0 +1,7 @@
+/** Version 1 of every contract: values, commands, the workflow's input and carried state, status, errors. */
+export * from './values';
+export * from './commands';
+export * from './workflow';
+export * from './status';
+export * from './errors';
+export * from './reports';

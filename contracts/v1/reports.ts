@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Who appears in a timeline: a person (actions, creation, refusals); null in an entry means the system. */
+export const timelineActorSchema = z.object({ userId: z.string(), role: z.string(), agencyCode: z.string().optional(), scope: z.string().optional() });
+export type TimelineActor = z.infer<typeof timelineActorSchema>;
+
+export const timelineKinds = [
+  'created',
+  'action',
+  'denied',
+  'activityScheduled',
+  'activityRetried',
+  'activityCompleted',
+  'activityFailed',
+  'activityTimedOut',
+  'timerStarted',
+  'timerFired',
+  'timerCanceled',
+  'stateChanged',
+  'workflowTaskFailed',
+  'continuedAsNew',
+  'closed',
+] as const;
+
+/** One entry of a book's history as auditors read it. */
+export const timelineEntrySchema = z
+  .object({
+    at: z.string(),
+    runId: z.string(),
+    eventId: z.number().nullable(),
+    kind: z.enum(timelineKinds),
+    actor: timelineActorSchema.nullable().describe('người thực hiện; null = hệ thống'),
+    text: z.string(),
+    action: z.string().optional(),
+    payload: z.unknown().optional(),
+    requestId: z.string().optional(),
+    outcome: z.enum(['ok', 'failed', 'pending']).optional(),
+    error: z.string().optional(),
+    activity: z.string().optional(),
+    attempt: z.number().optional(),
+    changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional(),
+  })
+  .meta({ id: 'TimelineEntry' });
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+
+export const timelineSchema = z.object({ id: z.string(), runs: z.array(z.string()), actors: z.array(timelineActorSchema), entries: z.array(timelineEntrySchema) });
+export type Timeline = z.infer<typeof timelineSchema>;
+
+export const progressDimensions = ['district', 'agency', 'type', 'period', 'step', 'level'] as const;
+export type ProgressDimension = (typeof progressDimensions)[number];
+
+/** One line of the progress report. */
+export const progressRowSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  books: z.number().describe('số sổ'),
+  cases: z.number().describe('số trường hợp (SohoaRecordCount)'),
+  pages: z.number().describe('số trang (memo)'),
+  done: z.number(),
+  inProgress: z.number(),
+  withdrawn: z.number(),
+  overdue: z.number(),
+  awaitingHuman: z.number(),
+  /** done ÷ (books − withdrawn), in percent with one decimal. */
+  percentDone: z.number(),
+});
+export type ProgressRow = z.infer<typeof progressRowSchema>;

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { actionNameSchema, actionRecordSchema } from './commands';
+import {
+  actorStampSchema,
+  agencyLevelSchema,
+  artifactSchema,
+  bookSchema,
+  countsSchema,
+  failingSchema,
+  periodSchema,
+  phaseSchema,
+  problemSchema,
+  registerTypeSchema,
+  reviewSchema,
+  stepSchema,
+} from './values';
+
+/**
+ * A book's status as the `status` query, every update and the workflow's result return it: an explicit
+ * projection of the state (what a clerk, a manager and an auditor read), never the state spread out.
+ */
+export const bookStatusSchema = z
+  .object({
+    workflowId: z.string(),
+    book: bookSchema,
+    plan: z.array(stepSchema),
+    step: stepSchema,
+    phase: phaseSchema,
+    phaseSince: z.string(),
+    startedAt: z.string(),
+    updatedAt: z.string(),
+    stepTimes: z.partialRecord(stepSchema, z.object({ startedAt: z.string(), completedAt: z.string().optional() })),
+    actions: z.array(actionRecordSchema),
+    reviews: z.array(reviewSchema),
+    counts: countsSchema,
+    artifacts: z.array(artifactSchema),
+    problems: z.array(problemSchema),
+    planDeadline: z.string(),
+    extendedDeadline: z.string().optional(),
+    deadline: z.string(),
+    overdue: z.boolean(),
+    overdueSince: z.string().optional(),
+    priority: z.number(),
+    withdrawn: actorStampSchema.extend({ reason: z.string() }).optional(),
+    failing: failingSchema.nullable().optional(),
+    period: periodSchema,
+    periodWarning: z.string().optional(),
+    awaitingHuman: z.boolean(),
+    pendingActions: z.array(actionNameSchema),
+    daysLeft: z.number(),
+  })
+  .meta({ id: 'BookStatus' });
+export type BookStatusV1 = z.infer<typeof bookStatusSchema>;
+
+/** The memo: what list results show without a query per book (what does not fit in search attributes). */
+export const bookMemoSchema = z.object({
+  title: z.string(),
+  agencyName: z.string(),
+  typeCode: z.string(),
+  bookNo: z.string(),
+  yearTo: z.number(),
+  phase: phaseSchema,
+  phaseSince: z.string(),
+  pendingActions: z.array(actionNameSchema),
+  counts: countsSchema,
+  priority: z.number(),
+  updatedAt: z.string(),
+  openProblems: z.number(),
+  failing: failingSchema.optional(),
+});
+export type BookMemo = z.infer<typeof bookMemoSchema>;
+
+/** One line of a book list: from search attributes and memo, without asking the book. */
+export const registerSummarySchema = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    executionStatus: z.string().describe('RUNNING, COMPLETED, TERMINATED, …'),
+    startedAt: z.string(),
+    closedAt: z.string().nullable(),
+    agencyCode: z.string().nullable(),
+    agencyName: z.string().nullable(),
+    districtCode: z.string().nullable(),
+    level: agencyLevelSchema.nullable(),
+    type: registerTypeSchema.nullable(),
+    typeCode: z.string().nullable(),
+    period: periodSchema.nullable(),
+    bookNo: z.string().nullable(),
+    yearFrom: z.number().nullable(),
+    yearTo: z.number().nullable(),
+    title: z.string().nullable(),
+    step: stepSchema.nullable(),
+    phase: z.string().nullable(),
+    phaseSince: z.string().nullable(),
+    overdue: z.boolean(),
+    awaitingHuman: z.boolean(),
+    deadline: z.string().nullable(),
+    priority: z.number().nullable(),
+    recordCount: z.number().nullable().describe('số trường hợp (SohoaRecordCount)'),
+    counts: countsSchema,
+    pendingActions: z.array(z.string()),
+    openProblems: z.number(),
+    updatedAt: z.string().nullable(),
+    failing: failingSchema.nullable().describe('bước tự động đang lỗi lặp lại: hoạt động, số lần thử, lỗi cuối, lần thử tới'),
+  })
+  .meta({ id: 'RegisterSummary' });
+export type RegisterSummary = z.infer<typeof registerSummarySchema>;

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/**
+ * Values every contract is made of: what a book is, its counts, files and problems, and who acts.
+ * Wire shapes only (zod, nothing else imported): the rules that read them live in `domain/`.
+ */
+
+export const agencyLevels = ['province', 'district', 'commune'] as const;
+export const agencyLevelSchema = z.enum(agencyLevels);
+export type AgencyLevel = z.infer<typeof agencyLevelSchema>;
+
+/** Statistics codes: province 2 digits, district 3, commune 5 (the Sở Tư pháp carries the province code as its district). */
+export const agencySchema = z.object({
+  code: z.string().regex(/^\d{2,5}$/, 'mã đơn vị phải là mã thống kê 2–5 chữ số'),
+  name: z.string().min(2).max(200),
+  level: agencyLevelSchema,
+  districtCode: z.string().regex(/^\d{2,3}$/, 'mã huyện phải là 2–3 chữ số'),
+  provinceCode: z.string().regex(/^\d{2}$/, 'mã tỉnh phải là 2 chữ số'),
+});
+export type Agency = z.infer<typeof agencySchema>;
+
+export const registerTypes = ['birth', 'marriage', 'death', 'adoption', 'parentChild', 'maritalStatus', 'guardianship', 'guardianshipEnd', 'divorceNote', 'change'] as const;
+export const registerTypeSchema = z.enum(registerTypes);
+export type RegisterType = z.infer<typeof registerTypeSchema>;
+
+/** Legal periods (nhóm sổ), newest first. */
+export const periodIds = ['p2016', 'p2006', 'p1999', 'p1976', 'pre1976'] as const;
+export const periodSchema = z.enum(periodIds);
+export type Period = z.infer<typeof periodSchema>;
+
+export const steps = ['inventory', 'scan', 'excel', 'c06', 'manualEntry', 'import', 'acceptance', 'done', 'withdrawn'] as const;
+export const stepSchema = z.enum(steps);
+export type Step = z.infer<typeof stepSchema>;
+
+export const phases = ['work', 'processing', 'review', 'closed'] as const;
+export const phaseSchema = z.enum(phases);
+export type Phase = z.infer<typeof phaseSchema>;
+
+export const roles = ['admin', 'manager', 'clerk', 'contractor', 'c06', 'auditor'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+export const jurisdictionLevels = ['province', 'district', 'agency'] as const;
+export type JurisdictionLevel = (typeof jurisdictionLevels)[number];
+
+/** Who acts: the API sets it from the bearer token; the workflow checks it again. */
+export const actorSchema = z.object({
+  userId: z.string().min(1).max(100),
+  role: roleSchema,
+  scope: z.enum(jurisdictionLevels),
+  agencyCode: z.string().regex(/^\d{2,5}$/, 'agencyCode phải là mã thống kê 2–5 chữ số'),
+  name: z.string().max(200).optional(),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+export const isoDateTime = z.iso.datetime({ offset: true, message: 'phải là thời điểm ISO 8601, ví dụ 2025-03-12T00:00:00+07:00' });
+
+/** Storage keys the API handed out: relative, no `..`, no leading slash. */
+export const storageKeySchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\p{L}\p{N}._\-/ ]+$/u, 'khóa lưu trữ không hợp lệ');
+export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 phải là 64 ký tự hex');
+
+/** One physical register book as stored and sent (the input rules that normalise it are in domain/book.ts). */
+export const bookSchema = z.object({
+  agency: agencySchema,
+  type: registerTypeSchema,
+  bookNo: z.string(),
+  yearFrom: z.number().int(),
+  yearTo: z.number().int(),
+  /** Cases the inventory expects, if known before the inventory step. */
+  expectedCases: z.number().int().min(0).max(100_000).optional(),
+  note: z.string().max(500).optional(),
+});
+export type Book = z.infer<typeof bookSchema>;
+
+export const countsSchema = z.object({
+  inventoryCases: z.number().optional(),
+  inventoryPages: z.number().optional(),
+  pdfs: z.number().optional(),
+  pages: z.number().optional(),
+  bytes: z.number().optional(),
+  excelRows: z.number().optional(),
+  c06Rows: z.number().optional(),
+  imported: z.number().optional(),
+  importFailed: z.number().optional(),
+  manualEntered: z.number().optional(),
+});
+export type Counts = z.infer<typeof countsSchema>;
+
+export const artifactKinds = ['upload', 'zip', 'manifest', 'checksums', 'excel', 'excelProblems', 'excelAnnotated', 'c06Batch', 'importPackage', 'importReceipt', 'acceptance'] as const;
+/** A file of the book in the store: workflows carry its key and checksum, never its bytes. */
+export const artifactSchema = z.object({
+  kind: z.enum(artifactKinds),
+  key: z.string(),
+  sha256: z.string().optional(),
+  bytes: z.number().optional(),
+  at: z.string(),
+});
+export type Artifact = z.infer<typeof artifactSchema>;
+
+export const problemSchema = z.object({ step: stepSchema, code: z.string(), message: z.string(), at: z.string() });
+export type Problem = z.infer<typeof problemSchema>;
+
+const stamp = { userId: z.string(), role: roleSchema, agencyCode: z.string(), at: z.string() };
+export const actorStampSchema = z.object(stamp);
+export type ActorStamp = z.infer<typeof actorStampSchema>;
+
+export const reviewSchema = z.object({
+  ...stamp,
+  step: stepSchema,
+  decision: z.enum(['approved', 'rejected']),
+  note: z.string().optional(),
+  reasons: z.array(z.string()).optional(),
+  backTo: stepSchema.optional(),
+});
+export type Review = z.infer<typeof reviewSchema>;
+
+/** An automatic step whose activity keeps failing: what, since when, how often, and the last error. */
+export const failingSchema = z.object({
+  step: stepSchema,
+  activity: z.string(),
+  attempts: z.number(),
+  lastError: z.string(),
+  since: z.string(),
+  retryAt: z.string(),
+});
+export type Failing = z.infer<typeof failingSchema>;
+
+/** A reminder or overdue notice, written to the outbox that the API shows. */
+export const noticeSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['deadlineReminder', 'overdue', 'waitingReminder']),
+  workflowId: z.string(),
+  agencyCode: z.string(),
+  districtCode: z.string(),
+  provinceCode: z.string(),
+  step: z.string(),
+  message: z.string(),
+  createdAt: z.string(),
+});
+export type Notice = z.infer<typeof noticeSchema>;

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { actionRecordSchema } from './commands';
+import {
+  actorStampSchema,
+  artifactSchema,
+  bookSchema,
+  countsSchema,
+  failingSchema,
+  isoDateTime,
+  noticeSchema,
+  phaseSchema,
+  problemSchema,
+  reviewSchema,
+  stepSchema,
+} from './values';
+
+/** Workflow type and task queue. */
+export const WORKFLOW_TYPE = 'registerDigitization';
+export const TASK_QUEUE = 'sohoa';
+
+/** The plan's deadline is data: 01/01/2025 by default (Decision 1959/QĐ-UBND); it slipped to 12/3/2025. */
+export const DEFAULT_PLAN_DEADLINE = '2025-01-01T00:00:00+07:00';
+export const DEFAULT_REMINDER_DAYS = [30, 7];
+export const DEFAULT_WAIT_REMINDER_DAYS = 14;
+export const planSettingsSchema = z.object({
+  deadline: isoDateTime.default(DEFAULT_PLAN_DEADLINE),
+  reminderDays: z.array(z.number().int().min(1).max(365)).max(5).default(DEFAULT_REMINDER_DAYS),
+  waitReminderDays: z.number().int().min(1).max(365).default(DEFAULT_WAIT_REMINDER_DAYS),
+});
+export type PlanSettings = z.infer<typeof planSettingsSchema>;
+
+/**
+ * A book's whole state, as one run hands it to the next by continue-as-new. Its shape is a contract
+ * with runs already open: a new shape is a new `schemaVersion`, and `upgradeCarried` reads every older one.
+ */
+export const carriedStateSchema = z.object({
+  schemaVersion: z.literal(1),
+  workflowId: z.string(),
+  book: bookSchema,
+  plan: z.array(stepSchema),
+  step: stepSchema,
+  phase: phaseSchema,
+  phaseSince: z.string(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  stepTimes: z.partialRecord(stepSchema, z.object({ startedAt: z.string(), completedAt: z.string().optional() })),
+  /** Last accepted actions (the full record is the event history). */
+  actions: z.array(actionRecordSchema),
+  reviews: z.array(reviewSchema),
+  counts: countsSchema,
+  artifacts: z.array(artifactSchema),
+  problems: z.array(problemSchema),
+  planDeadline: z.string(),
+  extendedDeadline: z.string().optional(),
+  deadline: z.string(),
+  overdue: z.boolean(),
+  overdueSince: z.string().optional(),
+  remindersSent: z.array(z.string()),
+  lastWaitReminderAt: z.string().optional(),
+  priority: z.number().int(),
+  withdrawn: actorStampSchema.extend({ reason: z.string() }).optional(),
+  /**
+   * Set while the automatic step fails round after round; `null` once it healed or the step moved on.
+   * Absent in books that never failed (their search attributes and memo stay as they were).
+   */
+  failing: failingSchema.nullable().optional(),
+  settings: planSettingsSchema.pick({ reminderDays: true, waitReminderDays: true }),
+});
+export type CarriedStateV1 = z.infer<typeof carriedStateSchema>;
+
+/**
+ * The carried state of any version as the current one. Version 0 (no `schemaVersion`) is the
+ * state of the runs that continued as new before the contracts were written down: the same fields.
+ */
+export function upgradeCarried(carried: unknown): CarriedStateV1 {
+  const shape = carried as { schemaVersion?: number };
+  if (shape.schemaVersion === undefined) return carriedStateSchema.parse({ ...shape, schemaVersion: 1 });
+  return carriedStateSchema.parse(carried);
+}
+
+/** What starts a book's workflow, and what continue-as-new hands to the next run beside it. */
+export const workflowInputSchema = z.object({
+  book: bookSchema,
+  plan: planSettingsSchema,
+  priority: z.number().int().min(1).max(5).default(3),
+  /** The book's state at the end of the previous run (any version; see `upgradeCarried`). */
+  carried: z.unknown().optional(),
+  /**
+   * The steps with automatic work, decided once by the first run's patches: a book started before an
+   * automation existed keeps its path in every later run (patches alone would give it the new one).
+   */
+  automations: z.array(stepSchema).optional(),
+  /** Notices taken due but not yet written when the previous run ended. */
+  notices: z.array(noticeSchema).optional(),
+});
+export type WorkflowInputV1 = z.output<typeof workflowInputSchema>;

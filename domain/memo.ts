@@ -1,0 +1,23 @@
+import type { BookMemo } from '../contracts/v1';
+import { bookTitleVi } from './book';
+import { pendingActions, type BookState } from './bookState';
+import { typeCode } from './registerTypes';
+
+/** The memo of a book (contract): what list results show without a query per book. */
+export function memoOf(s: BookState): BookMemo {
+  return {
+    title: bookTitleVi(s.book),
+    agencyName: s.book.agency.name,
+    typeCode: typeCode(s.book.type),
+    bookNo: s.book.bookNo,
+    yearTo: s.book.yearTo,
+    phase: s.phase,
+    phaseSince: s.phaseSince,
+    pendingActions: pendingActions(s),
+    counts: s.counts,
+    priority: s.priority,
+    updatedAt: s.updatedAt,
+    openProblems: s.problems.length,
+    ...(s.failing ? { failing: s.failing } : {}),
+  };
+}

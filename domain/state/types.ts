@@ -1,0 +1,24 @@
+import type { CarriedStateV1, Step } from '../../contracts/v1';
+
+/** A book's state inside its workflow: the carried-state contract of the current version. */
+export type BookState = CarriedStateV1;
+
+export const isClosed = (s: Pick<BookState, 'phase'>) => s.phase === 'closed';
+
+/**
+ * Steps with automatic work (an activity). Scans and Excel are processed after their submission,
+ * import and acceptance as soon as the book enters them. Which are enabled is the workflow's choice
+ * (gated by patches, so books started before an automation existed keep their old path).
+ */
+export const AUTOMATION_TRIGGER: Partial<Record<Step, 'submission' | 'entry'>> = {
+  scan: 'submission',
+  excel: 'submission',
+  import: 'entry',
+  acceptance: 'entry',
+};
+
+export interface ApplyOptions {
+  automatic?: ReadonlySet<Step>;
+}
+
+export const DAY = 86_400_000;

@@ -1,0 +1,77 @@
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ActionName, ActionRequest, BookStatusV1 } from '../contracts/v1';
+import { bookPeriod } from '../domain/book';
+import { awaitingHuman, type BookState } from '../domain/bookState';
+
+/**
+ * The Temporal definitions of the contract, in the one file that knows Temporal: the workflow and the
+ * API both import their queries, updates and search attributes from here.
+ */
+export { TASK_QUEUE, WORKFLOW_TYPE } from '../contracts/v1';
+
+export const statusQuery = defineQuery<BookStatusV1>('status');
+
+const update = (name: ActionName) => defineUpdate<BookStatusV1, [ActionRequest]>(name);
+/** One update per human action, named as the action; each carries the actor and returns the new status. */
+export const actionUpdates = {
+  confirmInventory: update('confirmInventory'),
+  scansUploaded: update('scansUploaded'),
+  excelUploaded: update('excelUploaded'),
+  c06Received: update('c06Received'),
+  approve: update('approve'),
+  reject: update('reject'),
+  manualEntryProgress: update('manualEntryProgress'),
+  importConfirmed: update('importConfirmed'),
+  extendDeadline: update('extendDeadline'),
+  setPlanDeadline: update('setPlanDeadline'),
+  setPriority: update('setPriority'),
+  withdraw: update('withdraw'),
+} satisfies Record<ActionName, unknown>;
+
+/** Search attributes (contract). SQL visibility allows 3 Int, 3 Bool, 3 Datetime, 10 Keyword per namespace. */
+export const SA = {
+  agency: defineSearchAttributeKey('SohoaAgency', SearchAttributeType.KEYWORD),
+  district: defineSearchAttributeKey('SohoaDistrict', SearchAttributeType.KEYWORD),
+  level: defineSearchAttributeKey('SohoaLevel', SearchAttributeType.KEYWORD),
+  registerType: defineSearchAttributeKey('SohoaRegisterType', SearchAttributeType.KEYWORD),
+  period: defineSearchAttributeKey('SohoaPeriod', SearchAttributeType.KEYWORD),
+  step: defineSearchAttributeKey('SohoaStep', SearchAttributeType.KEYWORD),
+  overdue: defineSearchAttributeKey('SohoaOverdue', SearchAttributeType.BOOL),
+  awaitingHuman: defineSearchAttributeKey('SohoaAwaitingHuman', SearchAttributeType.BOOL),
+  deadline: defineSearchAttributeKey('SohoaDeadline', SearchAttributeType.DATETIME),
+  yearFrom: defineSearchAttributeKey('SohoaYearFrom', SearchAttributeType.INT),
+  recordCount: defineSearchAttributeKey('SohoaRecordCount', SearchAttributeType.INT),
+  /** Ours, beside the contract's: lets lists sort by a manager's priority (the third Int). */
+  priority: defineSearchAttributeKey('SohoaPriority', SearchAttributeType.INT),
+  /** Ours: the book's automatic step keeps failing (the third Bool), so the stuck list is one query. */
+  failing: defineSearchAttributeKey('SohoaFailing', SearchAttributeType.BOOL),
+} as const;
+
+/** `--search-attribute` values for `temporal server start-dev` and `temporal operator search-attribute create`. */
+export const SEARCH_ATTRIBUTE_REGISTRATION: Record<string, string> = Object.fromEntries(
+  Object.values(SA).map((k) => [
+    k.name,
+    { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', INT: 'Int' }[k.type as 'KEYWORD' | 'BOOL' | 'DATETIME' | 'INT'],
+  ]),
+);
+
+/** Search attribute values of a book: what lists and counts filter on. */
+export function searchAttributesOf(s: BookState): SearchAttributePair[] {
+  return [
+    { key: SA.agency, value: s.book.agency.code },
+    { key: SA.district, value: s.book.agency.districtCode },
+    { key: SA.level, value: s.book.agency.level },
+    { key: SA.registerType, value: s.book.type },
+    { key: SA.period, value: bookPeriod(s.book).period },
+    { key: SA.step, value: s.step },
+    { key: SA.overdue, value: s.overdue },
+    { key: SA.awaitingHuman, value: awaitingHuman(s) },
+    { key: SA.deadline, value: new Date(s.deadline) },
+    { key: SA.yearFrom, value: s.book.yearFrom },
+    { key: SA.recordCount, value: s.counts.inventoryCases ?? 0 },
+    { key: SA.priority, value: s.priority },
+    // Only books that ever failed carry it: older histories keep their exact upserts.
+    ...(s.failing === undefined ? [] : [{ key: SA.failing, value: s.failing !== null }]),
+  ] as SearchAttributePair[];
+}
