@@ -2,9 +2,9 @@ import type { Notice } from '../domain/notices';
 import { createAcceptanceActivities } from './acceptance';
 import { createExcelActivities } from './excel';
 import { createImportActivities, type RegistryGateway } from './gateway';
-import type { FileOutbox } from './notify/outbox';
+import type { FileOutbox } from '../clients/outbox';
 import { createScanActivities } from './scans/packageScans';
-import type { ArtifactStore } from './storage/types';
+import type { ArtifactStore } from '../clients/storage/types';
 import type { Activities } from './types';
 
 /** What activities need from the outside world; tests hand in real local ones. */

@@ -13,12 +13,12 @@ import {
 } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream } from 'pino';
-import type { FileOutbox } from '../activities/notify/outbox';
-import type { ArtifactStore } from '../activities/storage/types';
-import type { Config } from '../domain/config';
-import { WORKFLOW_BUNDLE } from '../scripts/lib/paths';
+import type { FileOutbox } from '../clients/outbox';
+import type { ArtifactStore } from '../clients/storage/types';
+import type { Config } from '../clients/config';
+import { WORKFLOW_BUNDLE } from '../clients/paths';
 import { authHook } from './auth/access';
-import type { UserStore } from './auth/users';
+import type { UserStore } from '../clients/users';
 import type { AppContext } from './context';
 import { ApiError, codeOfStatus, type ErrorBody } from './errors';
 import { createMetrics } from './metrics';

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
-import type { FileOutbox } from '../activities/notify/outbox';
-import type { ArtifactStore } from '../activities/storage/types';
-import type { Config } from '../domain/config';
-import type { UserStore } from './auth/users';
+import type { FileOutbox } from '../clients/outbox';
+import type { ArtifactStore } from '../clients/storage/types';
+import type { Config } from '../clients/config';
+import type { UserStore } from '../clients/users';
 import type { ApiMetrics } from './metrics';
 import type { BookService } from './services/books';
 import type { DeniedLog } from './services/deniedLog';

@@ -1,12 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FileOutbox } from '../activities/notify/outbox';
-import { createStore } from '../activities/storage';
-import { loadConfig } from '../domain/config';
-import { ROOT } from '../scripts/lib/paths';
+import { FileOutbox } from '../clients/outbox';
+import { createStore } from '../clients/storage';
+import { loadConfig } from '../clients/config';
+import { ROOT } from '../clients/paths';
 import { buildApp } from './app';
-import { UserStore } from './auth/users';
+import { UserStore } from '../clients/users';
 
 /** The API process: config, Temporal client, store; listens on API_HOST:API_PORT; stops gracefully. */
 let config;

@@ -4,7 +4,7 @@ import { steps } from '../domain/plan';
 import { SA } from '../workflows/definitions';
 import type { BookService } from './services/books';
 import type { StuckScanner } from './services/stuck';
-import { buildQuery, quote } from './services/visibilityQuery';
+import { buildQuery, quote } from '../clients/temporal/visibilityQuery';
 
 const PROVINCE = { scope: 'province' as const, agencyCode: QUANG_NAM_CODE };
 

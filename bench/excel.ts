@@ -18,7 +18,7 @@ import { findAgency } from '../domain/data/quangNam';
 import { TEMPLATES } from '../domain/excel';
 import { artifactKeys, pdfName } from '../domain/naming';
 import { createValidateExcel } from '../activities/excel/validateExcel';
-import { FsStore } from '../activities/storage/fs';
+import { FsStore } from '../clients/storage/fs';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,8 +8,8 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { performance } from 'node:perf_hooks';
-import { bundleInputFiles } from '../scripts/lib/bundleInputs';
-import { ROOT } from '../scripts/lib/paths';
+import { bundleInputFiles } from '../clients/workflowBundle/inputs';
+import { ROOT } from '../clients/paths';
 import { createSourceCopy, type ReplayFailure } from '../scripts/lib/replayMutations';
 import { mutations } from '../test/replay/mutations';
 import { savedHistories } from '../test/replay/savedHistories';

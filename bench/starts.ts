@@ -9,13 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBook } from '../api/services/books';
+import { startBook } from '../clients/temporal/startBook';
 import { bookSchema, type Book } from '../domain/book';
 import { QUANG_NAM_AGENCIES } from '../domain/data/quangNam';
-import { TASK_QUEUE } from '../domain/messages';
+import { TASK_QUEUE } from '../workflows/definitions';
 import { registerTypes } from '../domain/registerTypes';
 import { planSettingsSchema } from '../domain/settings';
-import { startDevServer } from '../scripts/lib/devServer';
+import { startDevServer } from '../clients/temporal/devServer';
 
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 600);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);

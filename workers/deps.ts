@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { ActivityDeps } from '../activities';
 import { createGateway } from '../activities/gateway';
-import { FileOutbox } from '../activities/notify/outbox';
-import { createStore } from '../activities/storage';
-import type { Config } from '../domain/config';
+import { FileOutbox } from '../clients/outbox';
+import { createStore } from '../clients/storage';
+import type { Config } from '../clients/config';
 
 /** The real dependencies of activities, from the config. */
 export async function depsFromConfig(config: Config): Promise<ActivityDeps> {

@@ -1,7 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
-import { existsSync } from 'node:fs';
-import { loadConfig } from '../domain/config';
-import { WORKFLOW_BUNDLE, WORKFLOWS_PATH } from '../scripts/lib/paths';
+import { loadConfig } from '../clients/config';
+import { workflowsToRun } from '../clients/workflowBundle/build';
 import { depsFromConfig } from './deps';
 import { createWorker } from './worker';
 
@@ -12,7 +11,7 @@ const worker = await createWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  workflows: existsSync(WORKFLOW_BUNDLE) ? { bundlePath: WORKFLOW_BUNDLE } : { workflowsPath: WORKFLOWS_PATH },
+  workflows: await workflowsToRun(config.SOHOA_WORKFLOWS, (m) => console.log(`worker: ${m}`)),
   deps: await depsFromConfig(config),
   tuning: config,
 });

@@ -1,7 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import type { Config } from '../domain/config';
-import { TASK_QUEUE } from '../domain/messages';
+import type { Config } from '../clients/config';
+import { TASK_QUEUE } from '../workflows/definitions';
 
 export interface WorkerSetup {
   connection: NativeConnection;

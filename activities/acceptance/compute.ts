@@ -5,8 +5,8 @@ import { storageKeySchema } from '../../domain/actions';
 import { bookSchema } from '../../domain/book';
 import { describeIssues } from '../../domain/bookState';
 import { bookPrefix } from '../../domain/naming';
-import { isNotFound } from '../storage/errors';
-import type { ArtifactStore } from '../storage/types';
+import { isNotFound } from '../../clients/storage/errors';
+import type { ArtifactStore } from '../../clients/storage/types';
 
 const count = z.number().int().min(0).optional();
 export const acceptanceInputSchema = z.object({

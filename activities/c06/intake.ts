@@ -16,8 +16,8 @@ import {
 } from '../../domain/c06';
 import { templateFor } from '../../domain/excel/columns';
 import { typeCode, type RegisterType } from '../../domain/registerTypes';
-import { isNotFound } from '../storage/errors';
-import type { ArtifactStore } from '../storage/types';
+import { isNotFound } from '../../clients/storage/errors';
+import type { ArtifactStore } from '../../clients/storage/types';
 import { writeTemplate, type TemplateRow } from '../excel/template';
 import { parseC06Batch, type C06Format } from './parse';
 import { RowSpool } from './spool';

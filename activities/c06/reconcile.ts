@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import ExcelJS from 'exceljs';
 import { c06KeyFromBatchRef } from '../../domain/c06';
 import type { Book } from '../../domain/book';
-import type { ArtifactStore } from '../storage/types';
+import type { ArtifactStore } from '../../clients/storage/types';
 
 export interface ReconcileC06Input {
   book: Book;

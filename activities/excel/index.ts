@@ -1,4 +1,4 @@
-import type { ArtifactStore } from '../storage/types';
+import type { ArtifactStore } from '../../clients/storage/types';
 import { createDoubleEntry } from './doubleEntry';
 import type { Heartbeat } from '../heartbeat';
 import { createValidateExcel } from './validateExcel';

@@ -12,7 +12,7 @@ import {
   type ColumnSpec,
   type TemplateSpec,
 } from '../../domain/excel';
-import { readAll } from '../storage/keys';
+import { readAll } from '../../clients/storage/keys';
 
 /**
  * Validations cover the pre-filled rows plus room for more. Not a whole column: readers that

@@ -17,8 +17,8 @@ import {
   type RowIssueParams,
   type RowValues,
 } from '../../domain/excel';
-import { isNotFound } from '../storage/errors';
-import type { ArtifactStore } from '../storage/types';
+import { isNotFound } from '../../clients/storage/errors';
+import type { ArtifactStore } from '../../clients/storage/types';
 import { writeAnnotated } from './annotate';
 import { readDataSheet } from './read';
 import { heartbeat as defaultHeartbeat, type Heartbeat } from '../heartbeat';

@@ -1,7 +1,7 @@
 import { whileAlive } from '../heartbeat';
 import { ApplicationFailure } from '@temporalio/common';
 import { describeIssues } from '../../domain/bookState';
-import type { ArtifactStore } from '../storage/types';
+import type { ArtifactStore } from '../../clients/storage/types';
 import { HttpGateway, type HttpGatewayOptions } from './http';
 import { OutboxGateway } from './outbox';
 import { importPackageSchema, type GatewayResult, type ImportPackageInput, type RegistryGateway } from './types';

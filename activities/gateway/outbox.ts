@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { manifestFigures } from '../../domain/acceptance';
 import { bookTitleVi, type Book } from '../../domain/book';
 import { bookPrefix, excelName, manifestName, zipName } from '../../domain/naming';
-import type { ArtifactStore, StoredObject } from '../storage/types';
+import type { ArtifactStore, StoredObject } from '../../clients/storage/types';
 import { importPrefix, type ImportPackage, type OutboxResult, type RegistryGateway } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import type { Book } from '../../domain/book';
 import { bookYears, formatCaseNo, parsePdfName, REGISTRATION_DATE } from '../../domain/naming';
 import { typeCode } from '../../domain/registerTypes';
-import type { StoredObject } from '../storage/types';
+import type { StoredObject } from '../../clients/storage/types';
 import { classifyStored, comparePages, type ImageKind } from './layout';
 
 export interface PageSource {

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import * as yauzl from 'yauzl';
 import type { Book } from '../../domain/book';
 import { artifactKeys, bookStem } from '../../domain/naming';
-import type { ArtifactStore } from '../storage/types';
+import type { ArtifactStore } from '../../clients/storage/types';
 import { byteMeter, peek, ZIP_MAGIC } from '../streams';
 import { classifyDelivered } from './layout';
 

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import type { ArtifactStore, StoredObject } from '../storage/types';
+import type { ArtifactStore, StoredObject } from '../../clients/storage/types';
 
 // archiver 7 is a CommonJS function; the installed @types/archiver describe v8's classes.
 const archiver = ((archiverModule as unknown as { default?: unknown }).default ?? archiverModule) as (format: 'zip', options: ArchiverOptions) => Archiver;

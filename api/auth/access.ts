@@ -5,7 +5,7 @@ import { parseWorkflowId } from '../../domain/book';
 import { findAgency, QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
 import { forbidden, notFound, unauthorized } from '../errors';
 import type { DeniedLog } from '../services/deniedLog';
-import type { UserStore } from './users';
+import type { UserStore } from '../../clients/users';
 
 declare module 'fastify' {
   interface FastifyRequest {

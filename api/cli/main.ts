@@ -6,7 +6,7 @@ import { ACTION_LABELS_VI, actionNames } from '../../domain/actions';
 import { ROLE_LABELS_VI, roles } from '../../domain/actors';
 import { jurisdictionLevels } from '../../domain/agencies';
 import { STEP_LABELS_VI, type Step } from '../../domain/plan';
-import { UserError, UserStore } from '../auth/users';
+import { UserError, UserStore } from '../../clients/users';
 import { ApiClient, CliError } from './http';
 import { dateTimeVi, table, yesNo } from './format';
 

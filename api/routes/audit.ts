@@ -14,7 +14,7 @@ import { mapTemporalError } from '../services/books';
 import { replayHistories } from '../services/replay';
 import { timelineSchema } from '../../contracts/v1';
 import { TimelineBuilder } from '../services/timeline';
-import { jurisdictionClause, quote } from '../services/visibilityQuery';
+import { jurisdictionClause, quote } from '../../clients/temporal/visibilityQuery';
 
 const replayResultSchema = z.object({
   id: z.string(),

@@ -7,10 +7,10 @@ import { findAgency } from '../../domain/data/quangNam';
 import { actorOf } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, notFound } from '../errors';
-import { bookFilterSchema } from '../schemas/filters';
+import { bookFilterSchema } from '../../contracts/v1/filters';
 import { jobAcceptedSchema, jobViewSchema, viewOfJob } from '../schemas/jobs';
 import { mapLimit } from '../services/pool';
-import { buildQuery } from '../services/visibilityQuery';
+import { buildQuery } from '../../clients/temporal/visibilityQuery';
 
 export const BULK_ACTIONS = ['extendDeadline', 'setPlanDeadline', 'setPriority', 'approve', 'withdraw'] as const satisfies readonly ActionName[];
 

@@ -1,27 +1,36 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { ACTION_LABELS_VI, actionNames, rolesFor } from '../../domain/actions';
-import { actorSchema, ROLE_LABELS_VI, roles } from '../../domain/actors';
-import { AGENCY_LEVEL_LABELS_VI, agencySchema } from '../../domain/agencies';
-import { districtName } from '../../domain/data/quangNam';
-import { PERIODS } from '../../domain/periods';
+import { meSchema, referenceSchema, type Reference } from '../../contracts/v1';
+import { ACTION_LABELS_VI, actionNames, MANAGEMENT_ACTIONS, roleMayAct } from '../../domain/actions';
+import { ROLE_LABELS_VI, roles } from '../../domain/actors';
+import { AGENCY_LEVEL_LABELS_VI, agencyLevels } from '../../domain/agencies';
+import { districtName, QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
+import { LAST_PLAN_YEAR, PERIODS } from '../../domain/periods';
 import { STEP_LABELS_VI, steps } from '../../domain/plan';
 import { REGISTER_TYPES, registerTypes } from '../../domain/registerTypes';
+import { TIME_ZONE } from '../../domain/settings';
 import { actorOf, agenciesOf } from '../auth/access';
 import type { AppContext } from '../context';
 import { commonErrors } from '../errors';
 
-const labelled = z.array(z.object({ id: z.string(), label: z.string() }));
-const referenceSchema = z.object({
-  registerTypes: z.array(z.object({ id: z.string(), code: z.string(), label: z.string() })),
-  periods: z.array(z.object({ id: z.string(), label: z.string(), from: z.number().nullable(), to: z.number() })),
-  steps: labelled,
-  actions: z.array(z.object({ id: z.string(), label: z.string(), roles: z.array(z.string()), reviewRoles: z.array(z.string()).optional() })),
-  roles: labelled,
-  levels: labelled,
-  districts: z.array(z.object({ code: z.string(), name: z.string() })),
-  agencies: z.array(agencySchema).describe('đơn vị trong phạm vi của người dùng'),
-});
+const districtsOf = (agencies: readonly { districtCode: string }[]) =>
+  [...new Set(agencies.map((a) => a.districtCode))].map((code) => ({ code, name: districtName(code) })).sort((a, b) => a.code.localeCompare(b.code));
+
+/** Who may take each action at which step, as `roleMayAct` decides it: clients show buttons from this. */
+const allowed = (action: (typeof actionNames)[number]) =>
+  roles.map((role) => ({ role, steps: steps.filter((s) => roleMayAct(role, action, s)) })).filter((r) => r.steps.length > 0);
+
+/** The same for every user: labels, rules as data, every unit's name. */
+const catalogue = {
+  registerTypes: registerTypes.map((t) => ({ id: t, code: REGISTER_TYPES[t].code, label: REGISTER_TYPES[t].nameVi })),
+  periods: PERIODS.map((p) => ({ id: p.id, label: p.nameVi, from: Number.isFinite(p.from) ? p.from : null, to: p.to })),
+  lastPlanYear: LAST_PLAN_YEAR,
+  timeZone: TIME_ZONE,
+  steps: steps.map((s) => ({ id: s, label: STEP_LABELS_VI[s] })),
+  actions: actionNames.map((a) => ({ id: a, label: ACTION_LABELS_VI[a], management: MANAGEMENT_ACTIONS.includes(a), allowed: allowed(a) })),
+  roles: roles.map((r) => ({ id: r, label: ROLE_LABELS_VI[r] })),
+  levels: agencyLevels.map((l) => ({ id: l, label: AGENCY_LEVEL_LABELS_VI[l] })),
+  units: { districts: districtsOf(QUANG_NAM_AGENCIES), agencies: QUANG_NAM_AGENCIES.map(({ code, name }) => ({ code, name })) },
+} satisfies Omit<Reference, 'districts' | 'agencies'>;
 
 export const referenceRoutes =
   (_ctx: AppContext): FastifyPluginAsyncZod =>
@@ -29,7 +38,7 @@ export const referenceRoutes =
     app.route({
       method: 'GET',
       url: '/api/me',
-      schema: { tags: ['reference'], summary: 'Người dùng của mã truy cập này (vai trò, phạm vi)', response: { 200: actorSchema.extend({ roleLabel: z.string() }), ...commonErrors } },
+      schema: { tags: ['reference'], summary: 'Người dùng của mã truy cập này (vai trò, phạm vi)', response: { 200: meSchema, ...commonErrors } },
       handler: async (req) => {
         const a = actorOf(req);
         return { ...a, roleLabel: ROLE_LABELS_VI[a.role] };
@@ -39,26 +48,10 @@ export const referenceRoutes =
     app.route({
       method: 'GET',
       url: '/api/reference',
-      schema: { tags: ['reference'], summary: 'Danh mục: loại sổ, nhóm sổ, bước, thao tác, vai trò, đơn vị trong phạm vi', response: { 200: referenceSchema, ...commonErrors } },
-      handler: async (req) => {
-        const actor = actorOf(req);
-        const agencies = agenciesOf(actor);
-        const districts = [...new Set(agencies.map((a) => a.districtCode))];
-        return {
-          registerTypes: registerTypes.map((t) => ({ id: t, code: REGISTER_TYPES[t].code, label: REGISTER_TYPES[t].nameVi })),
-          periods: PERIODS.map((p) => ({ id: p.id, label: p.nameVi, from: Number.isFinite(p.from) ? p.from : null, to: p.to })),
-          steps: steps.map((s) => ({ id: s, label: STEP_LABELS_VI[s] })),
-          actions: actionNames.map((a) => ({
-            id: a,
-            label: ACTION_LABELS_VI[a],
-            roles: ['admin', ...rolesFor(a, 'scan')],
-            ...(a === 'approve' || a === 'reject' ? { reviewRoles: ['admin', ...rolesFor(a, 'acceptance')] } : {}),
-          })),
-          roles: roles.map((r) => ({ id: r, label: ROLE_LABELS_VI[r] })),
-          levels: (['province', 'district', 'commune'] as const).map((l) => ({ id: l, label: AGENCY_LEVEL_LABELS_VI[l] })),
-          districts: districts.map((code) => ({ code, name: districtName(code) })).sort((a, b) => a.code.localeCompare(b.code)),
-          agencies,
-        };
+      schema: { tags: ['reference'], summary: 'Danh mục: loại sổ, nhóm sổ, bước, thao tác và quyền, vai trò, đơn vị', response: { 200: referenceSchema, ...commonErrors } },
+      handler: async (req): Promise<Reference> => {
+        const agencies = agenciesOf(actorOf(req));
+        return { ...catalogue, districts: districtsOf(agencies), agencies };
       },
     });
   };

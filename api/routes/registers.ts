@@ -4,7 +4,7 @@ import { parseWorkflowId } from '../../domain/book';
 import { actorOf, assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
-import { listQuerySchema, type ListQuery } from '../schemas/filters';
+import { listQuerySchema, type ListQuery } from '../../contracts/v1/filters';
 import {
   bookStatusSchema,
   createBodyLooseSchema,
@@ -18,7 +18,7 @@ import { jobViewSchema, jobAcceptedSchema, viewOfJob } from '../schemas/jobs';
 import { formatOf, parseInventory } from '../services/inventory';
 import { registerItems } from '../services/registration';
 import { singleFile } from '../services/upload';
-import { buildQuery, quote } from '../services/visibilityQuery';
+import { buildQuery, quote } from '../../clients/temporal/visibilityQuery';
 
 const CREATORS = ['manager', 'clerk'] as const;
 const MAX_INVENTORY_BYTES = 32 * 1024 * 1024;

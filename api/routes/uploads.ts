@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { intakeC06Batch, type C06Format } from '../../activities/c06';
 import { buildTemplate } from '../../activities/excel/template';
 import { intakeScans, IntakeError, newUploadId, type IntakeFile } from '../../activities/scans/intake';
-import type { ArtifactStore } from '../../activities/storage/types';
+import type { ArtifactStore } from '../../clients/storage/types';
 import { byteMeter, peek, ZIP_MAGIC } from '../../activities/streams';
 import { actorCovers } from '../../domain/actors';
 import { bookSchema, type Book } from '../../domain/book';
@@ -23,7 +23,7 @@ import { ApiError, badRequest, commonErrors, conflict, errorBodySchema } from '.
 import { actionResponseSchema, idParamsSchema } from '../schemas/registers';
 import { inventoryTemplate } from '../services/inventory';
 import { mapLimit } from '../services/pool';
-import { buildQuery } from '../services/visibilityQuery';
+import { buildQuery } from '../../clients/temporal/visibilityQuery';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const SCAN_EXTS = /\.(pdf|jpe?g|png|zip)$/i;

@@ -1,18 +1,10 @@
 import { ServiceError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import type { ActionName, ActionRequest } from '../../domain/actions';
-import type { Actor } from '../../domain/actors';
-import { workflowIdFor, type Book } from '../../domain/book';
-import { initialState, type BookStatus } from '../../domain/bookState';
-import { planSettingsFromConfig, type Config } from '../../domain/config';
-import type { PlanSettings } from '../../domain/settings';
-import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
-import { ERRORS, type ErrorCode } from '../../contracts/v1';
-import { SA } from '../../workflows/definitions';
-import { memoOf } from '../../domain/memo';
-import { searchAttributesOf } from '../../workflows/definitions';
-import type { BookMemo } from '../../contracts/v1';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ERRORS, type ActionName, type ActionRequest, type Actor, type Book, type BookMemo, type BookStatusV1 as BookStatus, type ErrorCode } from '../../contracts/v1';
+import { planSettingsFromConfig, type Config } from '../../clients/config';
+import { actionUpdates, SA, statusQuery } from '../../workflows/definitions';
+import { startBook, type CreatedBy } from '../../clients/temporal/startBook';
 import { ApiError, conflict, notFound } from '../errors';
 import type { RegisterSummary } from '../schemas/registers';
 
@@ -23,44 +15,6 @@ const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UN
 const CALL_TIMEOUT_MS = 30_000;
 
 export type ActionOutcome = { unchanged: false; status: BookStatus } | { unchanged: true; message: string };
-
-/** Who created the book: kept in the memo, so the start event of the history names them. */
-export interface CreatedBy {
-  userId: string;
-  role: string;
-  agencyCode: string;
-}
-
-/**
- * Starts a book's workflow as every caller must (API, demo, tests, benchmarks): the contract's id,
- * search attributes and memo from the initial state. A second start of the same book, running or
- * closed, is `existing` and changes nothing, except after a failed run: that book may start again.
- */
-export async function startBook(
-  client: Client,
-  taskQueue: string,
-  book: Book,
-  plan: PlanSettings,
-  priority = 3,
-  extraMemo: Record<string, unknown> = {},
-): Promise<{ id: string; result: 'created' | 'existing' }> {
-  const id = workflowIdFor(book);
-  const state = initialState(book, plan, new Date().toISOString(), priority);
-  try {
-    await client.workflow.start(WORKFLOW_TYPE, {
-      taskQueue,
-      workflowId: id,
-      args: [{ book, plan, priority }],
-      typedSearchAttributes: searchAttributesOf(state),
-      memo: { ...memoOf(state), ...extraMemo },
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    });
-    return { id, result: 'created' };
-  } catch (e) {
-    if (e instanceof WorkflowExecutionAlreadyStartedError) return { id, result: 'existing' };
-    throw e;
-  }
-}
 
 /** The books as Temporal holds them: start, status query, updates, visibility lists. */
 export class BookService {

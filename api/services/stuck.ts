@@ -4,7 +4,7 @@ import { QUANG_NAM_CODE } from '../../domain/data/quangNam';
 import type { BookService } from './books';
 import { mapLimit } from './pool';
 import { SA } from '../../workflows/definitions';
-import { buildQuery } from './visibilityQuery';
+import { buildQuery } from '../../clients/temporal/visibilityQuery';
 
 export interface FailingActivity {
   id: string;

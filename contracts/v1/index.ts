@@ -5,3 +5,5 @@ export * from './workflow';
 export * from './status';
 export * from './errors';
 export * from './reports';
+export * from './filters';
+export * from './reference';

@@ -1,16 +1,16 @@
 import type { Client } from '@temporalio/client';
 import { Readable } from 'node:stream';
 import { intakeC06Batch } from '../../activities/c06';
-import type { ArtifactStore } from '../../activities/storage/types';
-import { startBook } from '../../api/services/books';
+import type { ArtifactStore } from '../../clients/storage/types';
+import { startBook } from '../../clients/temporal/startBook';
 import type { Actor } from '../../domain/actors';
 import { bookSchema, workflowIdFor, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
 import { findAgency } from '../../domain/data/quangNam';
-import { actionUpdates, statusQuery } from '../../domain/messages';
+import { actionUpdates, statusQuery } from '../../workflows/definitions';
 import type { RegisterType } from '../../domain/registerTypes';
 import { days, type PlanSettings } from '../../domain/settings';
-import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from './samples';
+import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
 
 /** Demo province: a few dozen books of Quảng Nam, at all three levels, several types and periods. */
 const DEMO_BOOKS: [agency: string, type: RegisterType, bookNo: string, yearFrom: number, yearTo?: number][] = [

@@ -1,6 +1,6 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserStore, type NewUser } from '../../api/auth/users';
+import { UserStore, type NewUser } from '../../clients/users';
 
 /** The demo's people, one per role; their ids are the actors the demo loader acts as. */
 export const DEMO_USERS: NewUser[] = [

@@ -3,7 +3,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { WORKFLOW_ENTRY } from './bundleInputs';
+import { WORKFLOW_ENTRY } from '../../clients/workflowBundle/inputs';
 
 /** An unsafe, unpatched change to one bundled file: `find` (present exactly once) becomes `replace`. */
 export interface Mutation {

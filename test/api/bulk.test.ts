@@ -1,7 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusQuery } from '../../domain/messages';
+import { statusQuery } from '../../workflows/definitions';
 import { noticeFor } from '../../domain/notices';
 import { book } from '../support/fixtures';
 import { initialState } from '../../domain/bookState';

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Book } from '../../domain/book';
-import { sampleExcel } from '../../scripts/lib/samples';
+import { sampleExcel } from '../../clients/samples';
 import { waitForStatus } from '../support/temporal';
 import { CASES, driveTo, freshBook } from './drive';
 import { startApi, type ApiHarness } from './helpers';

@@ -3,11 +3,11 @@ import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Writable } from 'node:stream';
 import { buildApp } from '../../api/app';
-import { UserStore } from '../../api/auth/users';
-import type { FsStore } from '../../activities/storage/fs';
-import type { FileOutbox } from '../../activities/notify/outbox';
+import { UserStore } from '../../clients/users';
+import type { FsStore } from '../../clients/storage/fs';
+import type { FileOutbox } from '../../clients/outbox';
 import type { Actor } from '../../domain/actors';
-import { loadConfig, type Config } from '../../domain/config';
+import { loadConfig, type Config } from '../../clients/config';
 import { users } from '../support/fixtures';
 import { startDevServer, tempDeps, testWorker } from '../support/temporal';
 

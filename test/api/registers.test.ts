@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusQuery } from '../../domain/messages';
+import { statusQuery } from '../../workflows/definitions';
 import { eventually, item, startApi, type ApiHarness } from './helpers';
 
 let h: ApiHarness;

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashToken, UserStore } from '../../api/auth/users';
-import { ROOT } from '../../scripts/lib/paths';
+import { hashToken, UserStore } from '../../clients/users';
+import { ROOT } from '../../clients/paths';
 
 const dir = () => mkdtemp(join(tmpdir(), 'sohoa-users-'));
 

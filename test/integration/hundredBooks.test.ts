@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { startBook } from '../../api/services/books';
+import { startBook } from '../../clients/temporal/startBook';
 import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
-import { actionUpdates, statusQuery } from '../../domain/messages';
+import { actionUpdates, statusQuery } from '../../workflows/definitions';
 import { registerTypes } from '../../domain/registerTypes';
 import { planSettingsSchema } from '../../domain/settings';
 import { book } from '../support/fixtures';
 import { useWorkerEnv, waitForStatus } from '../support/temporal';
-import { uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
+import { uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
 import type { BookStatus } from '../../domain/bookState';
 
 const t = useWorkerEnv();

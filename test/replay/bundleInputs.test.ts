@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleInputFiles, hashFiles } from '../../scripts/lib/bundleInputs';
+import { bundleInputFiles, hashFiles } from '../../clients/workflowBundle/inputs';
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'sohoa-bundle-inputs-'));

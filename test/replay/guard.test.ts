@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { bundleInputFiles, currentBundleInputs } from '../../scripts/lib/bundleInputs';
-import { ROOT, WORKFLOW_BUNDLE } from '../../scripts/lib/paths';
+import { bundleInputFiles, currentBundleInputs } from '../../clients/workflowBundle/inputs';
+import { ROOT, WORKFLOW_BUNDLE } from '../../clients/paths';
 import { newestFixtureVersion, readSavedBundleInputs } from './savedBundleInputs';
 
 /** What a developer who changed the bundled sources must do before this guard passes again. */

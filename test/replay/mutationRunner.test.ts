@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleInputFiles } from '../../scripts/lib/bundleInputs';
-import { ROOT } from '../../scripts/lib/paths';
+import { bundleInputFiles } from '../../clients/workflowBundle/inputs';
+import { ROOT } from '../../clients/paths';
 import { applyMutation, createSourceCopy, type Mutation, type SavedHistory } from '../../scripts/lib/replayMutations';
 import { mutations } from './mutations';
 import { savedHistories } from './savedHistories';

@@ -10,7 +10,7 @@ import type { Worker } from '@temporalio/worker';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { HttpGateway } from '../../activities/gateway';
-import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
+import { buildWorkflowBundle } from '../../clients/workflowBundle/build';
 import { startFakeNational } from '../support/fakeNational';
 import { breakableStore } from '../support/faults';
 import { startDevServer, startTimeSkipping, tempDeps, testWorker } from '../support/temporal';

@@ -2,7 +2,7 @@ import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worke
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { WORKFLOW_BUNDLE } from '../../scripts/lib/paths';
+import { WORKFLOW_BUNDLE } from '../../clients/paths';
 import { savedHistories } from './savedHistories';
 
 async function replayAll(workflowBundle: { codePath: string } | { code: string }): Promise<ReplayResult[]> {

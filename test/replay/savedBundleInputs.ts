@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { currentBundleInputs } from '../../scripts/lib/bundleInputs';
-import { ROOT } from '../../scripts/lib/paths';
+import { currentBundleInputs } from '../../clients/workflowBundle/inputs';
+import { ROOT } from '../../clients/paths';
 import { BUNDLE_INPUTS_NAME, fixtureVersion, historyFiles, HISTORIES_DIR } from './savedHistories';
 
 const BUNDLE_INPUTS_FILE = HISTORIES_DIR + BUNDLE_INPUTS_NAME;

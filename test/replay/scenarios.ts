@@ -1,5 +1,5 @@
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import type { ArtifactStore } from '../../activities/storage/types';
+import type { ArtifactStore } from '../../clients/storage/types';
 import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { applyAction, initialState, type BookStatus } from '../../domain/bookState';
@@ -7,7 +7,7 @@ import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/defin
 import { artifactKeys } from '../../domain/naming';
 import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
 import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
-import { uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
+import { uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
 import { book, input, users } from '../support/fixtures';
 import { waitForStatus } from '../support/temporal';
 

@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actors';
 import { bookSchema, type Book, type BookInput } from '../../domain/book';
 import { findAgency } from '../../domain/data/quangNam';
-import type { WorkflowInput } from '../../domain/workflowInput';
+import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
 import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
 
 export const agency = (code: string) => {

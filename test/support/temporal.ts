@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActivityDeps } from '../../activities';
 import { OutboxGateway } from '../../activities/gateway';
-import { FileOutbox } from '../../activities/notify/outbox';
-import { FsStore } from '../../activities/storage/fs';
+import { FileOutbox } from '../../clients/outbox';
+import { FsStore } from '../../clients/storage/fs';
 import type { Client } from '@temporalio/client';
 import type { BookStatus } from '../../domain/bookState';
-import { statusQuery } from '../../domain/messages';
-import { SA } from '../../domain/searchAttributes';
-import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER, WORKFLOW_BUNDLE } from '../../scripts/lib/paths';
+import { statusQuery } from '../../workflows/definitions';
+import { SA } from '../../workflows/definitions';
+import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER, WORKFLOW_BUNDLE } from '../../clients/paths';
 import { createWorker } from '../../workers/worker';
 
 let runtimeInstalled = false;

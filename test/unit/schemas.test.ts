@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bookSchema, parseWorkflowId, workflowIdFor } from '../../domain/book';
 import { describeIssues, parseCommand } from '../../domain/bookState';
-import { loadConfig } from '../../domain/config';
+import { loadConfig } from '../../clients/config';
 import { agency, book } from '../support/fixtures';
 
 describe('input schemas reject bad input with messages that name the field', () => {

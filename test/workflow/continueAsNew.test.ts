@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { workflowIdFor } from '../../domain/book';
 import { actionUpdates, WORKFLOW_TYPE } from '../../workflows/definitions';
-import { uploadSampleScans } from '../../scripts/lib/samples';
+import { uploadSampleScans } from '../../clients/samples';
 import { book, input, users } from '../support/fixtures';
 import { startDevServer, useWorkerEnv, waitForStatus } from '../support/temporal';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startBook } from '../../api/services/books';
+import { startBook } from '../../clients/temporal/startBook';
 import type { ActionName } from '../../domain/actions';
 import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
@@ -8,7 +8,7 @@ import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/defin
 import { artifactKeys } from '../../domain/naming';
 import { planSettingsSchema } from '../../domain/settings';
 import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
-import { uploadSampleScans } from '../../scripts/lib/samples';
+import { uploadSampleScans } from '../../clients/samples';
 import type { registerDigitization } from '../../workflows/registerDigitization';
 import { breakableStore, GatedOutbox } from '../support/faults';
 import { book, input, users } from '../support/fixtures';

@@ -3,7 +3,7 @@ import { workflowIdFor } from '../../domain/book';
 import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
 import { artifactKeys } from '../../domain/naming';
 import { SA } from '../../workflows/definitions';
-import { uploadSampleScans } from '../../scripts/lib/samples';
+import { uploadSampleScans } from '../../clients/samples';
 import type { registerDigitization } from '../../workflows/registerDigitization';
 import { breakableStore } from '../support/faults';
 import { book, input, users } from '../support/fixtures';

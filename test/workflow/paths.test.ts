@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { intakeC06Batch } from '../../activities/c06';
 import type { Actor } from '../../domain/actors';
 import type { BookStatus } from '../../domain/bookState';
-import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from '../../scripts/lib/samples';
+import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
 import type { registerDigitization } from '../../workflows/registerDigitization';
 
 const t = useWorkerEnv();

@@ -1,20 +1,22 @@
-import { TIME_ZONE } from '../../domain/settings';
+import { fromReference } from './reference';
 
-/** Dates dd/mm/yyyy and times hh:mm in Vietnam's time zone, whatever the browser's own zone. */
-const dateFmt = new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
-const timeFmt = new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const partsFmt = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+/** Dates dd/mm/yyyy and times hh:mm in the reference's time zone (Vietnam's), whatever the browser's own zone. */
+const formats = fromReference(({ timeZone }) => ({
+  date: new Intl.DateTimeFormat('vi-VN', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }),
+  time: new Intl.DateTimeFormat('vi-VN', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  parts: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+}));
 
 const valid = (v: string | number | Date | null | undefined): v is string | number | Date =>
   v !== null && v !== undefined && v !== '' && !Number.isNaN(new Date(v).getTime());
 
 export function fmtDate(v: string | number | Date | null | undefined): string {
-  return valid(v) ? dateFmt.format(new Date(v)) : '—';
+  return valid(v) ? formats().date.format(new Date(v)) : '—';
 }
 
 /** `dd/mm/yyyy hh:mm`, the date first as people write it. */
 export function fmtDateTime(v: string | number | Date | null | undefined): string {
-  return valid(v) ? `${dateFmt.format(new Date(v))} ${timeFmt.format(new Date(v))}` : '—';
+  return valid(v) ? `${formats().date.format(new Date(v))} ${formats().time.format(new Date(v))}` : '—';
 }
 
 export function fmtNumber(n: number | null | undefined): string {
@@ -41,7 +43,7 @@ export function fmtBytes(n: number | null | undefined): string {
 /** Whole days from now to a deadline, counted on Vietnam's calendar (negative when past). */
 export function daysUntil(deadline: string | null | undefined, now = Date.now()): number | undefined {
   if (!valid(deadline)) return undefined;
-  const day = (t: number) => Date.parse(`${partsFmt.format(new Date(t))}T00:00:00Z`) / 86_400_000;
+  const day = (t: number) => Date.parse(`${formats().parts.format(new Date(t))}T00:00:00Z`) / 86_400_000;
   return Math.round(day(Date.parse(deadline)) - day(now));
 }
 
@@ -54,7 +56,7 @@ export function fmtDaysLeft(days: number | undefined): string {
 
 /** `2025-03-12` (Vietnam's date) for a date input; and back to an ISO instant at 00:00 +07:00. */
 export function toDateInput(v: string | null | undefined): string {
-  return valid(v) ? partsFmt.format(new Date(v)) : '';
+  return valid(v) ? formats().parts.format(new Date(v)) : '';
 }
 export function fromDateInput(d: string): string {
   return `${d}T00:00:00+07:00`;

@@ -1,28 +1,41 @@
-/** Vietnamese labels, all from domain/ so the page says what the API and the CLI say. */
-import { ACTION_LABELS_VI, type ActionName } from '../../domain/actions';
-import { ROLE_LABELS_VI, type Role } from '../../domain/actors';
-import { AGENCY_LEVEL_LABELS_VI, type AgencyLevel } from '../../domain/agencies';
-import { districtName, findAgency } from '../../domain/data/quangNam';
-import { PERIODS } from '../../domain/periods';
-import { STEP_LABELS_VI, type Step } from '../../domain/plan';
-import { REGISTER_TYPES, type RegisterType } from '../../domain/registerTypes';
+/** Vietnamese labels: the reference's (what the API and the CLI say), then the page's own. */
+import { fromReference } from './reference';
 
-export { ACTION_LABELS_VI, ROLE_LABELS_VI, STEP_LABELS_VI, AGENCY_LEVEL_LABELS_VI, PERIODS, REGISTER_TYPES };
+const names = fromReference((r) => {
+  const map = (entries: readonly { id: string; label: string }[]) => new Map(entries.map((e) => [e.id, e.label]));
+  const units = (entries: readonly { code: string; name: string }[]) => new Map(entries.map((e) => [e.code, e.name]));
+  return {
+    step: map(r.steps),
+    type: map(r.registerTypes),
+    typeCode: new Map(r.registerTypes.map((t) => [t.id, t.code])),
+    role: map(r.roles),
+    action: map(r.actions),
+    period: map(r.periods),
+    level: map(r.levels),
+    district: units(r.units.districts),
+    agency: units(r.units.agencies),
+  };
+});
+/** The label of a known id; an unknown one is shown as it is. */
+const label = (map: Map<string, string>, id: string | null | undefined) => (id && map.has(id) ? map.get(id)! : (id ?? '—'));
+const unitName = (map: Map<string, string>, code: string | null | undefined) => (code ? (map.get(code) ?? code) : '—');
 
-export const stepLabel = (s: string | null | undefined) => (s && s in STEP_LABELS_VI ? STEP_LABELS_VI[s as Step] : (s ?? '—'));
-export const typeLabel = (t: string | null | undefined) => (t && t in REGISTER_TYPES ? REGISTER_TYPES[t as RegisterType].nameVi : (t ?? '—'));
+export const stepLabel = (s: string | null | undefined) => label(names().step, s);
+export const typeLabel = (t: string | null | undefined) => label(names().type, t);
+/** The type's code as in file names and Excel templates ("KS" for birth). */
+export const typeCode = (t: string) => names().typeCode.get(t) ?? t;
 /** The short label: "Khai sinh" rather than "Sổ đăng ký khai sinh", for charts and tight columns. */
 export const typeShort = (t: string | null | undefined) => {
   const full = typeLabel(t);
   const s = full.replace(/^Sổ (đăng ký )?/, '');
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
-export const roleLabel = (r: string | null | undefined) => (r && r in ROLE_LABELS_VI ? ROLE_LABELS_VI[r as Role] : (r ?? '—'));
-export const actionLabel = (a: string) => (a in ACTION_LABELS_VI ? ACTION_LABELS_VI[a as ActionName] : a);
-export const periodLabel = (p: string | null | undefined) => PERIODS.find((x) => x.id === p)?.nameVi ?? p ?? '—';
-export const levelLabel = (l: string | null | undefined) => (l && l in AGENCY_LEVEL_LABELS_VI ? AGENCY_LEVEL_LABELS_VI[l as AgencyLevel] : (l ?? '—'));
-export const districtLabel = (code: string | null | undefined) => (code ? districtName(code) : '—');
-export const agencyLabel = (code: string | null | undefined) => (code ? (findAgency(code)?.name ?? code) : '—');
+export const roleLabel = (r: string | null | undefined) => label(names().role, r);
+export const actionLabel = (a: string) => label(names().action, a);
+export const periodLabel = (p: string | null | undefined) => label(names().period, p);
+export const levelLabel = (l: string | null | undefined) => label(names().level, l);
+export const districtLabel = (code: string | null | undefined) => unitName(names().district, code);
+export const agencyLabel = (code: string | null | undefined) => unitName(names().agency, code);
 
 export const PHASE_LABELS_VI: Record<string, string> = {
   work: 'chờ thực hiện',

@@ -1,21 +1,31 @@
-import { MANAGEMENT_ACTIONS, roleMayAct, type ActionName } from '../../domain/actions';
-import { actorCovers, type Actor } from '../../domain/actors';
-import type { Agency } from '../../domain/agencies';
-import type { Step } from '../../domain/plan';
+import type { ActionName, Step } from '../../contracts/v1';
+import type { Actor, Reference } from './types';
+
+/** What the permission decision reads of a book: a list line and a status both give it. */
+export interface BookWork {
+  pendingActions: readonly string[];
+  step: Step | null | undefined;
+  agencyCode: string | null | undefined;
+}
 
 /**
- * The actions this user may take now on a book: the book's pending actions, kept when the role may
- * take them at this step and the book is in the user's jurisdiction (the same rules as the workflow).
+ * The actions this user may take now on a book: the book's pending actions that the reference allows
+ * the user's role at this step, on a book of an agency in the user's jurisdiction (the reference lists
+ * exactly those). The workflow decides the same again; this only chooses the buttons.
  */
-export function myActions(me: Actor, pending: readonly string[], step: Step | null | undefined, agency?: Agency | null): ActionName[] {
+export function myActions(me: Actor, reference: Reference, book: BookWork): ActionName[] {
+  const { step, agencyCode } = book;
   if (!step) return [];
-  if (agency && !actorCovers(me, agency)) return [];
-  return (pending as ActionName[]).filter((a) => roleMayAct(me.role, a, step));
+  if (agencyCode && !reference.agencies.some((a) => a.code === agencyCode)) return [];
+  return book.pendingActions.flatMap((id) => {
+    const action = reference.actions.find((a) => a.id === id);
+    return action?.allowed.some((p) => p.role === me.role && p.steps.includes(step)) ? [action.id] : [];
+  });
 }
 
 /** Actions that move a book forward (not deadline or priority changes): what makes it "wait for" someone. */
-export function myWork(me: Actor, pending: readonly string[], step: Step | null | undefined, agency?: Agency | null): ActionName[] {
-  return myActions(me, pending, step, agency).filter((a) => !MANAGEMENT_ACTIONS.includes(a));
+export function myWork(me: Actor, reference: Reference, book: BookWork): ActionName[] {
+  return myActions(me, reference, book).filter((id) => !reference.actions.find((a) => a.id === id)?.management);
 }
 
 export const hasQueue = (me: Actor) => me.role !== 'auditor';

@@ -1,10 +1,10 @@
-import { parseWorkflowId } from '../../../domain/book';
-import { findAgency } from '../../../domain/data/quangNam';
+import { bookIdSchema } from '../../../contracts/v1';
+import { agencyLabel } from '../labels';
 
 /** "KS quyển 01 (2017) – UBND phường Tân Thạnh" from a book id alone (ids carry the book's identity). */
 export function shortTitleOfId(id: string): string {
-  const p = parseWorkflowId(id);
-  if (!p) return id;
-  const agency = findAgency(p.agencyCode)?.name ?? p.agencyCode;
-  return `${p.typeCode} quyển ${p.bookNo} (${p.yearFrom}) – ${agency}`;
+  const p = bookIdSchema.safeParse(id);
+  if (!p.success) return id;
+  const { agencyCode, typeCode, bookNo, yearFrom } = p.data;
+  return `${typeCode} quyển ${bookNo} (${yearFrom}) – ${agencyLabel(agencyCode)}`;
 }

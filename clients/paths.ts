@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** Project-local paths, resolved from this file so they work from any working directory. */
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const TOOLS_BIN = `${ROOT}.tools/bin`;
 export const TEMPORAL_CLI = `${TOOLS_BIN}/temporal`;
 export const TEMPORAL_TEST_SERVER = `${TOOLS_BIN}/temporal-test-server`;

@@ -2,7 +2,7 @@ import type { Actor } from '../../domain/actors';
 import { QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
 import { WORKFLOW_TYPE } from '../../workflows/definitions';
 import { SA } from '../../workflows/definitions';
-import type { BookFilter } from '../schemas/filters';
+import type { BookFilter } from '../../contracts/v1/filters';
 
 /**
  * Visibility queries from validated filters. Values were already checked against strict patterns

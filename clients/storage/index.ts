@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Config } from '../../domain/config';
+import type { Config } from '../config';
 import { FsStore } from './fs';
 import { S3Store } from './s3';
 import type { ArtifactStore } from './types';

@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { SEARCH_ATTRIBUTE_REGISTRATION } from '../../domain/searchAttributes';
-import { TEMPORAL_CLI } from './paths';
+import { SEARCH_ATTRIBUTE_REGISTRATION } from '../../workflows/definitions';
+import { TEMPORAL_CLI } from '../paths';
 
 export interface DevServerOptions {
   dbFile: string;

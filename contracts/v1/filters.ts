@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { agencyLevels } from '../../domain/agencies';
-import { periodIds } from '../../domain/periods';
-import { steps } from '../../domain/plan';
-import { registerTypes } from '../../domain/registerTypes';
+import { agencyLevels, periodIds, registerTypes, steps } from './values';
 
 /** A comma-separated list of allowed values (the regex is the whole defence against query injection). */
 function list(pattern: string, describe: string) {

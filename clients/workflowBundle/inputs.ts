@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import ts from 'typescript';
-import { ROOT, WORKFLOWS_PATH } from './paths';
+import { ROOT, WORKFLOWS_PATH } from '../paths';
 
 /** The workflow bundle's entry, relative to the repository root. */
 export const WORKFLOW_ENTRY = relative(ROOT, WORKFLOWS_PATH);

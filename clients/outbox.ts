@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { noticeSchema, type Notice } from '../../domain/notices';
+import { noticeSchema, type Notice } from '../domain/notices';
 
 /**
  * Reminders and overdue notices, one JSON file each under `{root}/{province}/{district}/{agency}/`.

@@ -2,8 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { actorSchema, roleSchema, type Actor } from '../../domain/actors';
-import { findAgency, QUANG_NAM_CODE, QUANG_NAM_DISTRICTS } from '../../domain/data/quangNam';
+import { actorSchema, roleSchema, type Actor } from '../domain/actors';
+import { findAgency, QUANG_NAM_CODE, QUANG_NAM_DISTRICTS } from '../domain/data/quangNam';
 
 /** A user as stored: the token only as its sha256, never in clear. */
 export const userRecordSchema = z.object({

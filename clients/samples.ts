@@ -1,10 +1,10 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { buildTemplate, type TemplateRow } from '../../activities/excel';
-import { intakeScans } from '../../activities/scans/intake';
-import type { ArtifactStore } from '../../activities/storage/types';
-import type { Book } from '../../domain/book';
-import { CODE_LISTS, hasTemplate, prefillFromPdfNames, templateFor } from '../../domain/excel';
-import { artifactKeys, pdfName } from '../../domain/naming';
+import { buildTemplate, type TemplateRow } from '../activities/excel';
+import { intakeScans } from '../activities/scans/intake';
+import type { ArtifactStore } from './storage/types';
+import type { Book } from '../domain/book';
+import { CODE_LISTS, hasTemplate, prefillFromPdfNames, templateFor } from '../domain/excel';
+import { artifactKeys, pdfName } from '../domain/naming';
 
 /**
  * Sample deliveries for the demo and the tests: per-case PDFs named by the convention and a

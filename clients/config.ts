@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PLAN_DEADLINE, DEFAULT_REMINDER_DAYS, DEFAULT_WAIT_REMINDER_DAYS, isoDateTime } from './settings';
+import { DEFAULT_PLAN_DEADLINE, DEFAULT_REMINDER_DAYS, DEFAULT_WAIT_REMINDER_DAYS, isoDateTime } from '../domain/settings';
 
 const int = (def: number, min = 1, max = 1_000_000) => z.coerce.number().int().min(min).max(max).default(def);
 const bool = (def: boolean) =>
@@ -46,6 +46,8 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(40),
   SOHOA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SOHOA_DEMO: bool(false),
+  /** What the worker runs: the prebuilt bundle (rebuilt when older than the sources) or the sources. */
+  SOHOA_WORKFLOWS: z.enum(['bundle', 'source']).default('bundle'),
 });
 export type Config = z.output<typeof configSchema>;
 

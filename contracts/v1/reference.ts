@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { actionNameSchema } from './commands';
+import { actorSchema, agencyLevelSchema, agencySchema, periodSchema, registerTypeSchema, roleSchema, stepSchema } from './values';
+
+/**
+ * What `GET /api/reference` answers: the catalogue a client needs to show and decide what the rules
+ * decide (labels, units, who may take which action), so that it never imports the rules themselves.
+ */
+
+const label = z.string().describe('nhãn tiếng Việt (NFC)');
+const unitSchema = z.object({ code: z.string(), name: z.string() });
+
+export const referenceActionSchema = z.object({
+  id: actionNameSchema,
+  label,
+  management: z.boolean().describe('đổi hạn, ưu tiên, rút sổ: không đưa sổ sang bước sau'),
+  allowed: z
+    .array(z.object({ role: roleSchema, steps: z.array(stepSchema) }))
+    .describe('vai trò được thực hiện thao tác và ở những bước nào (ngoài ra sổ phải thuộc phạm vi người dùng)'),
+});
+export type ReferenceAction = z.infer<typeof referenceActionSchema>;
+
+export const referenceSchema = z
+  .object({
+    registerTypes: z.array(z.object({ id: registerTypeSchema, code: z.string(), label })),
+    periods: z.array(z.object({ id: periodSchema, label, from: z.number().nullable(), to: z.number() })),
+    lastPlanYear: z.number().int().describe('đề án gồm sổ đăng ký đến năm này'),
+    timeZone: z.string().describe('múi giờ của ngày, hạn và giờ hiển thị'),
+    steps: z.array(z.object({ id: stepSchema, label })),
+    actions: z.array(referenceActionSchema),
+    roles: z.array(z.object({ id: roleSchema, label })),
+    levels: z.array(z.object({ id: agencyLevelSchema, label })),
+    districts: z.array(unitSchema).describe('huyện trong phạm vi của người dùng'),
+    agencies: z.array(agencySchema).describe('đơn vị trong phạm vi của người dùng'),
+    units: z.object({ districts: z.array(unitSchema), agencies: z.array(unitSchema) }).describe('mọi huyện và đơn vị của tỉnh, để hiện tên'),
+  })
+  .meta({ id: 'Reference' });
+export type Reference = z.infer<typeof referenceSchema>;
+
+/** `GET /api/me`: the token's user with the label of its role. */
+export const meSchema = actorSchema.extend({ roleLabel: label });
+export type Me = z.infer<typeof meSchema>;
+
+const BOOK_ID = /^reg-(\d{2,5})-([A-Z]{2,4})-(\d{2,4}[A-Z]?)-(\d{4})$/;
+/**
+ * A book's workflow id, `reg-{agencyCode}-{typeCode}-{bookNo}-{yearFrom}`, read into its parts: answers
+ * that carry only ids (bulk and replay results) can still name the book.
+ */
+export const bookIdSchema = z
+  .string()
+  .regex(BOOK_ID, 'mã sổ có dạng reg-{mã đơn vị}-{mã loại}-{quyển}-{năm}')
+  .transform((id) => {
+    const [, agencyCode = '', typeCode = '', bookNo = '', yearFrom] = BOOK_ID.exec(id) ?? [];
+    return { agencyCode, typeCode, bookNo, yearFrom: Number(yearFrom) };
+  });
+export type BookIdParts = z.output<typeof bookIdSchema>;
