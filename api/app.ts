@@ -30,6 +30,8 @@ import { actionRoutes } from './routes/actions';
 import { referenceRoutes } from './routes/reference';
 import { registerRoutes } from './routes/registers';
 import { reportRoutes } from './routes/reports';
+import { fileRoutes } from './routes/files';
+import { templateRoutes } from './routes/templates';
 import { uploadRoutes } from './routes/uploads';
 import { doubleEntryRoutes } from './routes/doubleEntry';
 import { BookService, mapTemporalError } from './services/books';
@@ -177,6 +179,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(registerRoutes(ctx));
   await app.register(actionRoutes(ctx));
   await app.register(uploadRoutes(ctx));
+  await app.register(templateRoutes());
+  await app.register(fileRoutes(ctx));
   await app.register(doubleEntryRoutes(ctx));
   await app.register(bulkRoutes(ctx));
   await app.register(reportRoutes(ctx));

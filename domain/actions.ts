@@ -1,4 +1,4 @@
-import type { ActionName, Role, Step } from '../contracts/v1';
+import { ACCEPTANCE_REVIEW_ROLES, actionNames, actionSpecs, type ActionName, type Role, type Step } from '../contracts/v1';
 
 export {
   actionNames,
@@ -13,39 +13,12 @@ export {
   type Command,
 } from '../contracts/v1';
 
-export const ACTION_LABELS_VI: Record<ActionName, string> = {
-  confirmInventory: 'Xác nhận rà soát, thống kê',
-  scansUploaded: 'Báo đã tải bản quét',
-  excelUploaded: 'Báo đã tải tệp Excel',
-  c06Received: 'Tiếp nhận dữ liệu C06',
-  approve: 'Duyệt',
-  reject: 'Trả lại',
-  manualEntryProgress: 'Báo tiến độ nhập trực tiếp',
-  importConfirmed: 'Xác nhận đã nhập CSDLHTĐT',
-  extendDeadline: 'Gia hạn',
-  setPlanDeadline: 'Đổi hạn kế hoạch',
-  setPriority: 'Đặt mức ưu tiên',
-  withdraw: 'Rút sổ khỏi kế hoạch',
-};
+export const ACTION_LABELS_VI = Object.fromEntries(actionNames.map((a) => [a, actionSpecs[a].label])) as Record<ActionName, string>;
 
-/** Which roles may take each action (admin may take any; auditors none). */
-const WORK_ROLES: Record<Exclude<ActionName, 'approve' | 'reject'>, readonly Role[]> = {
-  confirmInventory: ['clerk', 'contractor'],
-  scansUploaded: ['contractor', 'clerk'],
-  excelUploaded: ['contractor', 'clerk'],
-  c06Received: ['c06', 'clerk'],
-  manualEntryProgress: ['clerk'],
-  importConfirmed: ['clerk'],
-  extendDeadline: ['manager'],
-  setPlanDeadline: ['manager'],
-  setPriority: ['manager'],
-  withdraw: ['manager'],
-};
-
-/** Reviews of scans and data are the agency's clerks' (or a manager's); acceptance is the managers'. */
+/** Who may take an action at a step (admin may take any; auditors none). */
 export function rolesFor(action: ActionName, step: Step): readonly Role[] {
-  if (action === 'approve' || action === 'reject') return step === 'acceptance' ? ['manager'] : ['clerk', 'manager'];
-  return WORK_ROLES[action];
+  const spec = actionSpecs[action];
+  return spec.when === 'review' && step === 'acceptance' ? ACCEPTANCE_REVIEW_ROLES : spec.roles;
 }
 
 export function roleMayAct(role: Role, action: ActionName, step: Step): boolean {
@@ -53,12 +26,11 @@ export function roleMayAct(role: Role, action: ActionName, step: Step): boolean 
 }
 
 /** The step a work action belongs to; review and management actions are not tied to one. */
-export const WORK_ACTION_STEP: Partial<Record<ActionName, Step>> = {
-  confirmInventory: 'inventory',
-  scansUploaded: 'scan',
-  excelUploaded: 'excel',
-  c06Received: 'c06',
-  manualEntryProgress: 'manualEntry',
-  importConfirmed: 'import',
-};
-export const MANAGEMENT_ACTIONS: readonly ActionName[] = ['extendDeadline', 'setPlanDeadline', 'setPriority', 'withdraw'];
+export const WORK_ACTION_STEP: Partial<Record<ActionName, Step>> = Object.fromEntries(
+  actionNames.flatMap((a) => {
+    const when = actionSpecs[a].when;
+    return typeof when === 'object' ? [[a, when.step]] : [];
+  }),
+);
+/** Actions a book takes whenever it is open. */
+export const MANAGEMENT_ACTIONS: readonly ActionName[] = actionNames.filter((a) => actionSpecs[a].when === 'open');

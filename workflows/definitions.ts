@@ -1,6 +1,6 @@
-import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ActionName, ActionRequest, BookStatusV1 } from '../contracts/v1';
+import { actionNames, type ActionName, type ActionRequest, type BookStatusV1 } from '../contracts/v1';
 import { bookPeriod } from '../domain/book';
 import { awaitingHuman, type BookState } from '../domain/bookState';
 
@@ -12,22 +12,11 @@ export { TASK_QUEUE, WORKFLOW_TYPE } from '../contracts/v1';
 
 export const statusQuery = defineQuery<BookStatusV1>('status');
 
-const update = (name: ActionName) => defineUpdate<BookStatusV1, [ActionRequest]>(name);
 /** One update per human action, named as the action; each carries the actor and returns the new status. */
-export const actionUpdates = {
-  confirmInventory: update('confirmInventory'),
-  scansUploaded: update('scansUploaded'),
-  excelUploaded: update('excelUploaded'),
-  c06Received: update('c06Received'),
-  approve: update('approve'),
-  reject: update('reject'),
-  manualEntryProgress: update('manualEntryProgress'),
-  importConfirmed: update('importConfirmed'),
-  extendDeadline: update('extendDeadline'),
-  setPlanDeadline: update('setPlanDeadline'),
-  setPriority: update('setPriority'),
-  withdraw: update('withdraw'),
-} satisfies Record<ActionName, unknown>;
+export const actionUpdates = Object.fromEntries(actionNames.map((a) => [a, defineUpdate<BookStatusV1, [ActionRequest]>(a)])) as Record<
+  ActionName,
+  UpdateDefinition<BookStatusV1, [ActionRequest]>
+>;
 
 /** Search attributes (contract). SQL visibility allows 3 Int, 3 Bool, 3 Datetime, 10 Keyword per namespace. */
 export const SA = {

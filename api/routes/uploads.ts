@@ -1,97 +1,25 @@
-import type { MultipartFile } from '@fastify/multipart';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { intakeC06Batch, type C06Format } from '../../activities/c06';
-import { buildTemplate } from '../../activities/excel/template';
-import { intakeScans, IntakeError, newUploadId, type IntakeFile } from '../../activities/scans/intake';
+import { intakeScans, IntakeError, newUploadId } from '../../activities/scans/intake';
 import type { ArtifactStore } from '../../clients/storage/types';
-import { byteMeter, peek, ZIP_MAGIC } from '../../activities/streams';
+import { peek, ZIP_MAGIC } from '../../activities/streams';
 import { actorCovers } from '../../domain/actors';
 import { bookSchema, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
-import type { CandidateBook } from '../../domain/c06';
+import { C06_TYPES, type CandidateBook } from '../../domain/c06';
 import { findAgency } from '../../domain/data/quangNam';
 import { artifactKeys, excelName } from '../../domain/naming';
-import { registerTypeOf, registerTypes, typeCodes, type RegisterType } from '../../domain/registerTypes';
+import { registerTypeOf, registerTypes, typeCodes } from '../../domain/registerTypes';
 import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
-import { ApiError, badRequest, commonErrors, conflict, errorBodySchema } from '../errors';
+import { ApiError, commonErrors, conflict, errorBodySchema } from '../errors';
 import { actionResponseSchema, idParamsSchema } from '../schemas/registers';
-import { inventoryTemplate } from '../services/inventory';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const SCAN_EXTS = /\.(pdf|jpe?g|png|zip)$/i;
-
-class TooLarge extends ApiError {
-  constructor(max: number, what: string) {
-    super('PayloadTooLarge', `${what} vượt quá giới hạn ${Math.round(max / 1024 / 1024)} MB (SOHOA_MAX_UPLOAD_MB)`, [{ path: what, message: 'quá lớn' }]);
-  }
-}
-
-function metered(body: Readable, budget: { used: number; max: number }, what: string): Readable {
-  // Counts the request's bytes across all its files and stops past the limit (413).
-  const m = byteMeter(budget, () => new TooLarge(budget.max, what));
-  // A broken request (client gone, file over the multipart limit) fails the metered stream, so the store write fails too.
-  pipeline(body, m).catch((e: unknown) => m.destroy(e as Error));
-  return m;
-}
-
-function fileTooLarge(e: unknown): boolean {
-  const code = (e as { code?: string } | null)?.code;
-  return code === 'FST_REQ_FILE_TOO_LARGE' || (e as { statusCode?: number } | null)?.statusCode === 413;
-}
-
-/** What a failed upload answers: our own errors as they are, the multipart limit's error as our 413. */
-function uploadError(e: unknown, max: number, what: string): unknown {
-  return !(e instanceof ApiError) && fileTooLarge(e) ? new TooLarge(max, what) : e;
-}
-
-/** The files of a request: each multipart file part, or the raw body as one file (a zip). */
-async function* requestFiles(req: FastifyRequest, budget: { used: number; max: number }, allowed: RegExp, fallbackName: string): AsyncGenerator<IntakeFile> {
-  if (req.isMultipart()) {
-    for await (const part of req.files({ limits: { fileSize: budget.max } }) as AsyncIterable<MultipartFile>) {
-      const name = part.filename || part.fieldname;
-      if (!allowed.test(name)) {
-        part.file.resume();
-        throw new ApiError('UnsupportedMediaType', `${name}: loại tệp không được nhận`, [{ path: name, message: `chỉ nhận ${allowed.source}` }]);
-      }
-      yield { name, body: metered(part.file, budget, name) };
-    }
-    return;
-  }
-  const body = req.body as Readable | undefined;
-  if (!body || typeof body.pipe !== 'function') {
-    throw new ApiError('UnsupportedMediaType', 'gửi tệp dạng multipart/form-data hoặc nội dung thô (application/zip, application/octet-stream)', [
-      { path: 'content-type', message: String(req.headers['content-type'] ?? 'không có') },
-    ]);
-  }
-  const name = (req.query as { filename?: string }).filename ?? fallbackName;
-  if (!allowed.test(name)) throw new ApiError('UnsupportedMediaType', `${name}: loại tệp không được nhận`, [{ path: name, message: `chỉ nhận ${allowed.source}` }]);
-  yield { name, body: metered(body, budget, name) };
-}
-
-/** One file of a request (multipart or raw), streamed; the caller consumes it. */
-async function oneFile(req: FastifyRequest, budget: { used: number; max: number }, fallbackName: string): Promise<{ name: string; contentType: string; body: Readable }> {
-  if (req.isMultipart()) {
-    const part = await req.file({ limits: { fileSize: budget.max, files: 1 } });
-    if (!part) throw badRequest('thiếu tệp (trường "file" của multipart/form-data)', [{ path: 'file', message: 'thiếu tệp' }]);
-    return { name: part.filename || fallbackName, contentType: part.mimetype, body: metered(part.file, budget, part.filename || fallbackName) };
-  }
-  const body = req.body as Readable | undefined;
-  if (!body || typeof body.pipe !== 'function') {
-    throw new ApiError('UnsupportedMediaType', 'gửi tệp dạng multipart/form-data (trường "file") hoặc nội dung thô với Content-Type của tệp', [
-      { path: 'content-type', message: String(req.headers['content-type'] ?? 'không có') },
-    ]);
-  }
-  const name = (req.query as { filename?: string }).filename ?? fallbackName;
-  return { name, contentType: String(req.headers['content-type'] ?? ''), body: metered(body, budget, name) };
-}
+import { XLSX, SCAN_EXTS, TooLarge, fileTooLarge, uploadError, requestFiles, oneFile } from '../services/requestFiles';
 
 export function needStore(ctx: AppContext): ArtifactStore {
   if (!ctx.store) throw new ApiError('Unavailable', 'chưa cấu hình kho lưu trữ (SOHOA_STORAGE)');
@@ -124,8 +52,6 @@ async function submitUpload(ctx: AppContext, req: FastifyRequest, id: string, ac
   ctx.metrics.actions.inc({ action, outcome: out.unchanged ? 'unchanged' : 'done' });
   return out.unchanged ? { unchanged: true as const, message: out.message } : { unchanged: false as const, status: out.status };
 }
-
-const C06_TYPES: RegisterType[] = ['birth', 'marriage', 'death', 'adoption'];
 
 export const uploadRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -263,7 +189,7 @@ export const uploadRoutes =
         }
         const type = req.query.type ? registerTypeOf(req.query.type) : undefined;
         // Candidates: the caller's commune books of the C06 types, whatever their step (so rows match the right book).
-        const candidates = (await ctx.books.listAll(buildQuery(actor, { level: ['commune'], type: C06_TYPES, status: 'running' })))
+        const candidates = (await ctx.books.listAll(buildQuery(actor, { level: ['commune'], type: [...C06_TYPES], status: 'running' })))
           .map((b): CandidateBook | undefined => {
             const agency = b.agencyCode ? findAgency(b.agencyCode) : undefined;
             if (!agency || !actorCovers(actor, agency)) return undefined;
@@ -299,79 +225,6 @@ export const uploadRoutes =
           unknownColumns: intake.unknownColumns,
           reportKey: intake.reportKey,
         };
-      },
-    });
-
-    app.route({
-      method: 'GET',
-      url: '/api/templates/inventory.xlsx',
-      schema: { tags: ['uploads'], summary: 'Mẫu danh mục sổ (.xlsx) để nhập bằng /api/registers/import', response: commonErrors },
-      handler: async (_req, reply) =>
-        reply.type(XLSX).header('content-disposition', 'attachment; filename="danh-muc-so.xlsx"').send((await inventoryTemplate()) as never),
-    });
-
-    app.route({
-      method: 'GET',
-      url: '/api/templates/:file',
-      schema: {
-        tags: ['uploads'],
-        summary: 'Mẫu Excel nhập liệu theo loại sổ, ví dụ /api/templates/KS.xlsx hoặc /api/templates/birth.xlsx',
-        params: z.object({ file: z.string().regex(/^[A-Za-z]+\.xlsx$/, 'dạng {loại}.xlsx, ví dụ KS.xlsx') }),
-        response: { ...commonErrors, 404: errorBodySchema },
-      },
-      handler: async (req, reply) => {
-        const name = req.params.file.replace(/\.xlsx$/i, '');
-        const type = registerTypeOf(name);
-        if (!type) throw new ApiError('NotFound', `không có mẫu cho loại sổ "${name}"; dùng ${typeCodes.join(', ')} hoặc inventory`);
-        const buf = await buildTemplate(type);
-        return reply.type(XLSX).header('content-disposition', `attachment; filename="mau-${name}.xlsx"`).send(buf as never);
-      },
-    });
-
-    app.route({
-      method: 'GET',
-      url: '/api/registers/:id/files',
-      schema: {
-        tags: ['uploads'],
-        summary: 'Các tệp của sổ trong kho lưu trữ (bản quét đã tải, PDF, zip, manifest, Excel, báo lỗi)',
-        params: idParamsSchema,
-        response: { 200: z.object({ items: z.array(z.object({ key: z.string(), bytes: z.number(), sha256: z.string() })) }), ...commonErrors, 404: errorBodySchema },
-      },
-      handler: async (req) => {
-        const store = needStore(ctx);
-        await assertBookInJurisdiction(req, ctx.denied, req.params.id);
-        const status = await ctx.books.status(req.params.id);
-        return { items: await store.list(artifactKeys(status.book).prefix) };
-      },
-    });
-
-    app.route({
-      method: 'GET',
-      url: '/api/registers/:id/file',
-      schema: {
-        tags: ['uploads'],
-        summary: 'Tải một tệp của sổ theo khóa (chỉ các khóa thuộc sổ)',
-        params: idParamsSchema,
-        querystring: z.object({ key: z.string().min(1).max(900) }),
-        response: { ...commonErrors, 404: errorBodySchema },
-      },
-      handler: async (req, reply) => {
-        const store = needStore(ctx);
-        await assertBookInJurisdiction(req, ctx.denied, req.params.id);
-        const status = await ctx.books.status(req.params.id);
-        const prefix = `${artifactKeys(status.book).prefix}/`;
-        const key = req.query.key;
-        if (!key.startsWith(prefix) || key.split('/').includes('..')) throw new ApiError('Forbidden', `khóa ${key} không thuộc sổ ${req.params.id}`);
-        const head = await store.head(key);
-        if (!head) throw new ApiError('NotFound', `không có tệp ${key}`);
-        const name = key.split('/').pop()!;
-        const type = /\.xlsx$/i.test(name) ? XLSX : /\.zip$/i.test(name) ? 'application/zip' : /\.pdf$/i.test(name) ? 'application/pdf' : /\.json$/i.test(name) ? 'application/json' : 'application/octet-stream';
-        return reply
-          .type(type)
-          .header('content-length', String(head.bytes))
-          .header('x-sha256', head.sha256)
-          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
-          .send((await store.get(key)) as never);
       },
     });
   };

@@ -12,7 +12,6 @@ export function checkKey(key: string): string {
   if (key.length > 900) throw bad('quá dài');
   if (key.startsWith('/') || /^[A-Za-z]:/.test(key)) throw bad('không được là đường dẫn tuyệt đối');
   if (key.includes('\\')) throw bad('không được chứa dấu \\');
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) throw bad('chứa ký tự điều khiển');
   for (const seg of key.split('/')) {
     if (seg === '' || seg === '.' || seg === '..') throw bad('có đoạn rỗng, "." hoặc ".."');

@@ -1,37 +1,98 @@
 import { z } from 'zod';
-import { actorSchema, isoDateTime, sha256Schema, stepSchema, storageKeySchema } from './values';
+import { actorSchema, isoDateTime, sha256Schema, stepSchema, storageKeySchema, type Role, type Step } from './values';
 
 const count = (max = 1_000_000) => z.number().int('phải là số nguyên').min(0, 'không được âm').max(max);
 const text = (max: number) => z.string().trim().min(1, 'không được để trống').max(max);
 const note = () => z.string().max(1000).optional();
 
-/** Each human action's payload (a workflow update named as the action). Types flow from these schemas. */
-export const actionPayloads = {
-  confirmInventory: z.object({
-    cases: count(100_000),
-    pages: count(100_000).min(1, 'sổ phải có ít nhất 1 trang'),
-    condition: z.enum(['good', 'worn', 'damaged']),
-    repairNeeded: z.boolean().default(false),
-    note: note(),
-  }),
-  scansUploaded: z.object({ uploadPrefix: storageKeySchema, declaredPdfs: count().optional(), declaredPages: count().optional(), note: note() }),
-  excelUploaded: z.object({ excelKey: storageKeySchema, sha256: sha256Schema.optional(), records: count().optional(), note: note() }),
-  c06Received: z.object({
-    batchRef: text(200),
-    records: count(),
-    /** The book's rows of the batch, normalised to the Excel template (stored by the C06 intake). */
-    rowsKey: storageKeySchema.optional(),
-    sha256: sha256Schema.optional(),
-  }),
-  approve: z.object({ note: note() }),
-  reject: z.object({ reasons: z.array(text(1000)).min(1, 'phải nêu ít nhất một lý do'), backTo: stepSchema.optional() }),
-  manualEntryProgress: z.object({ entered: count(), complete: z.boolean().default(false) }),
-  importConfirmed: z.object({ imported: count(), failed: count(), note: note() }),
-  extendDeadline: z.object({ deadline: isoDateTime, reason: text(1000) }),
-  setPlanDeadline: z.object({ deadline: isoDateTime, reason: text(1000) }),
-  setPriority: z.object({ priority: z.number().int().min(1, 'ưu tiên từ 1 đến 5').max(5, 'ưu tiên từ 1 đến 5') }),
-  withdraw: z.object({ reason: text(1000).min(3, 'lý do quá ngắn') }),
-} as const;
+/**
+ * Each human action (a workflow update named as the action): its payload, its label, who may send it
+ * and when: at a step's work (`step`), at a review (`review`), or whenever the book is open (`open`).
+ * Adding an action is one entry here, its transition in domain/state/transitions.ts, and its form in
+ * the dashboard; the compiler points at the last two.
+ */
+export const actionSpecs = {
+  confirmInventory: {
+    label: 'Xác nhận rà soát, thống kê',
+    roles: ['clerk', 'contractor'],
+    when: { step: 'inventory' },
+    payload: z.object({
+      cases: count(100_000),
+      pages: count(100_000).min(1, 'sổ phải có ít nhất 1 trang'),
+      condition: z.enum(['good', 'worn', 'damaged']),
+      repairNeeded: z.boolean().default(false),
+      note: note(),
+    }),
+  },
+  scansUploaded: {
+    label: 'Báo đã tải bản quét',
+    roles: ['contractor', 'clerk'],
+    when: { step: 'scan' },
+    payload: z.object({ uploadPrefix: storageKeySchema, declaredPdfs: count().optional(), declaredPages: count().optional(), note: note() }),
+  },
+  excelUploaded: {
+    label: 'Báo đã tải tệp Excel',
+    roles: ['contractor', 'clerk'],
+    when: { step: 'excel' },
+    payload: z.object({ excelKey: storageKeySchema, sha256: sha256Schema.optional(), records: count().optional(), note: note() }),
+  },
+  c06Received: {
+    label: 'Tiếp nhận dữ liệu C06',
+    roles: ['c06', 'clerk'],
+    when: { step: 'c06' },
+    payload: z.object({
+      batchRef: text(200),
+      records: count(),
+      /** The book's rows of the batch, normalised to the Excel template (stored by the C06 intake). */
+      rowsKey: storageKeySchema.optional(),
+      sha256: sha256Schema.optional(),
+    }),
+  },
+  /** Reviews of scans and data are the agency's clerks' (or a manager's); acceptance is the managers'. */
+  approve: { label: 'Duyệt', roles: ['clerk', 'manager'], when: 'review', payload: z.object({ note: note() }) },
+  reject: {
+    label: 'Trả lại',
+    roles: ['clerk', 'manager'],
+    when: 'review',
+    payload: z.object({ reasons: z.array(text(1000)).min(1, 'phải nêu ít nhất một lý do'), backTo: stepSchema.optional() }),
+  },
+  manualEntryProgress: {
+    label: 'Báo tiến độ nhập trực tiếp',
+    roles: ['clerk'],
+    when: { step: 'manualEntry' },
+    payload: z.object({ entered: count(), complete: z.boolean().default(false) }),
+  },
+  importConfirmed: {
+    label: 'Xác nhận đã nhập CSDLHTĐT',
+    roles: ['clerk'],
+    when: { step: 'import' },
+    payload: z.object({ imported: count(), failed: count(), note: note() }),
+  },
+  extendDeadline: { label: 'Gia hạn', roles: ['manager'], when: 'open', payload: z.object({ deadline: isoDateTime, reason: text(1000) }) },
+  setPlanDeadline: { label: 'Đổi hạn kế hoạch', roles: ['manager'], when: 'open', payload: z.object({ deadline: isoDateTime, reason: text(1000) }) },
+  setPriority: {
+    label: 'Đặt mức ưu tiên',
+    roles: ['manager'],
+    when: 'open',
+    payload: z.object({ priority: z.number().int().min(1, 'ưu tiên từ 1 đến 5').max(5, 'ưu tiên từ 1 đến 5') }),
+  },
+  withdraw: { label: 'Rút sổ khỏi kế hoạch', roles: ['manager'], when: 'open', payload: z.object({ reason: text(1000).min(3, 'lý do quá ngắn') }) },
+  addNote: { label: 'Ghi chú', roles: ['clerk', 'manager'], when: 'open', payload: z.object({ text: text(2000) }) },
+} as const satisfies Record<string, ActionSpec>;
+
+interface ActionSpec {
+  label: string;
+  roles: readonly Role[];
+  when: { step: Step } | 'review' | 'open';
+  payload: z.ZodType;
+}
+
+/** Review actions at acceptance are the managers' alone. */
+export const ACCEPTANCE_REVIEW_ROLES: readonly Role[] = ['manager'];
+
+export const actionPayloads = Object.fromEntries(Object.entries(actionSpecs).map(([a, spec]) => [a, spec.payload])) as {
+  [A in keyof typeof actionSpecs]: (typeof actionSpecs)[A]['payload'];
+};
 
 export type ActionName = keyof typeof actionPayloads;
 export const actionNames = Object.keys(actionPayloads) as ActionName[];

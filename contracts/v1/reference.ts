@@ -10,7 +10,7 @@ import { actorSchema, agencyLevelSchema, agencySchema, periodSchema, registerTyp
 const label = z.string().describe('nhãn tiếng Việt (NFC)');
 const unitSchema = z.object({ code: z.string(), name: z.string() });
 
-export const referenceActionSchema = z.object({
+const referenceActionSchema = z.object({
   id: actionNameSchema,
   label,
   management: z.boolean().describe('đổi hạn, ưu tiên, rút sổ: không đưa sổ sang bước sau'),
@@ -18,7 +18,6 @@ export const referenceActionSchema = z.object({
     .array(z.object({ role: roleSchema, steps: z.array(stepSchema) }))
     .describe('vai trò được thực hiện thao tác và ở những bước nào (ngoài ra sổ phải thuộc phạm vi người dùng)'),
 });
-export type ReferenceAction = z.infer<typeof referenceActionSchema>;
 
 export const referenceSchema = z
   .object({
@@ -53,4 +52,3 @@ export const bookIdSchema = z
     const [, agencyCode = '', typeCode = '', bookNo = '', yearFrom] = BOOK_ID.exec(id) ?? [];
     return { agencyCode, typeCode, bookNo, yearFrom: Number(yearFrom) };
   });
-export type BookIdParts = z.output<typeof bookIdSchema>;

@@ -118,6 +118,10 @@ export const reviewSchema = z.object({
 });
 export type Review = z.infer<typeof reviewSchema>;
 
+/** A person's note on a book, at the step it was at. */
+export const noteSchema = z.object({ ...stamp, step: stepSchema, text: z.string() });
+export type Note = z.infer<typeof noteSchema>;
+
 /** An automatic step whose activity keeps failing: what, since when, how often, and the last error. */
 export const failingSchema = z.object({
   step: stepSchema,

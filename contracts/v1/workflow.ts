@@ -7,6 +7,7 @@ import {
   countsSchema,
   failingSchema,
   isoDateTime,
+  noteSchema,
   noticeSchema,
   phaseSchema,
   problemSchema,
@@ -64,6 +65,8 @@ export const carriedStateSchema = z.object({
    * Absent in books that never failed (their search attributes and memo stay as they were).
    */
   failing: failingSchema.nullable().optional(),
+  /** Notes people left on the book (absent in books that never had one). */
+  notes: z.array(noteSchema).optional(),
   settings: planSettingsSchema.pick({ reminderDays: true, waitReminderDays: true }),
 });
 export type CarriedStateV1 = z.infer<typeof carriedStateSchema>;

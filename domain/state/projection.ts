@@ -32,6 +32,7 @@ export function statusOf(s: BookState, nowMs: number): BookStatusV1 {
     priority: s.priority,
     ...(s.withdrawn && { withdrawn: s.withdrawn }),
     ...(s.failing !== undefined && { failing: s.failing }),
+    notes: s.notes ?? [],
     period,
     ...(warning !== undefined && { periodWarning: warning }),
     awaitingHuman: awaitingHuman(s),

@@ -155,6 +155,9 @@ export function applyAction(
       enterStep(s, 'withdrawn', now, opts);
       break;
     }
+    case 'addNote':
+      s.notes = [...(s.notes ?? []), { ...by, step: s.step, text: command.payload.text }].slice(-KEEP_ACTIONS);
+      break;
     default:
       return command satisfies never;
   }

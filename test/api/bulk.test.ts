@@ -80,7 +80,7 @@ describe('bulk actions', () => {
     expect(byId['reg-20194-KS-99-2017']).toMatchObject({ result: 'refused', code: 'NotFound' });
     expect(byId['rac']).toMatchObject({ result: 'refused', code: 'NotFound' });
     const w = await h.call('manager', 'POST', '/api/bulk/withdraw?wait=true', { ids: [withdrawn502], payload: { reason: 'rút lần hai' } });
-    expect(w.json().results[0]).toMatchObject({ result: 'refused', code: 'WrongStep' });
+    expect(w.json().results[0]).toMatchObject({ result: 'refused', code: 'BookClosed' });
   });
 
   it('400 without ids or filter, or with both; 400 bad payload; 403 for clerks; 404 unknown bulk action', async () => {

@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { referenceSchema, roles, steps } from '../../contracts/v1';
+import { MANAGEMENT_ACTIONS, roleMayAct } from '../../domain/actions';
 import { statusQuery } from '../../workflows/definitions';
 import { eventually, item, startApi, type ApiHarness } from './helpers';
 
@@ -268,10 +270,21 @@ describe('reading books', () => {
   });
 
   it('reference data and the current user', async () => {
-    const r = (await h.call('districtClerk', 'GET', '/api/reference')).json();
+    const r = referenceSchema.parse((await h.call('districtClerk', 'GET', '/api/reference')).json());
     expect(r.registerTypes).toHaveLength(10);
-    expect(r.agencies.every((a: { districtCode: string }) => a.districtCode === '502')).toBe(true);
-    expect(r.steps.find((s: { id: string }) => s.id === 'acceptance').label).toBe('Nghiệm thu');
+    expect(r.agencies.every((a) => a.districtCode === '502')).toBe(true);
+    expect(r.steps.find((s) => s.id === 'acceptance')?.label).toBe('Nghiệm thu');
+    // Names of every unit, also outside the user's scope: the province's manager appears in timelines.
+    expect(r.units.agencies.find((a) => a.code === '49')?.name).toBe('Sở Tư pháp tỉnh Quảng Nam');
+    expect(r.units.districts.find((d) => d.code === '49')?.name).toBe('Cấp tỉnh');
+    expect(r.actions.filter((a) => a.management).map((a) => a.id)).toEqual(MANAGEMENT_ACTIONS);
+  });
+
+  it('the reference allows exactly what roleMayAct allows, so the dashboard shows the buttons the workflow accepts', async () => {
+    const r = referenceSchema.parse((await h.call('clerk', 'GET', '/api/reference')).json());
+    for (const action of r.actions)
+      for (const role of roles)
+        for (const step of steps) expect(action.allowed.some((p) => p.role === role && p.steps.includes(step)), `${role} ${action.id} ${step}`).toBe(roleMayAct(role, action.id, step));
   });
 });
 
