@@ -9,6 +9,7 @@ up: node_modules/.package-lock.json web
 
 test: install system-deps web
 	npx tsc --noEmit -p tsconfig.json
+	npm run lint
 	npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest.json
 	node scripts/test-summary.mjs test-output/vitest.json
 

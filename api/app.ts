@@ -38,6 +38,8 @@ import { BookService, mapTemporalError } from './services/books';
 import { DeniedLog } from './services/deniedLog';
 import { JobRegistry } from './services/jobs';
 import { StuckScanner } from './services/stuck';
+import { loadUnits } from '../clients/units';
+import type { Units } from '../domain/units';
 
 export interface BuildAppOptions {
   config: Config;
@@ -54,6 +56,8 @@ export interface BuildAppOptions {
   logStream?: DestinationStream;
   /** The built dashboard (web/dist), served at / when given. */
   webRoot?: string;
+  /** The administrative units served (default: the configured province's). */
+  units?: Units;
 }
 
 export const API_VERSION = '1.0.0';
@@ -85,13 +89,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const units = opts.units ?? loadUnits();
   const books = new BookService(opts.temporal.client, config);
-  const stuck = new StuckScanner(books);
-  const metrics = createMetrics({ books, stuck });
+  const stuck = new StuckScanner(books, units);
+  const metrics = createMetrics({ books, stuck, units });
   const denied = opts.denied ?? DeniedLog.inDataDir(config.SOHOA_DATA_DIR);
   denied.onAppend = (a) => metrics.denied.inc({ status: String(a.status) });
   const ctx: AppContext = {
     config,
+    units,
     client: opts.temporal.client,
     books,
     store: opts.store,
@@ -179,7 +185,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(registerRoutes(ctx));
   await app.register(actionRoutes(ctx));
   await app.register(uploadRoutes(ctx));
-  await app.register(templateRoutes());
+  await app.register(templateRoutes(ctx));
   await app.register(fileRoutes(ctx));
   await app.register(doubleEntryRoutes(ctx));
   await app.register(bulkRoutes(ctx));

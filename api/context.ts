@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FileOutbox } from '../clients/outbox';
 import type { ArtifactStore } from '../clients/storage/types';
 import type { Config } from '../clients/config';
+import type { Units } from '../domain/units';
 import type { UserStore } from '../clients/users';
 import type { ApiMetrics } from './metrics';
 import type { BookService } from './services/books';
@@ -12,6 +13,8 @@ import type { StuckScanner } from './services/stuck';
 /** What the routes share: built once by `buildApp`. */
 export interface AppContext {
   config: Config;
+  /** The administrative units served: every jurisdiction, list and report reads them from here. */
+  units: Units;
   client: Client;
   books: BookService;
   store?: ArtifactStore;

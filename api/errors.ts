@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { ERRORS, errorBodySchema, type ErrorCode, type ProblemDetail } from '../contracts/v1';
 
 export { errorBodySchema, type ErrorBody, type ProblemDetail } from '../contracts/v1';
@@ -27,6 +28,12 @@ export const unauthorized = (message = 'cần mã truy cập hợp lệ (Authori
 export const forbidden = (message: string) => new ApiError('Forbidden', message);
 export const notFound = (message: string) => new ApiError('NotFound', message);
 export const conflict = (message: string, code: ErrorCode = 'Conflict') => new ApiError(code, message);
+
+/** An activity's bad-input failure run in the API (an intake, a comparison) as an API error with its own code. */
+export function fromFailure(e: ApplicationFailure, path: string): ApiError {
+  const code = e.type && e.type in ERRORS ? (e.type as ErrorCode) : 'BadRequest';
+  return new ApiError(code, e.message, [{ path, message: e.message }]);
+}
 
 /** zod issues as details, each path prefixed by where it came from (body, querystring, row 12…). */
 export function issuesToDetails(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, prefix = ''): ProblemDetail[] {

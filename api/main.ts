@@ -6,6 +6,7 @@ import { createStore } from '../clients/storage';
 import { loadConfig } from '../clients/config';
 import { ROOT } from '../clients/paths';
 import { buildApp } from './app';
+import { loadUnits } from '../clients/units';
 import { UserStore } from '../clients/users';
 
 /** The API process: config, Temporal client, store; listens on API_HOST:API_PORT; stops gracefully. */
@@ -17,6 +18,7 @@ try {
   process.exit(2);
 }
 const dataDir = resolve(config.SOHOA_DATA_DIR);
+const units = loadUnits();
 
 async function connect(address: string, waitMs = 30_000): Promise<Connection> {
   const until = Date.now() + waitMs;
@@ -39,7 +41,8 @@ const app = await buildApp({
   temporal: { client },
   store,
   outbox: new FileOutbox(join(dataDir, 'outbox')),
-  users: UserStore.inDataDir(dataDir),
+  users: UserStore.inDataDir(dataDir, units),
+  units,
   ...(existsSync(webRoot) ? { webRoot } : {}),
 });
 

@@ -1,15 +1,15 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { QUANG_NAM_CODE } from '../domain/data/quangNam';
+import type { Units } from '../domain/units';
 import { steps } from '../domain/plan';
 import { SA } from '../workflows/definitions';
 import type { BookService } from './services/books';
 import type { StuckScanner } from './services/stuck';
 import { buildQuery, quote } from '../clients/temporal/visibilityQuery';
 
-const PROVINCE = { scope: 'province' as const, agencyCode: QUANG_NAM_CODE };
 
 /** Prometheus metrics of one app (own registry, so several apps can live in one test process). */
-export function createMetrics(deps: { books: BookService; stuck: StuckScanner }) {
+export function createMetrics(deps: { books: BookService; stuck: StuckScanner; units: Units }) {
+  const province = { scope: 'province' as const, agencyCode: deps.units.provinceCode };
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sohoa_api_' });
 
@@ -45,7 +45,7 @@ export function createMetrics(deps: { books: BookService; stuck: StuckScanner })
     registers: [registry],
     async collect() {
       // SQL visibility has no GROUP BY on custom attributes: one count per step.
-      const base = buildQuery(PROVINCE);
+      const base = buildQuery(deps.units, province);
       const counts = await Promise.all(steps.map((s) => deps.books.count(`${base} AND ${SA.step.name} = ${quote(s)}`).catch(() => NaN)));
       this.reset();
       steps.forEach((s, i) => this.set({ step: s }, counts[i]!));
@@ -56,7 +56,7 @@ export function createMetrics(deps: { books: BookService; stuck: StuckScanner })
     help: 'Số sổ đang thực hiện đã quá hạn',
     registers: [registry],
     async collect() {
-      this.set(await deps.books.count(buildQuery(PROVINCE, { status: 'running', overdue: true })).catch(() => NaN));
+      this.set(await deps.books.count(buildQuery(deps.units, province, { status: 'running', overdue: true })).catch(() => NaN));
     },
   });
   new Gauge({
@@ -64,7 +64,7 @@ export function createMetrics(deps: { books: BookService; stuck: StuckScanner })
     help: 'Số sổ đang chờ người thực hiện hoặc duyệt',
     registers: [registry],
     async collect() {
-      this.set(await deps.books.count(buildQuery(PROVINCE, { status: 'running', awaitingHuman: true })).catch(() => NaN));
+      this.set(await deps.books.count(buildQuery(deps.units, province, { status: 'running', awaitingHuman: true })).catch(() => NaN));
     },
   });
   new Gauge({

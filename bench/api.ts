@@ -1,3 +1,4 @@
+import { loadUnits } from '../clients/units';
 /**
  * bench:api — with 2,000 books running, the API's status and filtered-list routes at 200 requests/s
  * (autocannon, 10 connections), against the same Temporal client calls made directly with the same
@@ -125,7 +126,7 @@ async function main() {
     SOHOA_PLAN_DEADLINE: '2099-01-01T00:00:00+07:00',
     WORKER_MAX_CACHED_WORKFLOWS: String(BOOKS + 200),
   };
-  const { token } = await UserStore.inDataDir(dir).add({ userId: 'quanly.tinh', role: 'manager', scope: 'province', agencyCode: QUANG_NAM_CODE });
+  const { token } = await UserStore.inDataDir(dir, loadUnits()).add({ userId: 'quanly.tinh', role: 'manager', scope: 'province', agencyCode: QUANG_NAM_CODE });
   startTs('workers/main.ts', common, 'ignore');
   // Production logging (info, two lines a request) to the API's stdout, discarded here.
   const api = startTs('api/main.ts', { ...common, API_HOST: '127.0.0.1', API_PORT: String(port), SOHOA_LOG_LEVEL: 'info' }, 'ignore');
@@ -155,8 +156,8 @@ async function main() {
     }
   }
   const startSeconds = (performance.now() - t0) / 1000;
-  while ((await client.workflow.count(buildQuery(PROVINCE, { status: 'running' }))).count < BOOKS) await new Promise((r) => setTimeout(r, 250));
-  const query = buildQuery(PROVINCE, bookFilterSchema.parse(LIST_FILTER));
+  while ((await client.workflow.count(buildQuery(loadUnits(), PROVINCE, { status: 'running' }))).count < BOOKS) await new Promise((r) => setTimeout(r, 250));
+  const query = buildQuery(loadUnits(), PROVINCE, bookFilterSchema.parse(LIST_FILTER));
   const matching = (await client.workflow.count(query)).count;
 
   const randomId = () => ids[Math.floor(Math.random() * ids.length)]!;

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { actorSchema, roleSchema, type Actor } from '../domain/actors';
-import { findAgency, QUANG_NAM_CODE, QUANG_NAM_DISTRICTS } from '../domain/data/quangNam';
+import type { Units } from '../domain/units';
 
 /** A user as stored: the token only as its sha256, never in clear. */
 export const userRecordSchema = z.object({
@@ -30,14 +30,14 @@ export const hashToken = (token: string) => createHash('sha256').update(token, '
 export const newToken = () => randomBytes(32).toString('base64url');
 
 /** Does the jurisdiction exist? A province by its code, a district among the province's, an agency in the list. */
-export function checkJurisdiction(scope: Actor['scope'], code: string): string | undefined {
+export function checkJurisdiction(units: Units, scope: Actor['scope'], code: string): string | undefined {
   switch (scope) {
     case 'province':
-      return code === QUANG_NAM_CODE ? undefined : `mã tỉnh "${code}" không có trong danh mục (Quảng Nam = ${QUANG_NAM_CODE})`;
+      return code === units.provinceCode ? undefined : `mã tỉnh "${code}" không có trong danh mục (tỉnh đang phục vụ: ${units.provinceCode})`;
     case 'district':
-      return QUANG_NAM_DISTRICTS.some((d) => d.code === code) ? undefined : `mã huyện "${code}" không có trong danh mục`;
+      return units.districts.some((d) => d.code === code) ? undefined : `mã huyện "${code}" không có trong danh mục`;
     case 'agency':
-      return findAgency(code) ? undefined : `mã đơn vị "${code}" không có trong danh mục`;
+      return units.findAgency(code) ? undefined : `mã đơn vị "${code}" không có trong danh mục`;
   }
 }
 
@@ -63,10 +63,13 @@ export class UserStore {
   private checkedAt = 0;
   private loading: Promise<void> | undefined;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly units: Units,
+  ) {}
 
-  static inDataDir(dataDir: string): UserStore {
-    return new UserStore(join(dataDir, 'users.json'));
+  static inDataDir(dataDir: string, units: Units): UserStore {
+    return new UserStore(join(dataDir, 'users.json'), units);
   }
 
   private async readFileIfChanged(force = false): Promise<void> {
@@ -117,7 +120,7 @@ export class UserStore {
   async add(input: NewUser): Promise<{ user: UserView; token: string }> {
     const u = newUserSchema.safeParse(input);
     if (!u.success) throw new UserError(u.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const bad = checkJurisdiction(u.data.scope, u.data.agencyCode);
+    const bad = checkJurisdiction(this.units, u.data.scope, u.data.agencyCode);
     if (bad) throw new UserError(bad);
     return this.mutate((users) => {
       if (users.some((x) => x.userId === u.data.userId)) throw new UserError(`người dùng "${u.data.userId}" đã có; dùng "user rotate" để cấp mã mới`);

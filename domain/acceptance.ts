@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Book } from './book';
-import { districtName } from './data/quangNam';
 import type { Counts } from './bookState';
 import { dataStepFor, type DataStep } from './plan';
 
@@ -206,7 +205,7 @@ function addTo(l: MinutesLine, r: MinutesRow, price: number) {
 }
 
 /** Totals per agency, per district and for the province; districts and agencies ordered by code. */
-export function minutesFigures(rows: readonly MinutesRowInput[], pricePerPage: number, districtNameOf: (code: string) => string = districtName): MinutesFigures {
+export function minutesFigures(rows: readonly MinutesRowInput[], pricePerPage: number, districtNameOf: (code: string) => string): MinutesFigures {
   const total = emptyLine('', 'Tổng cộng');
   const districts = new Map<string, { line: MinutesLine; agencies: Map<string, MinutesLine> }>();
   for (const input of rows) {

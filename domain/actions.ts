@@ -1,17 +1,8 @@
-import { ACCEPTANCE_REVIEW_ROLES, actionNames, actionSpecs, type ActionName, type Role, type Step } from '../contracts/v1';
+import { ACCEPTANCE_REVIEW_ROLES, actionNames, actionSpecs, type ActionName } from '../contracts/v1/commands';
+import { type Role, type Step } from '../contracts/v1/values';
 
-export {
-  actionNames,
-  actionNameSchema,
-  actionPayloads,
-  actionRequestSchema,
-  sha256Schema,
-  storageKeySchema,
-  type ActionName,
-  type ActionPayload,
-  type ActionRequest,
-  type Command,
-} from '../contracts/v1';
+export { actionNames, actionNameSchema, actionPayloads, actionRequestSchema, type ActionName, type ActionPayload, type ActionRequest, type Command } from '../contracts/v1/commands';
+export { sha256Schema, storageKeySchema } from '../contracts/v1/values';
 
 export const ACTION_LABELS_VI = Object.fromEntries(actionNames.map((a) => [a, actionSpecs[a].label])) as Record<ActionName, string>;
 

@@ -1,7 +1,7 @@
-import type { Actor, Role } from '../contracts/v1';
+import type { Actor, Role } from '../contracts/v1/values';
 import { jurisdictionCovers, type Agency } from './agencies';
 
-export { actorSchema, roles, roleSchema, type Actor, type Role } from '../contracts/v1';
+export { actorSchema, roles, roleSchema, type Actor, type Role } from '../contracts/v1/values';
 
 export const ROLE_LABELS_VI: Record<Role, string> = {
   admin: 'Quản trị',

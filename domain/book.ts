@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bookSchema as contractBook, type Book } from '../contracts/v1';
+import { bookIdSchema, bookSchema as contractBook, type Book } from '../contracts/v1/values';
 import { periodOfBook, FIRST_PLAN_YEAR, LAST_PLAN_YEAR } from './periods';
 import { REGISTER_TYPES, typeCode } from './registerTypes';
 
@@ -28,10 +28,9 @@ export function workflowIdFor(book: Pick<Book, 'agency' | 'type' | 'bookNo' | 'y
   return `reg-${book.agency.code}-${typeCode(book.type)}-${book.bookNo}-${book.yearFrom}`;
 }
 
-const WORKFLOW_ID = /^reg-(\d{2,5})-([A-Z]{2,4})-(\d{2,4}[A-Z]?)-(\d{4})$/;
-export function parseWorkflowId(id: string): { agencyCode: string; typeCode: string; bookNo: string; yearFrom: number } | undefined {
-  const m = WORKFLOW_ID.exec(id);
-  return m ? { agencyCode: m[1]!, typeCode: m[2]!, bookNo: m[3]!, yearFrom: Number(m[4]) } : undefined;
+export function parseWorkflowId(id: string): z.output<typeof bookIdSchema> | undefined {
+  const r = bookIdSchema.safeParse(id);
+  return r.success ? r.data : undefined;
 }
 
 export function bookPeriod(book: Pick<Book, 'yearFrom' | 'yearTo'>) {

@@ -4,4 +4,6 @@ export * from './state/guards';
 export * from './state/transitions';
 export * from './state/timers';
 export * from './state/projection';
-export type { BookStatusV1 as BookStatus, Failing, Artifact, Problem, Counts, Review, ActorStamp, ActionRecord, Phase } from '../contracts/v1';
+export type { ActionRecord } from '../contracts/v1/commands';
+export type { BookStatusV1 as BookStatus } from '../contracts/v1/status';
+export type { Failing, Artifact, Problem, Counts, Review, ActorStamp, Phase } from '../contracts/v1/values';

@@ -1,4 +1,4 @@
-import type { BookMemo } from '../contracts/v1';
+import type { BookMemo } from '../contracts/v1/status';
 import { bookTitleVi } from './book';
 import { pendingActions, type BookState } from './bookState';
 import { typeCode } from './registerTypes';

@@ -1,10 +1,10 @@
-import type { Notice } from '../contracts/v1';
+import type { Notice } from '../contracts/v1/values';
 import { bookTitleVi } from './book';
 import type { BookState, DueEvent } from './bookState';
 import { STEP_LABELS_VI } from './plan';
 import { formatDateVi } from './settings';
 
-export { noticeSchema, type Notice } from '../contracts/v1';
+export { noticeSchema, type Notice } from '../contracts/v1/values';
 
 export function noticeFor(s: BookState, e: DueEvent, now: string): Notice {
   const title = bookTitleVi(s.book);

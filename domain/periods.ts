@@ -1,6 +1,6 @@
-import type { Period } from '../contracts/v1';
+import type { Period } from '../contracts/v1/values';
 
-export { periodIds, periodSchema, type Period } from '../contracts/v1';
+export { periodIds, periodSchema, type Period } from '../contracts/v1/values';
 
 /** Legal periods (nhóm sổ) by year of registration; see ../shared/domain.md. Ordered newest first. */
 export const PERIODS = [

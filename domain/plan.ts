@@ -1,8 +1,8 @@
-import type { Step } from '../contracts/v1';
+import type { Step } from '../contracts/v1/values';
 import type { RegisterType } from './registerTypes';
 import type { AgencyLevel } from './agencies';
 
-export { steps, stepSchema, type Step } from '../contracts/v1';
+export { steps, stepSchema, type Step } from '../contracts/v1/values';
 
 export type DataStep = 'excel' | 'c06' | 'manualEntry';
 

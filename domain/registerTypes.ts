@@ -1,6 +1,6 @@
-import { registerTypes, type RegisterType } from '../contracts/v1';
+import { registerTypes, type RegisterType } from '../contracts/v1/values';
 
-export { registerTypes, registerTypeSchema, type RegisterType } from '../contracts/v1';
+export { registerTypes, registerTypeSchema, type RegisterType } from '../contracts/v1/values';
 
 /**
  * The ten register types (sổ hộ tịch). Codes marked "unsure" were not found in public

@@ -1,4 +1,5 @@
-export { DEFAULT_PLAN_DEADLINE, DEFAULT_REMINDER_DAYS, DEFAULT_WAIT_REMINDER_DAYS, isoDateTime, planSettingsSchema, type PlanSettings } from '../contracts/v1';
+export { isoDateTime } from '../contracts/v1/values';
+export { DEFAULT_PLAN_DEADLINE, DEFAULT_REMINDER_DAYS, DEFAULT_WAIT_REMINDER_DAYS, planSettingsSchema, type PlanSettings } from '../contracts/v1/workflow';
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 

@@ -24,7 +24,7 @@ async function stop(code = 0) {
   console.log('\nĐang dừng… (stopping)');
   // API and worker first (the worker drains its tasks), the server last.
   for (const c of [...children].reverse()) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+  await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once('exit', r))));
   process.exit(code);
 }
 process.on('SIGINT', () => void stop());

@@ -1,6 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { actionNames, type ActionName, type ActionRequest, type BookStatusV1 } from '../contracts/v1';
+import { actionNames, type ActionName, type ActionRequest } from '../contracts/v1/commands';
+import type { BookStatusV1 } from '../contracts/v1/status';
 import { bookPeriod } from '../domain/book';
 import { awaitingHuman, type BookState } from '../domain/bookState';
 
@@ -8,7 +9,7 @@ import { awaitingHuman, type BookState } from '../domain/bookState';
  * The Temporal definitions of the contract, in the one file that knows Temporal: the workflow and the
  * API both import their queries, updates and search attributes from here.
  */
-export { TASK_QUEUE, WORKFLOW_TYPE } from '../contracts/v1';
+export { TASK_QUEUE, WORKFLOW_TYPE } from '../contracts/v1/workflow';
 
 export const statusQuery = defineQuery<BookStatusV1>('status');
 

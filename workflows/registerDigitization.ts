@@ -9,7 +9,10 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { actionNames, actionRequestSchema, upgradeCarried, type ActionName, type ActionRequest, type BookStatusV1, type Step, type WorkflowInputV1 } from '../contracts/v1';
+import { actionNames, actionRequestSchema, type ActionName, type ActionRequest } from '../contracts/v1/commands';
+import type { BookStatusV1 } from '../contracts/v1/status';
+import { type Step } from '../contracts/v1/values';
+import { upgradeCarried, type WorkflowInputV1 } from '../contracts/v1/workflow';
 import {
   alreadyApplied,
   applyAction,

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { badInput } from '../failures';
 import { z } from 'zod';
 import { compareCounts, manifestFigures, type AcceptanceResult, type ManifestFigures } from '../../domain/acceptance';
 import { storageKeySchema } from '../../domain/actions';
@@ -56,7 +56,7 @@ export function createAcceptanceActivities(deps: { store: ArtifactStore }) {
      */
     async computeAcceptance(input: AcceptanceInput): Promise<AcceptanceOutput> {
       const parsed = acceptanceInputSchema.safeParse(input);
-      if (!parsed.success) throw ApplicationFailure.nonRetryable(`dữ liệu nghiệm thu không hợp lệ: ${describeIssues(parsed.error)}`, 'InvalidAcceptanceInput');
+      if (!parsed.success) throw badInput('InvalidAcceptanceInput', `dữ liệu nghiệm thu không hợp lệ: ${describeIssues(parsed.error)}`);
       const { book, counts, manifestKey } = parsed.data;
       const manifest = manifestKey === undefined ? undefined : await readManifest(manifestKey);
       const result = compareCounts(book, counts, manifest);

@@ -12,6 +12,8 @@ export interface AcceptanceMinutesInput {
   date: string | Date;
   /** Name of the contractor (đơn vị thực hiện), if known. */
   contractor?: string;
+  /** District names of the province's units (a row may carry its own). */
+  districtName: (code: string) => string;
 }
 
 export const MINUTES_TITLE = 'BIÊN BẢN NGHIỆM THU KẾT QUẢ SỐ HÓA SỔ HỘ TỊCH';
@@ -155,7 +157,7 @@ function addSheet(wb: ExcelJS.Workbook, name: string, subtitle: string, unitLabe
  * and the amount at the price per page; A4 landscape, fit to width, table header repeated on each page.
  */
 export async function buildAcceptanceMinutes(input: AcceptanceMinutesInput): Promise<Buffer> {
-  const f = minutesFigures(input.rows, input.pricePerPage);
+  const f = minutesFigures(input.rows, input.pricePerPage, input.districtName);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'sohoa';
   wb.title = MINUTES_TITLE;

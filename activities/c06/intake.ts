@@ -1,3 +1,4 @@
+import { badInput } from '../failures';
 import { heartbeat } from '../heartbeat';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
@@ -76,6 +77,8 @@ export async function intakeC06Batch(opts: {
   store: ArtifactStore;
   batch: C06BatchInput;
   candidates: CandidateBook[];
+  /** The province's districts by code and name: rows name theirs either way. */
+  districts: ReadonlyArray<{ code: string; name: string }>;
   /** Latest possible year in dates (default: this year). */
   maxYear?: number;
 }): Promise<C06IntakeResult> {
@@ -90,9 +93,9 @@ export async function intakeC06Batch(opts: {
   } finally {
     await store.delete(incoming);
   }
-  if (stored.bytes === 0) throw ApplicationFailure.nonRetryable(`tệp C06 ${batch.fileName} rỗng`, 'C06EmptyBatch');
+  if (stored.bytes === 0) throw badInput('C06EmptyBatch', `tệp C06 ${batch.fileName} rỗng`);
 
-  const index = buildC06Index(opts.candidates);
+  const index = buildC06Index(opts.candidates, opts.districts);
   const books = new Map(opts.candidates.map((c) => [c.workflowId, c]));
   const spool = new RowSpool<TemplateRow>();
   const correctionsSpool = new RowSpool<C06Correction>(2000);
@@ -143,9 +146,9 @@ export async function intakeC06Batch(opts: {
       // System errors (EIO, ECONNRESET…) come from the store: retried. Anything else is the file's content.
       const code = (e as NodeJS.ErrnoException).code;
       if ((typeof code === 'string' && /^E[A-Z]+$/.test(code)) || isNotFound(e)) throw e;
-      throw ApplicationFailure.nonRetryable(`không đọc được tệp C06 ${batch.fileName} như tệp ${batch.format}: ${(e as Error).message}`, 'C06UnreadableBatch');
+      throw badInput('C06UnreadableBatch', `không đọc được tệp C06 ${batch.fileName} như tệp ${batch.format}: ${(e as Error).message}`);
     }
-    if (rows === 0) throw ApplicationFailure.nonRetryable(`tệp C06 ${batch.fileName} không có dòng dữ liệu nào dưới dòng tiêu đề`, 'C06EmptyBatch');
+    if (rows === 0) throw badInput('C06EmptyBatch', `tệp C06 ${batch.fileName} không có dòng dữ liệu nào dưới dòng tiêu đề`);
 
     const matched: C06MatchedBook[] = [];
     for (const [workflowId, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {

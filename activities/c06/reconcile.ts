@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { badInput } from '../failures';
 import ExcelJS from 'exceljs';
 import { c06KeyFromBatchRef } from '../../domain/c06';
 import type { Book } from '../../domain/book';
@@ -34,10 +34,10 @@ export function createC06Activities(deps: { store: ArtifactStore }) {
       try {
         key = c06KeyFromBatchRef(input.book, input.batchRef);
       } catch (e) {
-        throw ApplicationFailure.nonRetryable((e as Error).message, 'C06BadBatchRef');
+        throw badInput('C06BadBatchRef', (e as Error).message);
       }
       const head = await deps.store.head(key);
-      if (!head) throw ApplicationFailure.nonRetryable(`lô C06 ${input.batchRef} không có dữ liệu cho sổ này (${key})`, 'C06FileMissing');
+      if (!head) throw badInput('C06FileMissing', `lô C06 ${input.batchRef} không có dữ liệu cho sổ này (${key})`);
       let rows = 0;
       const reader = new ExcelJS.stream.xlsx.WorkbookReader(await deps.store.get(key), { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', entries: 'emit' });
       let sheet = 0;

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { badInput } from '../failures';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Book } from '../../domain/book';
@@ -84,7 +84,7 @@ async function loadEntry(store: ArtifactStore, key: string, t: TemplateSpec, lab
   try {
     source = await store.get(key);
   } catch (e) {
-    if (isNotFound(e)) throw ApplicationFailure.nonRetryable(`Không có tệp nhập lần ${label} "${key}".`, 'EntryMissing');
+    if (isNotFound(e)) throw badInput('EntryMissing', `Không có tệp nhập lần ${label} "${key}".`);
     throw e;
   }
   const outcome = await readDataSheet(
@@ -110,9 +110,9 @@ async function loadEntry(store: ArtifactStore, key: string, t: TemplateSpec, lab
     },
   );
   if (!outcome.sheet || outcome.parseError)
-    throw ApplicationFailure.nonRetryable(`Tệp nhập lần ${label} "${key}" không phải tệp Excel đọc được.`, 'BadEntry');
+    throw badInput('BadEntry', `Tệp nhập lần ${label} "${key}" không phải tệp Excel đọc được.`);
   if (headerProblem || !columns)
-    throw ApplicationFailure.nonRetryable(`Tệp nhập lần ${label} "${key}" không đúng mẫu ${t.typeCode}: ${headerProblem ?? 'không có dòng tiêu đề'}`, 'BadEntry');
+    throw badInput('BadEntry', `Tệp nhập lần ${label} "${key}" không đúng mẫu ${t.typeCode}: ${headerProblem ?? 'không có dòng tiêu đề'}`);
   return { rows };
 }
 
@@ -163,7 +163,7 @@ export function createDoubleEntry({ store }: { store: ArtifactStore }) {
 
   async function resolveEntries(input: ResolveEntriesInput): Promise<ResolveEntriesOutput> {
     const parsed = z.array(resolutionSchema).safeParse(input.resolutions);
-    if (!parsed.success) throw ApplicationFailure.nonRetryable(`Danh sách quyết định không hợp lệ: ${parsed.error.message}`, 'BadResolutions');
+    if (!parsed.success) throw badInput('BadResolutions', `Danh sách quyết định không hợp lệ: ${parsed.error.message}`);
     const { t, first, second, differences } = await load(input);
     const known = new Set([...t.columns, ...t.optionalColumns].map((c) => c.key));
     const byKey = new Map<string, Resolution>();
@@ -187,7 +187,7 @@ export function createDoubleEntry({ store }: { store: ArtifactStore }) {
             .join('; ') +
           (unresolved.length > 20 ? '; …' : ''),
       );
-    if (problems.length) throw ApplicationFailure.nonRetryable(`Không thể ghi bản đã đối chiếu: ${problems.join('; ')}.`, 'UnresolvedDifferences');
+    if (problems.length) throw badInput('UnresolvedDifferences', `Không thể ghi bản đã đối chiếu: ${problems.join('; ')}.`);
 
     let applied = 0;
     const out: RowValues[] = [];

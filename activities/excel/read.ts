@@ -43,7 +43,7 @@ export async function readDataSheet(
   onSheet: (name: string) => void,
   onRow: (row: number, cells: string[]) => boolean | void | Promise<boolean | void>,
 ): Promise<ReadOutcome> {
-  let sourceError: unknown;
+  let sourceError: Error | undefined;
   let head: Buffer | undefined;
   const sniffer = new PassThrough();
   source.on('data', (chunk: Buffer) => {

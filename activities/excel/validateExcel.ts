@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { badInput } from '../failures';
 import { PassThrough, Readable } from 'node:stream';
 import { bookPeriod, type Book } from '../../domain/book';
 import {
@@ -87,7 +87,7 @@ async function readManifest(store: ArtifactStore, key: string): Promise<Manifest
   try {
     raw = await store.getBuffer(key);
   } catch (e) {
-    if (isNotFound(e)) throw ApplicationFailure.nonRetryable(`Không có bảng kê bản quét (manifest) "${key}".`, 'ManifestMissing');
+    if (isNotFound(e)) throw badInput('ManifestMissing', `Không có bảng kê bản quét (manifest) "${key}".`);
     throw e;
   }
   let files: ManifestFile[] | undefined;
@@ -96,7 +96,7 @@ async function readManifest(store: ArtifactStore, key: string): Promise<Manifest
   } catch {
     files = undefined;
   }
-  if (!files) throw ApplicationFailure.nonRetryable(`Bảng kê bản quét "${key}" không đúng dạng (cần danh sách files).`, 'ManifestInvalid');
+  if (!files) throw badInput('ManifestInvalid', `Bảng kê bản quét "${key}" không đúng dạng (cần danh sách files).`);
   return files;
 }
 
@@ -119,7 +119,7 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat }: Exc
     // The manifest is read after the rows, so its objects do not add to the reading's peak memory;
     // its existence is checked first so a wiring error fails before the long read.
     if (manifestKey && !(await store.head(manifestKey)))
-      throw ApplicationFailure.nonRetryable(`Không có bảng kê bản quét (manifest) "${manifestKey}".`, 'ManifestMissing');
+      throw badInput('ManifestMissing', `Không có bảng kê bản quét (manifest) "${manifestKey}".`);
     const head = await store.head(excelKey);
     let rows = 0;
     let annotate = false;

@@ -1,3 +1,4 @@
+import { badInput } from '../failures';
 import { heartbeat, whileAlive } from '../heartbeat';
 import { ApplicationFailure } from '@temporalio/common';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -97,7 +98,7 @@ export class HttpGateway implements RegistryGateway {
         if (res.ok) {
           const parsed = nationalAnswerSchema.safeParse(safeJson(text));
           if (!parsed.success) {
-            throw ApplicationFailure.nonRetryable(`CSDLHTĐT trả lời không đúng định dạng (HTTP ${res.status}): ${text.slice(0, 300)}`, 'NationalAnswerInvalid');
+            throw badInput('NationalAnswerInvalid', `CSDLHTĐT trả lời không đúng định dạng (HTTP ${res.status}): ${text.slice(0, 300)}`);
           }
           const a = parsed.data;
           await store.put(
@@ -108,7 +109,7 @@ export class HttpGateway implements RegistryGateway {
           return { mode: 'http', accepted: a.accepted, rejected: a.rejected, receipt: a.receipt, receiptKey, idempotencyKey, attempts: attempt };
         }
         if (!RETRYABLE_STATUS.has(res.status)) {
-          throw ApplicationFailure.nonRetryable(`CSDLHTĐT từ chối gói của ${pkg.workflowId} (HTTP ${res.status}): ${text.slice(0, 500)}`, 'NationalRejected');
+          throw badInput('NationalRejected', `CSDLHTĐT từ chối gói của ${pkg.workflowId} (HTTP ${res.status}): ${text.slice(0, 500)}`);
         }
         problems.push(`lần ${attempt}: HTTP ${res.status}`);
         const ra = Number(res.headers.get('retry-after'));

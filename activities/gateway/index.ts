@@ -1,5 +1,5 @@
+import { badInput } from '../failures';
 import { whileAlive } from '../heartbeat';
-import { ApplicationFailure } from '@temporalio/common';
 import { describeIssues } from '../../domain/bookState';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { HttpGateway, type HttpGatewayOptions } from './http';
@@ -25,7 +25,7 @@ export function createImportActivities(deps: { store: ArtifactStore; gateway: Re
      */
     async submitImport(input: ImportPackageInput): Promise<GatewayResult> {
       const parsed = importPackageSchema.safeParse(input);
-      if (!parsed.success) throw ApplicationFailure.nonRetryable(`gói nhập không hợp lệ: ${describeIssues(parsed.error)}`, 'InvalidImportPackage');
+      if (!parsed.success) throw badInput('InvalidImportPackage', `gói nhập không hợp lệ: ${describeIssues(parsed.error)}`);
       // Copying a large zip (outbox) or posting it (http) is one long call: keep the heartbeat going.
       return whileAlive(() => ({ submitting: parsed.data.workflowId }), () => deps.gateway.submit(parsed.data));
     },

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { badInput } from '../failures';
 import { manifestFigures } from '../../domain/acceptance';
 import { bookTitleVi, type Book } from '../../domain/book';
 import { bookPrefix, excelName, manifestName, zipName } from '../../domain/naming';
@@ -44,7 +44,7 @@ export async function checkSources(store: ArtifactStore, pkg: ImportPackage) {
     !manifest && `bảng kê ${pkg.manifestKey}`,
   ].filter(Boolean);
   if (missing.length) {
-    throw ApplicationFailure.nonRetryable(`gói nhập CSDLHTĐT của ${pkg.workflowId} thiếu: ${missing.join('; ')}`, 'ImportPackageIncomplete');
+    throw badInput('ImportPackageIncomplete', `gói nhập CSDLHTĐT của ${pkg.workflowId} thiếu: ${missing.join('; ')}`);
   }
   return { excel: excel!, zip: zip!, manifest: manifest! };
 }

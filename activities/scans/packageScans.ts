@@ -1,5 +1,6 @@
+import { badInput } from '../failures';
 import { asyncLocalStorage } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { Book } from '../../domain/book';
 import { artifactKeys, bookStem, zipName } from '../../domain/naming';
 import { typeCode } from '../../domain/registerTypes';
@@ -130,7 +131,7 @@ async function imagesToPdf(c: CaseSource, loaded: Loaded, problems: string[]): P
 
 function invalid(book: Book, problems: string[]): ApplicationFailure {
   const head = `Bản quét sổ ${bookStem(book)} có ${problems.length} lỗi, chưa đóng gói. Xin sửa và tải lên lại:`;
-  return ApplicationFailure.nonRetryable([head, ...problems.map((p) => `- ${p}`)].join('\n'), SCANS_INVALID, { problems });
+  return badInput(SCANS_INVALID, [head, ...problems.map((p) => `- ${p}`)].join('\n'), { problems });
 }
 
 function resultOf(m: Manifest, manifest: StoredObject): PackageResult {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../contracts/v1';
 import { z } from 'zod';
 import { sha256Schema, storageKeySchema } from '../../domain/actions';
 import { bookSchema } from '../../domain/book';
@@ -52,4 +53,4 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /** ApplicationFailure type of a delivery that cannot be packaged (non-retryable). */
-export const SCANS_INVALID = 'ScansInvalid';
+export const SCANS_INVALID = 'ScansInvalid' satisfies ErrorCode;

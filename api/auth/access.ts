@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorCovers, type Actor, type Role } from '../../domain/actors';
 import type { Agency } from '../../domain/agencies';
 import { parseWorkflowId } from '../../domain/book';
-import { findAgency, QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
+import type { Units } from '../../domain/units';
 import { forbidden, notFound, unauthorized } from '../errors';
 import type { DeniedLog } from '../services/deniedLog';
 import type { UserStore } from '../../clients/users';
@@ -86,27 +86,27 @@ export async function recordDenied(req: FastifyRequest, denied: DeniedLog, statu
 }
 
 /** The agency a book id belongs to (ids carry the agency code); 404 when the id cannot be a book. */
-export function agencyOfBookId(id: string): Agency {
+export function agencyOfBookId(units: Units, id: string): Agency {
   const parsed = parseWorkflowId(id);
-  const agency = parsed && findAgency(parsed.agencyCode);
+  const agency = parsed && units.findAgency(parsed.agencyCode);
   if (!agency) throw notFound(`không có sổ "${id}" (mã sổ có dạng reg-{mã đơn vị}-{mã loại}-{quyển}-{năm})`);
   return agency;
 }
 
 /** 403 (logged) unless the actor's jurisdiction covers the book. Returns the book's agency. */
-export async function assertBookInJurisdiction(req: FastifyRequest, denied: DeniedLog, id: string): Promise<Agency> {
+export async function assertBookInJurisdiction(req: FastifyRequest, ctx: { denied: DeniedLog; units: Units }, id: string): Promise<Agency> {
   req.bookId = id;
-  const agency = agencyOfBookId(id);
+  const agency = agencyOfBookId(ctx.units, id);
   const actor = actorOf(req);
   if (!actorCovers(actor, agency)) {
     const reason = `sổ thuộc ${agency.name} (${agency.code}), ngoài phạm vi của người dùng ${actor.userId}`;
-    await recordDenied(req, denied, 403, 'Forbidden', reason, { bookId: id });
+    await recordDenied(req, ctx.denied, 403, 'Forbidden', reason, { bookId: id });
     throw forbidden(reason);
   }
   return agency;
 }
 
 /** Agencies an actor covers (reference data for forms and reports). */
-export function agenciesOf(actor: Actor): Agency[] {
-  return QUANG_NAM_AGENCIES.filter((a) => actorCovers(actor, a));
+export function agenciesOf(units: Units, actor: Actor): Agency[] {
+  return units.agencies.filter((a) => actorCovers(actor, a));
 }

@@ -6,6 +6,7 @@ import { ACTION_LABELS_VI, actionNames } from '../../domain/actions';
 import { ROLE_LABELS_VI, roles } from '../../domain/actors';
 import { jurisdictionLevels } from '../../domain/agencies';
 import { STEP_LABELS_VI, type Step } from '../../domain/plan';
+import { loadUnits } from '../../clients/units';
 import { UserError, UserStore } from '../../clients/users';
 import { ApiClient, CliError } from './http';
 import { dateTimeVi, table, yesNo } from './format';
@@ -28,7 +29,7 @@ program
 type Globals = { json?: boolean; api: string; token?: string; dataDir: string };
 const globals = () => program.opts<Globals>();
 const api = () => new ApiClient({ baseUrl: globals().api, token: globals().token ?? env.SOHOA_TOKEN });
-const users = () => UserStore.inDataDir(resolve(globals().dataDir));
+const users = () => UserStore.inDataDir(resolve(globals().dataDir), loadUnits());
 const out = (human: string, data: unknown) => console.log(globals().json ? JSON.stringify(data, null, 2) : human);
 
 // ── users ────────────────────────────────────────────────────────────────────────────────────

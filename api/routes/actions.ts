@@ -6,7 +6,8 @@ import { steps } from '../../domain/plan';
 import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
-import { actionResponseSchema, idParamsSchema } from '../schemas/registers';
+import { actionResponseSchema } from '../../contracts/v1';
+import { idParamsSchema } from '../schemas/registers';
 
 /** Roles that may take an action at some step (the workflow checks the step's own list). */
 export function actionRoles(action: ActionName): Role[] {
@@ -43,7 +44,7 @@ export const actionRoutes =
         },
         handler: async (req) => {
           const { id } = req.params;
-          await assertBookInJurisdiction(req, ctx.denied, id);
+          await assertBookInJurisdiction(req, ctx, id);
           const actor = actorOf(req);
           const key = req.headers['idempotency-key'];
           try {

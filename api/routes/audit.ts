@@ -3,7 +3,6 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorCovers } from '../../domain/actors';
-import { findAgency } from '../../domain/data/quangNam';
 import { WORKFLOW_TYPE } from '../../workflows/definitions';
 import { actorOf, agencyOfBookId, assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
@@ -12,16 +11,9 @@ import { existsSync } from 'node:fs';
 import { idParamsSchema } from '../schemas/registers';
 import { mapTemporalError } from '../services/books';
 import { replayHistories } from '../services/replay';
-import { timelineSchema } from '../../contracts/v1';
+import { replayResponseSchema, timelineSchema } from '../../contracts/v1';
 import { TimelineBuilder } from '../services/timeline';
 import { jurisdictionClause, quote } from '../../clients/temporal/visibilityQuery';
-
-const replayResultSchema = z.object({
-  id: z.string(),
-  runId: z.string(),
-  result: z.enum(['ok', 'nonDeterministic', 'error']),
-  error: z.string().optional().describe('điểm không tất định tìm thấy, hoặc lỗi'),
-});
 
 export const auditRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -45,7 +37,7 @@ export const auditRoutes =
       },
       handler: async (req) => {
         const { id } = req.params;
-        await assertBookInJurisdiction(req, ctx.denied, id);
+        await assertBookInJurisdiction(req, ctx, id);
         const denied = req.query.denied ? await ctx.denied.forBook(id) : [];
         try {
           return await timelines.build(id, denied);
@@ -67,7 +59,7 @@ export const auditRoutes =
       },
       handler: async (req, reply) => {
         const { id } = req.params;
-        await assertBookInJurisdiction(req, ctx.denied, id);
+        await assertBookInJurisdiction(req, ctx, id);
         try {
           const history = await ctx.client.workflow.getHandle(id, req.query.runId).fetchHistory();
           return reply
@@ -94,7 +86,7 @@ export const auditRoutes =
           limit: z.number().int().min(1).max(5000).default(200),
         }),
         response: {
-          200: z.object({ summary: z.object({ total: z.number(), ok: z.number(), nonDeterministic: z.number(), error: z.number() }), results: z.array(replayResultSchema) }),
+          200: replayResponseSchema,
           ...commonErrors,
         },
       },
@@ -106,7 +98,7 @@ export const auditRoutes =
         let histories: AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[];
         if (ids) {
           for (const id of ids) {
-            const a = agencyOfBookId(id);
+            const a = agencyOfBookId(ctx.units, id);
             if (!actorCovers(actor, a)) throw forbidden(`sổ ${id} ngoài phạm vi của người dùng ${actor.userId}`);
           }
           histories = [];
@@ -119,12 +111,12 @@ export const auditRoutes =
           }
         } else {
           if (agency) {
-            const a = findAgency(agency);
+            const a = ctx.units.findAgency(agency);
             if (!a) throw badRequest(`không có đơn vị ${agency}`, [{ path: 'body.agency', message: 'không có trong danh mục' }]);
             if (!actorCovers(actor, a)) throw forbidden(`${a.name} ngoài phạm vi của người dùng ${actor.userId}`);
           }
           // Every run, including those closed by continue-as-new: each must replay.
-          const query = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`, jurisdictionClause(actor), ...(agency ? [`SohoaAgency = ${quote(agency)}`] : [])].join(' AND ');
+          const query = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`, jurisdictionClause(ctx.units, actor), ...(agency ? [`SohoaAgency = ${quote(agency)}`] : [])].join(' AND ');
           histories = take(ctx.client.workflow.list({ query, pageSize: Math.min(limit, 1000) }).intoHistories({ concurrency: 4 }), limit);
         }
         const results = await replayHistories(ctx.workflowBundlePath, histories);

@@ -3,28 +3,16 @@ import { z } from 'zod';
 import { ACTION_LABELS_VI, actionPayloads, type ActionName } from '../../domain/actions';
 import { actorCovers, type Actor } from '../../domain/actors';
 import { parseWorkflowId } from '../../domain/book';
-import { findAgency } from '../../domain/data/quangNam';
 import { actorOf } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, notFound } from '../errors';
 import { bookFilterSchema } from '../../contracts/v1/filters';
-import { jobAcceptedSchema, jobViewSchema, viewOfJob } from '../schemas/jobs';
+import { bulkResponseSchema, jobAcceptedSchema, jobViewSchema, type BulkResult, type BulkSummary } from '../../contracts/v1';
+import { viewOfJob } from '../schemas/jobs';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 
 export const BULK_ACTIONS = ['extendDeadline', 'setPlanDeadline', 'setPriority', 'approve', 'withdraw'] as const satisfies readonly ActionName[];
-
-export const bulkResultSchema = z
-  .object({
-    id: z.string(),
-    result: z.enum(['done', 'unchanged', 'refused']),
-    code: z.string().optional().describe('khi refused: Forbidden, WrongStep, InvalidPayload, NotFound, …'),
-    reason: z.string().optional(),
-  })
-  .meta({ id: 'BulkResult' });
-export type BulkResult = z.infer<typeof bulkResultSchema>;
-const bulkSummarySchema = z.object({ total: z.number(), done: z.number(), unchanged: z.number(), refused: z.number() });
-const bulkResponseSchema = z.object({ jobId: z.string(), summary: bulkSummarySchema, results: z.array(bulkResultSchema) });
 
 const MAX_IDS = 50_000;
 
@@ -36,7 +24,7 @@ async function targets(ctx: AppContext, actor: Actor, body: { ids?: string[]; fi
     const ids: string[] = [];
     for (const id of new Set(body.ids)) {
       const p = parseWorkflowId(id);
-      const agency = p && findAgency(p.agencyCode);
+      const agency = p && ctx.units.findAgency(p.agencyCode);
       if (!agency) early.push({ id, result: 'refused', code: 'NotFound', reason: 'không có sổ này' });
       else if (!actorCovers(actor, agency)) early.push({ id, result: 'refused', code: 'Forbidden', reason: `${agency.name} ngoài phạm vi của người dùng ${actor.userId}` });
       else ids.push(id);
@@ -44,7 +32,7 @@ async function targets(ctx: AppContext, actor: Actor, body: { ids?: string[]; fi
     return { ids, early };
   }
   if (body.filter) {
-    const found = await ctx.books.listAll(buildQuery(actor, { ...body.filter, status: 'running' }), MAX_IDS);
+    const found = await ctx.books.listAll(buildQuery(ctx.units, actor, { ...body.filter, status: 'running' }), MAX_IDS);
     return { ids: found.map((b) => b.id), early: [] };
   }
   throw badRequest('cần ids (danh sách mã sổ) hoặc filter (bộ lọc như GET /api/registers)', [{ path: 'body', message: 'thiếu ids hoặc filter' }]);
@@ -108,7 +96,7 @@ export const bulkRoutes =
           if (!req.query.wait) return reply.code(202).send({ jobId: job.id, total: job.total, statusUrl: `/api/bulk/${job.id}` });
           await job.finished;
           if (job.state === 'failed') throw new Error(job.error);
-          return { jobId: job.id, summary: job.summary as z.infer<typeof bulkSummarySchema>, results: job.results as BulkResult[] };
+          return { jobId: job.id, summary: job.summary as BulkSummary, results: job.results ?? [] };
         },
       });
     }

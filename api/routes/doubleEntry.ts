@@ -7,8 +7,9 @@ import type { Book } from '../../domain/book';
 import { artifactKeys } from '../../domain/naming';
 import { actorOf } from '../auth/access';
 import type { AppContext } from '../context';
-import { ApiError, commonErrors, errorBodySchema } from '../errors';
-import { actionResponseSchema, idParamsSchema } from '../schemas/registers';
+import { ApiError, commonErrors, errorBodySchema, fromFailure } from '../errors';
+import { actionResponseSchema } from '../../contracts/v1';
+import { idParamsSchema } from '../schemas/registers';
 import { bookAtStep, needStore } from './uploads';
 
 /**
@@ -35,7 +36,7 @@ async function asRequestError<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
-    if (e instanceof ApplicationFailure) throw new ApiError('BadRequest', e.message, [{ path: e.type ?? 'excel', message: e.message }]);
+    if (e instanceof ApplicationFailure) throw fromFailure(e, 'excel');
     throw e;
   }
 }

@@ -4,6 +4,7 @@ import { artifactKeys } from '../../domain/naming';
 import { assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, errorBodySchema } from '../errors';
+import { storedFilesResponseSchema } from '../../contracts/v1';
 import { idParamsSchema } from '../schemas/registers';
 import { XLSX } from '../services/requestFiles';
 import { needStore } from './uploads';
@@ -19,11 +20,11 @@ export const fileRoutes =
         tags: ['uploads'],
         summary: 'Các tệp của sổ trong kho lưu trữ (bản quét đã tải, PDF, zip, manifest, Excel, báo lỗi)',
         params: idParamsSchema,
-        response: { 200: z.object({ items: z.array(z.object({ key: z.string(), bytes: z.number(), sha256: z.string() })) }), ...commonErrors, 404: errorBodySchema },
+        response: { 200: storedFilesResponseSchema, ...commonErrors, 404: errorBodySchema },
       },
       handler: async (req) => {
         const store = needStore(ctx);
-        await assertBookInJurisdiction(req, ctx.denied, req.params.id);
+        await assertBookInJurisdiction(req, ctx, req.params.id);
         const status = await ctx.books.status(req.params.id);
         return { items: await store.list(artifactKeys(status.book).prefix) };
       },
@@ -41,7 +42,7 @@ export const fileRoutes =
       },
       handler: async (req, reply) => {
         const store = needStore(ctx);
-        await assertBookInJurisdiction(req, ctx.denied, req.params.id);
+        await assertBookInJurisdiction(req, ctx, req.params.id);
         const status = await ctx.books.status(req.params.id);
         const prefix = `${artifactKeys(status.book).prefix}/`;
         const key = req.query.key;

@@ -3,23 +3,24 @@ import { meSchema, referenceSchema, type Reference } from '../../contracts/v1';
 import { ACTION_LABELS_VI, actionNames, MANAGEMENT_ACTIONS, roleMayAct } from '../../domain/actions';
 import { ROLE_LABELS_VI, roles } from '../../domain/actors';
 import { AGENCY_LEVEL_LABELS_VI, agencyLevels } from '../../domain/agencies';
-import { districtName, QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
 import { LAST_PLAN_YEAR, PERIODS } from '../../domain/periods';
 import { STEP_LABELS_VI, steps } from '../../domain/plan';
 import { REGISTER_TYPES, registerTypes } from '../../domain/registerTypes';
 import { TIME_ZONE } from '../../domain/settings';
+import type { Units } from '../../domain/units';
 import { actorOf, agenciesOf } from '../auth/access';
 import type { AppContext } from '../context';
 import { commonErrors } from '../errors';
 
-const districtsOf = (agencies: readonly { districtCode: string }[]) =>
-  [...new Set(agencies.map((a) => a.districtCode))].map((code) => ({ code, name: districtName(code) })).sort((a, b) => a.code.localeCompare(b.code));
+/** The districts of these agencies with their names (the province's own code is "Cấp tỉnh"). */
+const districtsOf = (units: Units, agencies: readonly { districtCode: string }[]) =>
+  [...new Set(agencies.map((a) => a.districtCode))].map((code) => ({ code, name: units.districtName(code) })).sort((a, b) => a.code.localeCompare(b.code));
 
 /** Who may take each action at which step, as `roleMayAct` decides it: clients show buttons from this. */
 const allowed = (action: (typeof actionNames)[number]) =>
   roles.map((role) => ({ role, steps: steps.filter((s) => roleMayAct(role, action, s)) })).filter((r) => r.steps.length > 0);
 
-/** The same for every user: labels, rules as data, every unit's name. */
+/** The same for every user and every deployment: labels and the rules as data. */
 const catalogue = {
   registerTypes: registerTypes.map((t) => ({ id: t, code: REGISTER_TYPES[t].code, label: REGISTER_TYPES[t].nameVi })),
   periods: PERIODS.map((p) => ({ id: p.id, label: p.nameVi, from: Number.isFinite(p.from) ? p.from : null, to: p.to })),
@@ -29,12 +30,15 @@ const catalogue = {
   actions: actionNames.map((a) => ({ id: a, label: ACTION_LABELS_VI[a], management: MANAGEMENT_ACTIONS.includes(a), allowed: allowed(a) })),
   roles: roles.map((r) => ({ id: r, label: ROLE_LABELS_VI[r] })),
   levels: agencyLevels.map((l) => ({ id: l, label: AGENCY_LEVEL_LABELS_VI[l] })),
-  units: { districts: districtsOf(QUANG_NAM_AGENCIES), agencies: QUANG_NAM_AGENCIES.map(({ code, name }) => ({ code, name })) },
-} satisfies Omit<Reference, 'districts' | 'agencies'>;
+} satisfies Omit<Reference, 'province' | 'districts' | 'agencies' | 'units'>;
 
 export const referenceRoutes =
-  (_ctx: AppContext): FastifyPluginAsyncZod =>
+  ({ units }: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    // Every unit's name, also outside a user's scope: timelines name the province's managers.
+    const unitNames = { districts: districtsOf(units, units.agencies), agencies: units.agencies.map(({ code, name }) => ({ code, name })) };
+    const province = { code: units.provinceCode, name: units.provinceName };
+
     app.route({
       method: 'GET',
       url: '/api/me',
@@ -48,10 +52,10 @@ export const referenceRoutes =
     app.route({
       method: 'GET',
       url: '/api/reference',
-      schema: { tags: ['reference'], summary: 'Danh mục: loại sổ, nhóm sổ, bước, thao tác và quyền, vai trò, đơn vị', response: { 200: referenceSchema, ...commonErrors } },
+      schema: { tags: ['reference'], summary: 'Danh mục: tỉnh, loại sổ, nhóm sổ, bước, thao tác và quyền, vai trò, đơn vị', response: { 200: referenceSchema, ...commonErrors } },
       handler: async (req): Promise<Reference> => {
-        const agencies = agenciesOf(actorOf(req));
-        return { ...catalogue, districts: districtsOf(agencies), agencies };
+        const agencies = agenciesOf(units, actorOf(req));
+        return { ...catalogue, province, units: unitNames, districts: districtsOf(units, agencies), agencies };
       },
     });
   };

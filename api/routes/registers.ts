@@ -5,16 +5,9 @@ import { actorOf, assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
 import { listQuerySchema, type ListQuery } from '../../contracts/v1/filters';
-import {
-  bookStatusSchema,
-  createBodyLooseSchema,
-  createBodySchema,
-  createResponseSchema,
-  idParamsSchema,
-  listResponseSchema,
-  type RegisterSummary,
-} from '../schemas/registers';
-import { jobViewSchema, jobAcceptedSchema, viewOfJob } from '../schemas/jobs';
+import { bookStatusSchema, createResponseSchema, jobAcceptedSchema, jobViewSchema, listResponseSchema, type RegisterSummary, type ResultSummary } from '../../contracts/v1';
+import { createBodyLooseSchema, createBodySchema, idParamsSchema } from '../schemas/registers';
+import { viewOfJob } from '../schemas/jobs';
 import { formatOf, parseInventory } from '../services/inventory';
 import { registerItems } from '../services/registration';
 import { singleFile } from '../services/upload';
@@ -42,7 +35,7 @@ export const registerRoutes =
       handler: async (req) => {
         const actor = actorOf(req);
         const items = (req.body as { items: unknown[] }).items;
-        const out = await registerItems(ctx.books, actor, items);
+        const out = await registerItems(ctx.books, ctx.units, actor, items);
         countStarts(ctx, out.items);
         req.log.info({ summary: out.summary }, 'tạo sổ');
         return out;
@@ -76,7 +69,7 @@ export const registerRoutes =
         if (!rows.length) throw new ApiError('BadRequest', `tệp ${file.filename} không có dòng dữ liệu nào`, [{ path: file.filename, message: 'không có dòng dữ liệu' }]);
         req.log.info({ file: file.filename, rows: rows.length }, 'nhập danh mục');
         const job = ctx.jobs.start({ kind: 'import', owner: actor.userId, total: rows.length }, async (progress) => {
-          const out = await registerItems(ctx.books, actor, rows.map((r) => r.item), {
+          const out = await registerItems(ctx.books, ctx.units, actor, rows.map((r) => r.item), {
             rows: rows.map((r) => r.row),
             concurrency: req.query.concurrency,
             onProgress: (done) => progress(done),
@@ -87,8 +80,7 @@ export const registerRoutes =
         if (!req.query.wait) return reply.code(202).send({ jobId: job.id, total: job.total, statusUrl: `/api/jobs/${job.id}` });
         await job.finished;
         if (job.state === 'failed') throw new Error(job.error);
-        const s = job.summary as { total: number; created: number; existing: number; rejected: number };
-        return { summary: s, items: job.results as z.infer<typeof createResponseSchema>['items'] };
+        return { summary: job.summary as ResultSummary, items: job.results ?? [] };
       },
     });
 
@@ -135,7 +127,7 @@ export const registerRoutes =
         response: { 200: bookStatusSchema, ...commonErrors, 404: errorBodySchema },
       },
       handler: async (req, reply) => {
-        await assertBookInJurisdiction(req, ctx.denied, req.params.id);
+        await assertBookInJurisdiction(req, ctx, req.params.id);
         // The workflow's own JSON, passed through (the schema above documents it).
         return reply.type('application/json; charset=utf-8').send((await ctx.books.statusJson(req.params.id)) as never);
       },
@@ -164,8 +156,8 @@ const SORTERS: Record<Exclude<ListQuery['sort'], 'started'> | 'started', (b: Reg
   updated: (b) => (b.updatedAt ? Date.parse(b.updatedAt) : 0),
 };
 
-export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[0], q: ListQuery) {
-  let query = buildQuery(actor, q);
+export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[1], q: ListQuery) {
+  let query = buildQuery(ctx.units, actor, q);
   if (q.q && parseWorkflowId(q.q)) query += ` AND WorkflowId = ${quote(q.q)}`;
   const order = q.order ?? (q.sort === 'started' ? 'desc' : 'asc');
   if (q.sort === 'started' && order === 'desc' && !q.q && q.offset === undefined) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findAgency } from '../../domain/data/quangNam';
+import type { Units } from '../../domain/units';
 import { noticeSchema } from '../../domain/notices';
 import { actorOf } from '../auth/access';
 import type { AppContext } from '../context';
@@ -10,15 +10,14 @@ import { progressBy, progressDimensions } from '../services/progress';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import type { Actor } from '../../domain/actors';
 import { buildAcceptanceMinutes } from '../../activities/acceptance';
-import { QUANG_NAM_CODE } from '../../domain/data/quangNam';
-import { progressRowSchema } from '../../contracts/v1';
+import { progressReportSchema, stuckReportSchema } from '../../contracts/v1';
 import { errorBodySchema } from '../errors';
 
 /** The outbox folder of a jurisdiction: province/district/agency. */
-function outboxPath(actor: Actor): string[] {
+function outboxPath(units: Units, actor: Actor): string[] {
   if (actor.scope === 'province') return [actor.agencyCode];
-  if (actor.scope === 'district') return [findAgency(actor.agencyCode)?.provinceCode ?? '49', actor.agencyCode];
-  const a = findAgency(actor.agencyCode);
+  if (actor.scope === 'district') return [units.provinceCode, actor.agencyCode];
+  const a = units.findAgency(actor.agencyCode);
   return a ? [a.provinceCode, a.districtCode, a.code] : ['-'];
 }
 
@@ -32,15 +31,12 @@ export const reportRoutes =
         tags: ['reports'],
         summary: 'Tiến độ theo huyện, đơn vị, loại sổ, nhóm sổ, bước hoặc cấp (từ visibility của Temporal)',
         querystring: bookFilterSchema.extend({ by: z.enum(progressDimensions).default('district') }),
-        response: {
-          200: z.object({ by: z.enum(progressDimensions), generatedAt: z.string(), rows: z.array(progressRowSchema), total: progressRowSchema }),
-          ...commonErrors,
-        },
+        response: { 200: progressReportSchema, ...commonErrors },
       },
       handler: async (req) => {
         const { by, ...filter } = req.query;
-        const books = await ctx.books.listAllCached(buildQuery(actorOf(req), filter));
-        return { by, generatedAt: new Date().toISOString(), ...progressBy(books, by) };
+        const books = await ctx.books.listAllCached(buildQuery(ctx.units, actorOf(req), filter));
+        return { by, generatedAt: new Date().toISOString(), ...progressBy(ctx.units, books, by) };
       },
     });
 
@@ -60,13 +56,13 @@ export const reportRoutes =
       },
       handler: async (req, reply) => {
         const { date, contractor, ...filter } = req.query;
-        const books = await ctx.books.listAll(buildQuery(actorOf(req), { ...filter, step: filter.step ?? ['done'] }));
+        const books = await ctx.books.listAll(buildQuery(ctx.units, actorOf(req), { ...filter, step: filter.step ?? ['done'] }));
         const rows = books
           .filter((b) => b.agencyCode && b.districtCode)
           .map((b) => ({
             workflowId: b.id,
             agencyCode: b.agencyCode!,
-            agencyName: b.agencyName ?? findAgency(b.agencyCode!)?.name ?? b.agencyCode!,
+            agencyName: b.agencyName ?? ctx.units.findAgency(b.agencyCode!)?.name ?? b.agencyCode!,
             districtCode: b.districtCode!,
             cases: b.counts.inventoryCases ?? b.recordCount ?? 0,
             pages: b.counts.pages ?? b.counts.inventoryPages ?? 0,
@@ -75,7 +71,8 @@ export const reportRoutes =
             mismatches: b.openProblems,
           }));
         const buf = await buildAcceptanceMinutes({
-          province: { code: QUANG_NAM_CODE, name: 'Quảng Nam' },
+          province: { code: ctx.units.provinceCode, name: ctx.units.provinceName },
+          districtName: ctx.units.districtName,
           rows,
           pricePerPage: ctx.config.SOHOA_PRICE_PER_PAGE,
           date: date ?? new Date(),
@@ -106,7 +103,7 @@ export const reportRoutes =
       handler: async (req) => {
         const { limit, kind, bookId } = req.query;
         const filtered = kind || bookId;
-        const all = await ctx.outbox.list(outboxPath(actorOf(req)), filtered ? 100_000 : limit);
+        const all = await ctx.outbox.list(outboxPath(ctx.units, actorOf(req)), filtered ? 100_000 : limit);
         const items = all.filter((n) => (!kind || n.kind === kind) && (!bookId || n.workflowId === bookId)).slice(0, limit);
         return { items };
       },
@@ -124,26 +121,7 @@ export const reportRoutes =
           days: z.coerce.number().int().min(0).max(3650).optional().describe('số ngày chờ (mặc định SOHOA_WAIT_REMINDER_DAYS)'),
           deep: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
         }),
-        response: {
-          200: z.object({
-            days: z.number(),
-            failing: z.array(
-              z.object({
-                id: z.string(),
-                title: z.string().nullable(),
-                step: z.string().nullable(),
-                activity: z.string(),
-                attempt: z.number(),
-                lastError: z.string().nullable(),
-                since: z.string().nullable(),
-                lastAttemptAt: z.string().nullable(),
-                nextAttemptAt: z.string().nullable(),
-              }),
-            ),
-            waiting: z.array(z.object({ id: z.string(), title: z.string().nullable(), step: z.string().nullable(), phase: z.string().nullable(), since: z.string(), days: z.number() })),
-          }),
-          ...commonErrors,
-        },
+        response: { 200: stuckReportSchema, ...commonErrors },
       },
       handler: async (req) => {
         const days = req.query.days ?? ctx.config.SOHOA_WAIT_REMINDER_DAYS;

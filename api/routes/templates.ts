@@ -5,17 +5,18 @@ import { registerTypeOf, typeCodes } from '../../domain/registerTypes';
 import { ApiError, commonErrors, errorBodySchema } from '../errors';
 import { inventoryTemplate } from '../services/inventory';
 import { XLSX } from '../services/requestFiles';
+import type { AppContext } from '../context';
 
 /** Empty templates to fill: the inventory list and the Excel transcription of each register type. */
 export const templateRoutes =
-  (): FastifyPluginAsyncZod =>
+  (ctx: Pick<AppContext, 'units'>): FastifyPluginAsyncZod =>
   async (app) => {
     app.route({
       method: 'GET',
       url: '/api/templates/inventory.xlsx',
       schema: { tags: ['uploads'], summary: 'Mẫu danh mục sổ (.xlsx) để nhập bằng /api/registers/import', response: commonErrors },
       handler: async (_req, reply) =>
-        reply.type(XLSX).header('content-disposition', 'attachment; filename="danh-muc-so.xlsx"').send((await inventoryTemplate()) as never),
+        reply.type(XLSX).header('content-disposition', 'attachment; filename="danh-muc-so.xlsx"').send((await inventoryTemplate(ctx.units)) as never),
     });
 
     app.route({

@@ -10,13 +10,13 @@ import { actorCovers } from '../../domain/actors';
 import { bookSchema, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
 import { C06_TYPES, type CandidateBook } from '../../domain/c06';
-import { findAgency } from '../../domain/data/quangNam';
 import { artifactKeys, excelName } from '../../domain/naming';
 import { registerTypeOf, registerTypes, typeCodes } from '../../domain/registerTypes';
 import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
-import { ApiError, commonErrors, conflict, errorBodySchema } from '../errors';
-import { actionResponseSchema, idParamsSchema } from '../schemas/registers';
+import { ApiError, commonErrors, conflict, errorBodySchema, fromFailure } from '../errors';
+import { excelUploadResponseSchema, scansUploadResponseSchema } from '../../contracts/v1';
+import { idParamsSchema } from '../schemas/registers';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import { XLSX, SCAN_EXTS, TooLarge, fileTooLarge, uploadError, requestFiles, oneFile } from '../services/requestFiles';
@@ -28,7 +28,7 @@ export function needStore(ctx: AppContext): ArtifactStore {
 
 /** The book must be at `step`, waiting for work, before a file is taken for it (else 409, nothing read). */
 export async function bookAtStep(ctx: AppContext, req: FastifyRequest, id: string, step: string, submit: boolean): Promise<BookStatus> {
-  await assertBookInJurisdiction(req, ctx.denied, id);
+  await assertBookInJurisdiction(req, ctx, id);
   const status = await ctx.books.status(id);
   if (submit && !(status.step === step && status.phase === 'work')) {
     const reason = `sổ đang ở bước ${status.step} (${status.phase}); chỉ nhận tệp ở bước ${step} khi đang chờ thực hiện`;
@@ -73,7 +73,7 @@ export const uploadRoutes =
         params: idParamsSchema,
         querystring: uploadQuery,
         response: {
-          200: z.object({ uploadId: z.string(), uploadPrefix: z.string(), files: z.number(), bytes: z.number(), action: actionResponseSchema.optional() }),
+          200: scansUploadResponseSchema,
           ...bookUploadErrors,
         },
       },
@@ -110,7 +110,7 @@ export const uploadRoutes =
         params: idParamsSchema,
         querystring: uploadQuery,
         response: {
-          200: z.object({ excelKey: z.string(), sha256: z.string(), bytes: z.number(), action: actionResponseSchema.optional() }),
+          200: excelUploadResponseSchema,
           ...bookUploadErrors,
         },
       },
@@ -189,9 +189,9 @@ export const uploadRoutes =
         }
         const type = req.query.type ? registerTypeOf(req.query.type) : undefined;
         // Candidates: the caller's commune books of the C06 types, whatever their step (so rows match the right book).
-        const candidates = (await ctx.books.listAll(buildQuery(actor, { level: ['commune'], type: [...C06_TYPES], status: 'running' })))
+        const candidates = (await ctx.books.listAll(buildQuery(ctx.units, actor, { level: ['commune'], type: [...C06_TYPES], status: 'running' })))
           .map((b): CandidateBook | undefined => {
-            const agency = b.agencyCode ? findAgency(b.agencyCode) : undefined;
+            const agency = b.agencyCode ? ctx.units.findAgency(b.agencyCode) : undefined;
             if (!agency || !actorCovers(actor, agency)) return undefined;
             const book = bookSchema.safeParse({ agency, type: b.type, bookNo: b.bookNo, yearFrom: b.yearFrom, yearTo: b.yearTo ?? b.yearFrom });
             return book.success ? { workflowId: b.id, book: book.data as Book } : undefined;
@@ -199,9 +199,9 @@ export const uploadRoutes =
           .filter((c): c is CandidateBook => !!c);
         let intake;
         try {
-          intake = await intakeC06Batch({ store, batch: { stream: file.body, format, fileName: file.name, ...(type ? { type } : {}) }, candidates });
+          intake = await intakeC06Batch({ store, batch: { stream: file.body, format, fileName: file.name, ...(type ? { type } : {}) }, candidates, districts: ctx.units.districts });
         } catch (e) {
-          if (e instanceof ApplicationFailure) throw new ApiError('BadRequest', e.message, [{ path: file.name, message: e.message }]);
+          if (e instanceof ApplicationFailure) throw fromFailure(e, file.name);
           throw uploadError(e, maxBytes, file.name);
         }
         const matched = await mapLimit(intake.matched, 8, async (m) => {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { bookStatusSchema, registerSummarySchema } from '../../contracts/v1';
 import { REGISTER_TYPES, registerTypeOf, registerTypes, type RegisterType } from '../../domain/registerTypes';
 
 /** A register type by its name (`birth`) or its code (`KS`). */
@@ -52,39 +51,6 @@ export const createBodySchema = z.object({
 /** What the route validates up front: the item list's shape only. */
 export const createBodyLooseSchema = z.object({
   items: z.array(z.unknown()).min(1, 'items: cần ít nhất một sổ').max(MAX_ITEMS_PER_REQUEST, `items: tối đa ${MAX_ITEMS_PER_REQUEST} sổ mỗi lần; dùng /api/registers/import cho danh mục lớn`),
-});
-
-export const itemResultSchema = z
-  .object({
-    index: z.number().int().describe('vị trí trong danh sách (từ 0)'),
-    row: z.number().int().optional().describe('dòng trong tệp (khi nhập từ tệp; dòng tiêu đề là 1)'),
-    id: z.string().optional().describe('mã sổ (workflow id)'),
-    result: z.enum(['created', 'existing', 'rejected']),
-    reason: z.string().optional(),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'RegisterResult' });
-export type ItemResult = z.infer<typeof itemResultSchema>;
-
-export const resultSummarySchema = z.object({ total: z.number(), created: z.number(), existing: z.number(), rejected: z.number() });
-export const createResponseSchema = z.object({ summary: resultSummarySchema, items: z.array(itemResultSchema) });
-export type CreateResponse = z.infer<typeof createResponseSchema>;
-
-
-export { bookStatusSchema, registerSummarySchema, type RegisterSummary } from '../../contracts/v1';
-
-export const listResponseSchema = z.object({
-  items: z.array(registerSummarySchema),
-  nextPageToken: z.string().optional().describe('đưa vào pageToken để lấy trang sau'),
-  nextOffset: z.number().optional().describe('đưa vào offset để lấy trang sau'),
-  total: z.number().optional().describe('tổng số sổ khớp (khi danh sách được sắp xếp hoặc tìm kiếm tại API)'),
-  query: z.string().describe('truy vấn visibility đã dùng'),
-});
-
-export const actionResponseSchema = z.object({
-  unchanged: z.boolean().describe('true khi thao tác không thay đổi gì (ví dụ đặt lại cùng hạn)'),
-  message: z.string().optional(),
-  status: bookStatusSchema.optional(),
 });
 
 export const idParamsSchema = z.object({ id: z.string().min(1).max(200).describe('mã sổ, ví dụ reg-20194-KS-01-2017') });

@@ -1,12 +1,11 @@
 import { ServiceError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { ERRORS, type ActionName, type ActionRequest, type Actor, type Book, type BookMemo, type BookStatusV1 as BookStatus, type ErrorCode } from '../../contracts/v1';
+import { ERRORS, type ActionName, type ActionRequest, type Actor, type Book, type BookMemo, type BookStatusV1 as BookStatus, type ErrorCode, type RegisterSummary } from '../../contracts/v1';
 import { planSettingsFromConfig, type Config } from '../../clients/config';
 import { actionUpdates, SA, statusQuery } from '../../workflows/definitions';
 import { startBook, type CreatedBy } from '../../clients/temporal/startBook';
 import { ApiError, conflict, notFound } from '../errors';
-import type { RegisterSummary } from '../schemas/registers';
 
 /** gRPC status codes (grpc-js is not a direct dependency). */
 const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
+import type { Units } from '../../domain/units';
 import { PERIODS } from '../../domain/periods';
 import { REGISTER_TYPES, registerTypes, typeCodes } from '../../domain/registerTypes';
 import { badRequest } from '../errors';
@@ -158,7 +158,7 @@ export async function parseInventory(buf: Buffer, filename: string, format: Inve
 }
 
 /** The inventory template: the data sheet with its header row, and a guide with the code lists. */
-export async function inventoryTemplate(): Promise<Buffer> {
+export async function inventoryTemplate(units: Units): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'sohoa';
   const data = wb.addWorksheet('Danh mục sổ', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -193,7 +193,7 @@ export async function inventoryTemplate(): Promise<Buffer> {
   for (const p of PERIODS) add(p.id, p.nameVi);
   add('');
   add('Mã đơn vị', 'Tên đơn vị', 'Cấp').font = { bold: true };
-  for (const a of QUANG_NAM_AGENCIES) add(a.code, a.name, a.level);
+  for (const a of units.agencies) add(a.code, a.name, a.level);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

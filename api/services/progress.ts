@@ -1,5 +1,5 @@
 import { AGENCY_LEVEL_LABELS_VI } from '../../domain/agencies';
-import { districtName, findAgency } from '../../domain/data/quangNam';
+import type { Units } from '../../domain/units';
 import { PERIODS } from '../../domain/periods';
 import { STEP_LABELS_VI, steps, type Step } from '../../domain/plan';
 import { REGISTER_TYPES, type RegisterType } from '../../domain/registerTypes';
@@ -12,12 +12,12 @@ function keyOf(b: RegisterSummary, by: ProgressDimension): string {
   return v ?? '?';
 }
 
-export function labelOf(by: ProgressDimension, key: string, sample?: RegisterSummary): string {
+export function labelOf(units: Units, by: ProgressDimension, key: string, sample?: RegisterSummary): string {
   switch (by) {
     case 'district':
-      return districtName(key);
+      return units.districtName(key);
     case 'agency':
-      return sample?.agencyName ?? findAgency(key)?.name ?? key;
+      return sample?.agencyName ?? units.findAgency(key)?.name ?? key;
     case 'type':
       return REGISTER_TYPES[key as RegisterType]?.nameVi ?? key;
     case 'period':
@@ -53,13 +53,13 @@ function finish(r: ProgressRow): ProgressRow {
  * Progress by one dimension, from list results (search attributes + memo). SQL visibility
  * cannot GROUP BY custom attributes, and sums of cases and pages need the values anyway.
  */
-export function progressBy(books: readonly RegisterSummary[], by: ProgressDimension): { rows: ProgressRow[]; total: ProgressRow } {
+export function progressBy(units: Units, books: readonly RegisterSummary[], by: ProgressDimension): { rows: ProgressRow[]; total: ProgressRow } {
   const rows = new Map<string, ProgressRow>();
   const total = empty('*', 'Tổng cộng');
   for (const b of books) {
     const k = keyOf(b, by);
     let r = rows.get(k);
-    if (!r) rows.set(k, (r = empty(k, labelOf(by, k, b))));
+    if (!r) rows.set(k, (r = empty(k, labelOf(units, by, k, b))));
     add(r, b);
     add(total, b);
   }

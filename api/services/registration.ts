@@ -2,9 +2,10 @@ import type { Actor } from '../../domain/actors';
 import { actorCovers } from '../../domain/actors';
 import { bookSchema, workflowIdFor } from '../../domain/book';
 import { describeIssues } from '../../domain/bookState';
-import { findAgency } from '../../domain/data/quangNam';
+import type { Units } from '../../domain/units';
 import { issuesToDetails } from '../errors';
-import { registerItemSchema, type CreateResponse, type ItemResult } from '../schemas/registers';
+import type { CreateResponse, ItemResult } from '../../contracts/v1';
+import { registerItemSchema } from '../schemas/registers';
 import type { BookService } from './books';
 import { mapLimit } from './pool';
 
@@ -19,13 +20,13 @@ export interface RegisterOptions {
 type Checked = { ok: true; book: ReturnType<typeof bookSchema.parse>; priority: number } | { ok: false; result: Omit<ItemResult, 'index'> };
 
 /** Checks one item: its shape, its agency, the caller's jurisdiction, the book's own rules. */
-export function checkItem(raw: unknown, actor: Actor): Checked {
+export function checkItem(units: Units, raw: unknown, actor: Actor): Checked {
   const item = registerItemSchema.safeParse(raw);
   if (!item.success) {
     return { ok: false, result: { result: 'rejected', reason: describeIssues(item.error), details: issuesToDetails(item.error.issues) } };
   }
   const { agencyCode, yearTo, priority, ...rest } = item.data;
-  const agency = findAgency(agencyCode);
+  const agency = units.findAgency(agencyCode);
   if (!agency) return { ok: false, result: { result: 'rejected', reason: `không có đơn vị mã ${agencyCode} trong danh mục`, details: [{ path: 'agencyCode', message: 'không có trong danh mục' }] } };
   if (!actorCovers(actor, agency)) {
     return { ok: false, result: { result: 'rejected', reason: `${agency.name} (${agency.code}) ngoài phạm vi của người dùng ${actor.userId}`, details: [{ path: 'agencyCode', message: 'ngoài phạm vi' }] } };
@@ -36,10 +37,10 @@ export function checkItem(raw: unknown, actor: Actor): Checked {
 }
 
 /** Registers books one by one: created, existing (already started, even by this same request) or rejected. */
-export async function registerItems(books: BookService, actor: Actor, items: readonly unknown[], opts: RegisterOptions = {}): Promise<CreateResponse> {
+export async function registerItems(books: BookService, units: Units, actor: Actor, items: readonly unknown[], opts: RegisterOptions = {}): Promise<CreateResponse> {
   const seen = new Set<string>();
   const checked = items.map((raw) => {
-    const c = checkItem(raw, actor);
+    const c = checkItem(units, raw, actor);
     if (!c.ok) return c;
     const id = workflowIdFor(c.book);
     const dup = seen.has(id);

@@ -1,35 +1,13 @@
 import { optionalTsToDate } from '@temporalio/common/lib/time';
+import type { FailingActivity, StuckReport } from '../../contracts/v1';
 import type { Actor } from '../../domain/actors';
-import { QUANG_NAM_CODE } from '../../domain/data/quangNam';
+import type { Units } from '../../domain/units';
 import type { BookService } from './books';
 import { mapLimit } from './pool';
 import { SA } from '../../workflows/definitions';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 
-export interface FailingActivity {
-  id: string;
-  title: string | null;
-  step: string | null;
-  activity: string;
-  attempt: number;
-  lastError: string | null;
-  /** When the activity was first scheduled: the book has been stuck since then. */
-  since: string | null;
-  lastAttemptAt: string | null;
-  nextAttemptAt: string | null;
-}
-
-export interface WaitingBook {
-  id: string;
-  title: string | null;
-  step: string | null;
-  phase: string | null;
-  since: string;
-  days: number;
-}
-
 const DAY = 86_400_000;
-const PROVINCE: Pick<Actor, 'scope' | 'agencyCode'> = { scope: 'province', agencyCode: QUANG_NAM_CODE };
 
 /**
  * Books that do not move: an automatic step that keeps failing, or a person's step waiting longer than
@@ -40,7 +18,10 @@ const PROVINCE: Pick<Actor, 'scope' | 'agencyCode'> = { scope: 'province', agenc
 export class StuckScanner {
   private cache: { at: number; failing: FailingActivity[] } | undefined;
 
-  constructor(private readonly books: BookService) {}
+  constructor(
+    private readonly books: BookService,
+    private readonly units: Units,
+  ) {}
 
   /** Books whose workflow marked their automatic step failing. */
   async markedFailing(query: string, limit = 5000): Promise<FailingActivity[]> {
@@ -89,9 +70,9 @@ export class StuckScanner {
   }
 
   /** The stuck report for a caller. */
-  async scan(actor: Actor, opts: { days: number; deep?: boolean; now?: number }): Promise<{ failing: FailingActivity[]; waiting: WaitingBook[] }> {
+  async scan(actor: Actor, opts: { days: number; deep?: boolean; now?: number }): Promise<Omit<StuckReport, 'days'>> {
     const now = opts.now ?? Date.now();
-    const running = buildQuery(actor, { status: 'running' });
+    const running = buildQuery(this.units, actor, { status: 'running' });
     const failing = await this.markedFailing(running);
     if (opts.deep) {
       const marked = new Set(failing.map((f) => f.id));
@@ -99,7 +80,7 @@ export class StuckScanner {
       failing.push(...described.filter((f) => !marked.has(f.id)));
       failing.sort((a, b) => b.attempt - a.attempt);
     }
-    const awaiting = await this.books.listAll(buildQuery(actor, { status: 'running', awaitingHuman: true }));
+    const awaiting = await this.books.listAll(buildQuery(this.units, actor, { status: 'running', awaitingHuman: true }));
     const waiting = awaiting
       .filter((b) => b.phaseSince && now - Date.parse(b.phaseSince) >= opts.days * DAY)
       .map((b) => ({ id: b.id, title: b.title, step: b.step, phase: b.phase, since: b.phaseSince!, days: Math.floor((now - Date.parse(b.phaseSince!)) / DAY) }))
@@ -110,7 +91,7 @@ export class StuckScanner {
   /** Province-wide failing books for /metrics, computed at most every 30 s. */
   async metricsSnapshot(): Promise<FailingActivity[]> {
     if (this.cache && Date.now() - this.cache.at < 30_000) return this.cache.failing;
-    const failing = await this.markedFailing(buildQuery(PROVINCE, { status: 'running' }), 2000);
+    const failing = await this.markedFailing(buildQuery(this.units, { scope: 'province', agencyCode: this.units.provinceCode }, { status: 'running' }), 2000);
     this.cache = { at: Date.now(), failing };
     return failing;
   }

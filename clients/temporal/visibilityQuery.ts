@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/actors';
-import { QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
+import type { Units } from '../../domain/units';
 import { WORKFLOW_TYPE } from '../../workflows/definitions';
 import { SA } from '../../workflows/definitions';
 import type { BookFilter } from '../../contracts/v1/filters';
@@ -18,11 +18,11 @@ function inList(attr: string, values: readonly string[]): string {
 }
 
 /** Only the books of the caller's province, district or agency. */
-export function jurisdictionClause(actor: Pick<Actor, 'scope' | 'agencyCode'>): string {
+export function jurisdictionClause(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode'>): string {
   switch (actor.scope) {
     case 'province': {
       // No province attribute: a province is the set of its districts (and its own Sở Tư pháp).
-      const districts = [...new Set(QUANG_NAM_AGENCIES.filter((a) => a.provinceCode === actor.agencyCode).map((a) => a.districtCode))];
+      const districts = [...new Set(units.agencies.filter((a) => a.provinceCode === actor.agencyCode).map((a) => a.districtCode))];
       return districts.length ? inList(SA.district.name, districts) : `${SA.district.name} = ${quote('-')}`;
     }
     case 'district':
@@ -35,8 +35,8 @@ export function jurisdictionClause(actor: Pick<Actor, 'scope' | 'agencyCode'>): 
 /** Books of the workflow type, without the closed runs that continue-as-new leaves behind. */
 export const BASE_CLAUSES = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`, `ExecutionStatus != "ContinuedAsNew"`];
 
-export function buildQuery(actor: Pick<Actor, 'scope' | 'agencyCode'>, f: Partial<BookFilter> = {}): string {
-  const clauses = [...BASE_CLAUSES, jurisdictionClause(actor)];
+export function buildQuery(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode'>, f: Partial<BookFilter> = {}): string {
+  const clauses = [...BASE_CLAUSES, jurisdictionClause(units, actor)];
   if (f.district) clauses.push(inList(SA.district.name, f.district));
   if (f.agency) clauses.push(inList(SA.agency.name, f.agency));
   if (f.level) clauses.push(inList(SA.level.name, f.level));

@@ -27,7 +27,7 @@ export const ERRORS = {
   NoChange: 200,
   // Bad input found by an activity: the step goes back to who submitted it.
   InvalidDelivery: 400,
-  ExcelInvalid: 400,
+  ScansInvalid: 400,
   ManifestMissing: 400,
   ManifestInvalid: 400,
   ImportPackageIncomplete: 400,
@@ -35,10 +35,14 @@ export const ERRORS = {
   InvalidAcceptanceInput: 400,
   NationalRejected: 400,
   NationalAnswerInvalid: 400,
-  UnresolvedDifferences: 409,
+  UnresolvedDifferences: 400,
   BadResolutions: 400,
   BadEntry: 400,
   EntryMissing: 400,
+  C06EmptyBatch: 400,
+  C06UnreadableBatch: 400,
+  C06BadBatchRef: 400,
+  C06FileMissing: 400,
 } as const;
 export type ErrorCode = keyof typeof ERRORS;
 export const errorCodes = Object.keys(ERRORS) as ErrorCode[];

@@ -1,4 +1,4 @@
-/** Version 1 of every contract: values, commands, the workflow's input and carried state, status, errors. */
+/** Version 1 of every contract: values, commands, the workflow's input and carried state, status, errors, the API's answers. */
 export * from './values';
 export * from './commands';
 export * from './workflow';
@@ -7,3 +7,4 @@ export * from './errors';
 export * from './reports';
 export * from './filters';
 export * from './reference';
+export * from './responses';

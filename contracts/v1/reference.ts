@@ -13,7 +13,7 @@ const unitSchema = z.object({ code: z.string(), name: z.string() });
 const referenceActionSchema = z.object({
   id: actionNameSchema,
   label,
-  management: z.boolean().describe('đổi hạn, ưu tiên, rút sổ: không đưa sổ sang bước sau'),
+  management: z.boolean().describe('thao tác lúc nào cũng được khi sổ còn mở (hạn, ưu tiên, rút sổ, ghi chú): không đưa sổ sang bước sau'),
   allowed: z
     .array(z.object({ role: roleSchema, steps: z.array(stepSchema) }))
     .describe('vai trò được thực hiện thao tác và ở những bước nào (ngoài ra sổ phải thuộc phạm vi người dùng)'),
@@ -29,6 +29,7 @@ export const referenceSchema = z
     actions: z.array(referenceActionSchema),
     roles: z.array(z.object({ id: roleSchema, label })),
     levels: z.array(z.object({ id: agencyLevelSchema, label })),
+    province: unitSchema.describe('tỉnh mà hệ thống phục vụ: mã thống kê và tên, ví dụ 49, Quảng Nam'),
     districts: z.array(unitSchema).describe('huyện trong phạm vi của người dùng'),
     agencies: z.array(agencySchema).describe('đơn vị trong phạm vi của người dùng'),
     units: z.object({ districts: z.array(unitSchema), agencies: z.array(unitSchema) }).describe('mọi huyện và đơn vị của tỉnh, để hiện tên'),
@@ -39,16 +40,3 @@ export type Reference = z.infer<typeof referenceSchema>;
 /** `GET /api/me`: the token's user with the label of its role. */
 export const meSchema = actorSchema.extend({ roleLabel: label });
 export type Me = z.infer<typeof meSchema>;
-
-const BOOK_ID = /^reg-(\d{2,5})-([A-Z]{2,4})-(\d{2,4}[A-Z]?)-(\d{4})$/;
-/**
- * A book's workflow id, `reg-{agencyCode}-{typeCode}-{bookNo}-{yearFrom}`, read into its parts: answers
- * that carry only ids (bulk and replay results) can still name the book.
- */
-export const bookIdSchema = z
-  .string()
-  .regex(BOOK_ID, 'mã sổ có dạng reg-{mã đơn vị}-{mã loại}-{quyển}-{năm}')
-  .transform((id) => {
-    const [, agencyCode = '', typeCode = '', bookNo = '', yearFrom] = BOOK_ID.exec(id) ?? [];
-    return { agencyCode, typeCode, bookNo, yearFrom: Number(yearFrom) };
-  });

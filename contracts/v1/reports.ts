@@ -65,3 +65,29 @@ export const progressRowSchema = z.object({
   percentDone: z.number(),
 });
 export type ProgressRow = z.infer<typeof progressRowSchema>;
+
+/** `GET /api/reports/progress`: one row per group, and the total. */
+export const progressReportSchema = z.object({ by: z.enum(progressDimensions), generatedAt: z.string(), rows: z.array(progressRowSchema), total: progressRowSchema });
+export type ProgressReport = z.infer<typeof progressReportSchema>;
+
+/** An automatic step that keeps failing, as the stuck report lists it. */
+export const failingActivitySchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  step: z.string().nullable(),
+  activity: z.string(),
+  attempt: z.number(),
+  lastError: z.string().nullable(),
+  since: z.string().nullable().describe('lần đầu hoạt động được lên lịch: sổ kẹt từ lúc này'),
+  lastAttemptAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+});
+export type FailingActivity = z.infer<typeof failingActivitySchema>;
+
+/** A book waiting for a person longer than the report's days. */
+export const waitingBookSchema = z.object({ id: z.string(), title: z.string().nullable(), step: z.string().nullable(), phase: z.string().nullable(), since: z.string(), days: z.number() });
+export type WaitingBook = z.infer<typeof waitingBookSchema>;
+
+/** `GET /api/reports/stuck`. */
+export const stuckReportSchema = z.object({ days: z.number(), failing: z.array(failingActivitySchema), waiting: z.array(waitingBookSchema) });
+export type StuckReport = z.infer<typeof stuckReportSchema>;

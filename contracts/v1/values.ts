@@ -63,6 +63,19 @@ export const storageKeySchema = z
   .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\p{L}\p{N}._\-/ ]+$/u, 'khóa lưu trữ không hợp lệ');
 export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 phải là 64 ký tự hex');
 
+const BOOK_ID = /^reg-(\d{2,5})-([A-Z]{2,4})-(\d{2,4}[A-Z]?)-(\d{4})$/;
+/**
+ * A book's workflow id, `reg-{agencyCode}-{typeCode}-{bookNo}-{yearFrom}`, read into its parts: answers
+ * that carry only ids (bulk and replay results) can still name the book.
+ */
+export const bookIdSchema = z
+  .string()
+  .regex(BOOK_ID, 'mã sổ có dạng reg-{mã đơn vị}-{mã loại}-{quyển}-{năm}')
+  .transform((id) => {
+    const [, agencyCode = '', typeCode = '', bookNo = '', yearFrom] = BOOK_ID.exec(id) ?? [];
+    return { agencyCode, typeCode, bookNo, yearFrom: Number(yearFrom) };
+  });
+
 /** One physical register book as stored and sent (the input rules that normalise it are in domain/book.ts). */
 export const bookSchema = z.object({
   agency: agencySchema,

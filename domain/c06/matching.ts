@@ -1,5 +1,4 @@
 import type { Book } from '../book';
-import { QUANG_NAM_DISTRICTS, districtName } from '../data/quangNam';
 import { typeCode } from '../registerTypes';
 import { c06BookKey } from './keys';
 import { MIN_YEAR } from './normalise';
@@ -30,13 +29,13 @@ export interface C06Index {
   districts: ReadonlyArray<{ code: string; name: string }>;
 }
 
-export function buildC06Index(candidates: CandidateBook[], districts?: ReadonlyArray<{ code: string; name: string }>): C06Index {
+export function buildC06Index(candidates: CandidateBook[], districts: ReadonlyArray<{ code: string; name: string }>): C06Index {
   const agencies = new Map<string, { code: string; name: string; districtCode: string }>();
   for (const c of candidates) agencies.set(c.book.agency.code, c.book.agency);
   return {
     candidates,
     agencies,
-    districts: districts ?? QUANG_NAM_DISTRICTS.map((d) => ({ code: d.code, name: districtName(d.code) })),
+    districts,
   };
 }
 
@@ -111,7 +110,7 @@ export interface C06MatchSummary {
 }
 
 /** Matches rows to candidate books; with the batch's sha256 each book gets its file's key. */
-export function matchC06Rows(rows: readonly C06Row[], candidates: CandidateBook[], opts: { batchSha256?: string; districts?: ReadonlyArray<{ code: string; name: string }> } = {}): C06MatchSummary {
+export function matchC06Rows(rows: readonly C06Row[], candidates: CandidateBook[], opts: { batchSha256?: string; districts: ReadonlyArray<{ code: string; name: string }> }): C06MatchSummary {
   const index = buildC06Index(candidates, opts.districts);
   const byBook = new Map<string, C06MatchSummary['matched'][number]>();
   const out: C06MatchSummary = { matched: [], unmatched: [], ambiguous: [], inferred: [] };

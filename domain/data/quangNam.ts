@@ -1,4 +1,5 @@
 import type { Agency } from '../agencies';
+import { unitsOf } from '../units';
 
 /**
  * Reference units of Quảng Nam (province code 49) in 2023, from the national statistics list.
@@ -70,3 +71,11 @@ export const QUANG_NAM_AGENCIES: Agency[] = [
 export function findAgency(code: string): Agency | undefined {
   return QUANG_NAM_AGENCIES.find((a) => a.code === code);
 }
+
+/** Quảng Nam as the units the demo and the tests run with. */
+export const quangNamUnits = unitsOf({
+  provinceCode: QUANG_NAM_CODE,
+  provinceName: 'Quảng Nam',
+  districts: QUANG_NAM_DISTRICTS.map((d) => ({ code: d.code, name: districtName(d.code) })),
+  agencies: QUANG_NAM_AGENCIES,
+});

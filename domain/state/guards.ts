@@ -1,5 +1,7 @@
 import type { z } from 'zod';
-import type { ActionName, Actor, Command, RefusalCode } from '../../contracts/v1';
+import type { ActionName, Command } from '../../contracts/v1/commands';
+import type { RefusalCode } from '../../contracts/v1/errors';
+import type { Actor } from '../../contracts/v1/values';
 import { actionPayloads, MANAGEMENT_ACTIONS, roleMayAct, WORK_ACTION_STEP } from '../actions';
 import { actorCovers } from '../actors';
 import { artifactKeys } from '../naming';
@@ -111,6 +113,7 @@ function checkAgainstState(s: BookState, c: Command): Refusal | undefined {
     case 'approve':
     case 'importConfirmed':
     case 'withdraw':
+    case 'addNote':
       return undefined;
   }
 }

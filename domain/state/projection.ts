@@ -1,4 +1,4 @@
-import type { BookStatusV1 } from '../../contracts/v1';
+import type { BookStatusV1 } from '../../contracts/v1/status';
 import { bookPeriod } from '../book';
 import { awaitingHuman, pendingActions } from './guards';
 import { DAY, type BookState } from './types';

@@ -1,4 +1,6 @@
-import type { ActionRequest, Actor, ActorStamp, Artifact, Book, Command, Phase, PlanSettings, Step } from '../../contracts/v1';
+import type { ActionRequest, Command } from '../../contracts/v1/commands';
+import type { Actor, ActorStamp, Artifact, Book, Phase, Step } from '../../contracts/v1/values';
+import type { PlanSettings } from '../../contracts/v1/workflow';
 import { workflowIdFor } from '../book';
 import { planFor } from '../plan';
 import { effectiveDeadline, liftOverdue } from './timers';

@@ -1,4 +1,5 @@
-import type { CarriedStateV1, Step } from '../../contracts/v1';
+import type { Step } from '../../contracts/v1/values';
+import type { CarriedStateV1 } from '../../contracts/v1/workflow';
 
 /** A book's state inside its workflow: the carried-state contract of the current version. */
 export type BookState = CarriedStateV1;

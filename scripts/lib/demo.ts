@@ -6,7 +6,7 @@ import { startBook } from '../../clients/temporal/startBook';
 import type { Actor } from '../../domain/actors';
 import { bookSchema, workflowIdFor, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
-import { findAgency } from '../../domain/data/quangNam';
+import { findAgency, quangNamUnits } from '../../domain/data/quangNam';
 import { actionUpdates, statusQuery } from '../../workflows/definitions';
 import type { RegisterType } from '../../domain/registerTypes';
 import { days, type PlanSettings } from '../../domain/settings';
@@ -112,6 +112,7 @@ async function takeC06Batch(store: ArtifactStore, book: Book, workflowId: string
     store,
     batch: { stream: Readable.from(sampleC06Csv(book, cases)), format: 'csv', fileName: `C06-${book.agency.code}-${book.type}.csv`, type: book.type },
     candidates: [{ workflowId, book }],
+    districts: quangNamUnits.districts,
   });
   const m = r.matched.find((x) => x.workflowId === workflowId);
   if (!m) throw new Error(`dữ liệu mẫu: lô C06 không khớp sổ ${workflowId}: ${JSON.stringify(r.unmatched.slice(0, 3))}`);

@@ -1,3 +1,4 @@
+import { loadUnits } from '../../clients/units';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserStore, type NewUser } from '../../clients/users';
@@ -17,7 +18,7 @@ export const DEMO_USERS: NewUser[] = [
  * `demo-tokens.txt` (mode 600) so the person trying `make up` can sign in. Returns that file.
  */
 export async function ensureDemoUsers(dataDir: string): Promise<string> {
-  const users = UserStore.inDataDir(dataDir);
+  const users = UserStore.inDataDir(dataDir, loadUnits());
   const file = join(dataDir, 'demo-tokens.txt');
   if ((await users.list()).length > 0) return file;
   const lines = ['# Mã đăng nhập của người dùng mẫu (chỉ dành cho bản demo; xóa tệp này khi dùng thật)'];

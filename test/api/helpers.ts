@@ -8,7 +8,7 @@ import type { FsStore } from '../../clients/storage/fs';
 import type { FileOutbox } from '../../clients/outbox';
 import type { Actor } from '../../domain/actors';
 import { loadConfig, type Config } from '../../clients/config';
-import { users } from '../support/fixtures';
+import { users, units } from '../support/fixtures';
 import { startDevServer, tempDeps, testWorker } from '../support/temporal';
 
 export const FUTURE = '2099-01-01T00:00:00+07:00';
@@ -62,7 +62,7 @@ export async function startApi(opts: { config?: Record<string, string>; workflow
     SOHOA_MAX_UPLOAD_MB: '4',
     ...opts.config,
   });
-  const usersFile = UserStore.inDataDir(deps.dir);
+  const usersFile = UserStore.inDataDir(deps.dir, units);
   const tokens = {} as Record<keyof typeof users, string>;
   for (const [name, a] of Object.entries(users) as Array<[keyof typeof users, Actor]>) {
     tokens[name] = (await usersFile.add({ userId: a.userId, role: a.role, scope: a.scope, agencyCode: a.agencyCode })).token;

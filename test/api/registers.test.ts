@@ -277,6 +277,7 @@ describe('reading books', () => {
     // Names of every unit, also outside the user's scope: the province's manager appears in timelines.
     expect(r.units.agencies.find((a) => a.code === '49')?.name).toBe('Sở Tư pháp tỉnh Quảng Nam');
     expect(r.units.districts.find((d) => d.code === '49')?.name).toBe('Cấp tỉnh');
+    expect(r.province).toEqual({ code: '49', name: 'Quảng Nam' });
     expect(r.actions.filter((a) => a.management).map((a) => a.id)).toEqual(MANAGEMENT_ACTIONS);
   });
 

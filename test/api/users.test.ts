@@ -1,3 +1,4 @@
+import { units } from '../support/fixtures';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ function cli(args: string[], dataDir: string) {
 describe('users file', () => {
   it('keeps only the sha256 of each token; rotation and revocation take effect', async () => {
     const d = await dir();
-    const store = UserStore.inDataDir(d);
+    const store = UserStore.inDataDir(d, units);
     const { token, user } = await store.add({ userId: 'quanly.tamky', name: 'Trần Thị Bình', role: 'manager', scope: 'district', agencyCode: '502' });
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(user).not.toHaveProperty('tokenHash');
@@ -31,7 +32,7 @@ describe('users file', () => {
     expect(file).toContain(hashToken(token));
     expect(await store.authenticate(token)).toEqual({ userId: 'quanly.tamky', name: 'Trần Thị Bình', role: 'manager', scope: 'district', agencyCode: '502' });
 
-    const fresh = UserStore.inDataDir(d);
+    const fresh = UserStore.inDataDir(d, units);
     const rotated = await fresh.rotate('quanly.tamky');
     expect(await fresh.authenticate(token)).toBeUndefined();
     expect(await fresh.authenticate(rotated.token)).toMatchObject({ userId: 'quanly.tamky' });
@@ -43,7 +44,7 @@ describe('users file', () => {
   });
 
   it('refuses unknown jurisdictions, duplicate users and bad names', async () => {
-    const store = UserStore.inDataDir(await dir());
+    const store = UserStore.inDataDir(await dir(), units);
     await expect(store.add({ userId: 'a.b', role: 'clerk', scope: 'agency', agencyCode: '99999' })).rejects.toThrow('99999');
     await expect(store.add({ userId: 'a.b', role: 'clerk', scope: 'district', agencyCode: '20194' })).rejects.toThrow('mã huyện');
     await expect(store.add({ userId: 'A B', role: 'clerk', scope: 'agency', agencyCode: '20194' })).rejects.toThrow('tên đăng nhập');
@@ -60,7 +61,7 @@ describe('sohoa user …', () => {
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toContain('Đã tạo người dùng congchuc.tanthanh (Công chức tư pháp');
     const token = add.stdout.trim().split('\n').at(-1)!;
-    expect(await UserStore.inDataDir(d).authenticate(token)).toMatchObject({ userId: 'congchuc.tanthanh', role: 'clerk' });
+    expect(await UserStore.inDataDir(d, units).authenticate(token)).toMatchObject({ userId: 'congchuc.tanthanh', role: 'clerk' });
 
     const list = await cli(['user', 'list'], d);
     expect(list.stdout).toMatch(/congchuc\.tanthanh\s+Lê Văn Cường\s+Công chức tư pháp\s+agency\s+20194/);
@@ -69,8 +70,8 @@ describe('sohoa user …', () => {
 
     const rotate = await cli(['--json', 'user', 'rotate', 'congchuc.tanthanh'], d);
     const newToken = JSON.parse(rotate.stdout).token as string;
-    expect(await UserStore.inDataDir(d).authenticate(token)).toBeUndefined();
-    expect(await UserStore.inDataDir(d).authenticate(newToken)).toBeDefined();
+    expect(await UserStore.inDataDir(d, units).authenticate(token)).toBeUndefined();
+    expect(await UserStore.inDataDir(d, units).authenticate(newToken)).toBeDefined();
     expect((await cli(['user', 'revoke', 'congchuc.tanthanh'], d)).stdout).toContain('Đã thu hồi');
 
     const dup = await cli(['user', 'add', 'congchuc.tanthanh', '--role', 'clerk', '--scope', 'agency', '--code', '20194'], d);

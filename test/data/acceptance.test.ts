@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAcceptanceMinutes, createAcceptanceActivities, MINUTES_TITLE } from '../../activities/acceptance';
 import { compareCounts, minutesFigures, vndInWords, type MinutesRowInput } from '../../domain/acceptance';
 import { workflowIdFor } from '../../domain/book';
-import { book } from '../support/fixtures';
+import { book, units } from '../support/fixtures';
 import { storeBookPackage } from './bookPackage';
 import { tempStore } from './c06Fixtures';
 
@@ -108,7 +108,7 @@ describe('acceptance minutes (biên bản nghiệm thu)', () => {
   const PRICE = 11_200;
 
   it('adds up per agency, per district and for the province', () => {
-    const f = minutesFigures(rows, PRICE);
+    const f = minutesFigures(rows, PRICE, units.districtName);
     expect(f.total).toMatchObject({ books: 5, cases: 360, pages: 988, pdfs: 359, imported: 358, mismatches: 3, booksWithMismatches: 1, amount: 988 * PRICE });
     expect(f.districts.map((d) => [d.line.name, d.line.books, d.line.pages])).toEqual([
       ['Cấp tỉnh', 1, 25],
@@ -126,7 +126,7 @@ describe('acceptance minutes (biên bản nghiệm thu)', () => {
     let xlsx: Buffer;
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'sohoa-minutes-'));
-      xlsx = await buildAcceptanceMinutes({ province: { code: '49', name: 'Quảng Nam' }, rows, pricePerPage: PRICE, date: '2025-03-12', contractor: 'Công ty TNHH Số hóa Miền Trung' });
+      xlsx = await buildAcceptanceMinutes({ province: { code: '49', name: 'Quảng Nam' }, rows, pricePerPage: PRICE, date: '2025-03-12', contractor: 'Công ty TNHH Số hóa Miền Trung', districtName: units.districtName });
     });
     afterAll(() => rm(dir, { recursive: true, force: true }));
 

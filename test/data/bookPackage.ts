@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildTemplate } from '../../activities/excel/template';
-import type { ArtifactStore } from '../../activities/storage/types';
+import type { ArtifactStore } from '../../clients/storage/types';
 import type { Book } from '../../domain/book';
 import { artifactKeys, bookPrefix, pdfName, zipName } from '../../domain/naming';
 

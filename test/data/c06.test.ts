@@ -1,3 +1,4 @@
+import { units } from '../support/fixtures';
 import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +67,7 @@ describe('C06 normalisation (pure)', () => {
       norm({ DC_DVNHAPHUYEN: '502', DC_DVNHAPXA: '20194', QUYENSO: '01/5017' }, 6),
       norm({ DC_DVNHAPHUYEN: '503', DC_DVNHAPXA: '20245', QUYENSO: '', NGAYDANGKY: '05/05/2018' }, 7),
     ];
-    const m = matchC06Rows(rows, candidates, { batchSha256: 'ab'.repeat(32) });
+    const m = matchC06Rows(rows, candidates, { batchSha256: 'ab'.repeat(32), districts: units.districts });
     expect(m.matched.map((x) => [x.workflowId, x.rows, x.rowNos])).toEqual([
       [wf(books.ksTanThanh01), 1, [2]],
       [wf(books.ksTanThanh02), 1, [3]],
@@ -90,7 +91,7 @@ describe('C06 batch intake (real files in a local store)', () => {
   afterAll(() => s.cleanup());
 
   const intake = (buf: Buffer, format: 'csv' | 'xlsx', fileName: string) =>
-    intakeC06Batch({ store: s.store, batch: { stream: Readable.from([buf]), format, fileName }, candidates, maxYear: 2025 });
+    intakeC06Batch({ store: s.store, batch: { stream: Readable.from([buf]), format, fileName }, candidates, districts: units.districts, maxYear: 2025 });
 
   async function correctionsOf(r: C06IntakeResult): Promise<C06Correction[]> {
     return JSON.parse((await s.store.getBuffer(r.correctionsKey)).toString('utf8'));

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FsStore } from '../../activities/storage/fs';
+import { FsStore } from '../../clients/storage/fs';
 import { bookSchema, workflowIdFor, type Book } from '../../domain/book';
 import type { CandidateBook } from '../../domain/c06';
 import { book } from '../support/fixtures';

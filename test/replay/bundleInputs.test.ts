@@ -19,6 +19,7 @@ const sample = {
     "import { proxyActivities } from '@temporalio/workflow';",
     "import type { Activities } from '../activities/types';",
     "import { rules, type Rule } from '../domain/rules';",
+    "import { type Status } from '../domain/status';",
     "import '../domain/setup';",
     "export * from './helpers';",
     'export async function flow() { return (await import("../domain/lazy")).lazy; }',
@@ -29,6 +30,7 @@ const sample = {
   'domain/setup.ts': '',
   'domain/lazy.ts': 'export const lazy = 1;\n',
   'domain/shapes.ts': 'export interface Shape {}\n',
+  'domain/status.ts': 'export type Status = string;\n',
   'activities/types.ts': 'export type Activities = {};\n',
   'domain/unused.ts': 'export const unused = 1;\n',
 };
@@ -46,8 +48,9 @@ describe('bundle inputs: the files the workflow bundle is built from', () => {
     ]);
   });
 
-  it('skips `import type` and `export type`, which are erased before bundling', () => {
+  it('skips `import type`, `import { type X }` and `export type`, which are erased before bundling', () => {
     const files = bundleInputFiles(tree(sample));
+    expect(files).not.toContain('domain/status.ts');
     expect(files).not.toContain('activities/types.ts');
     expect(files).not.toContain('domain/shapes.ts');
   });

@@ -106,7 +106,7 @@ export const mutations: Mutation[] = [
   {
     // domain/ is bundled too: a rule change there alters the commands as much as one in workflows/.
     name: 'overdue notice dropped (domain rule)',
-    file: 'domain/bookState.ts',
+    file: 'domain/state/timers.ts',
     find: "    out.push({ kind: 'overdue', key: `overdue:${s.deadline}` });\n",
     replace: '',
   },

@@ -1,8 +1,11 @@
 import type { Actor } from '../../domain/actors';
 import { bookSchema, type Book, type BookInput } from '../../domain/book';
-import { findAgency } from '../../domain/data/quangNam';
+import { findAgency, quangNamUnits } from '../../domain/data/quangNam';
 import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
 import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
+
+/** The units the tests run with: the reference province. */
+export const units = quangNamUnits;
 
 export const agency = (code: string) => {
   const a = findAgency(code);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionName } from '../../domain/actions';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
-import { book, input, users } from '../support/fixtures';
+import { book, input, users, units } from '../support/fixtures';
 import { useWorkerEnv, waitForStatus } from '../support/temporal';
 import { Readable } from 'node:stream';
 import { intakeC06Batch } from '../../activities/c06';
@@ -87,6 +87,7 @@ describe('the full path of each plan kind', () => {
       store: t.deps.store,
       batch: { stream: Readable.from(sampleC06Csv(cb, 10)), format: 'csv', fileName: 'C06-20194.csv', type: 'birth' },
       candidates: [{ workflowId: c.workflowId, book: cb }],
+      districts: units.districts,
     });
     expect(batch.matched.map((m) => [m.workflowId, m.rows])).toEqual([[c.workflowId, 10]]);
     const mine = batch.matched[0]!;
