@@ -6,6 +6,20 @@ import { ACTION_LABELS_VI, actionNames } from '../../domain/actions';
 import { ROLE_LABELS_VI, roles } from '../../domain/actors';
 import { jurisdictionLevels } from '../../domain/agencies';
 import { STEP_LABELS_VI, type Step } from '../../domain/plan';
+import type {
+  ActionResponse,
+  BookStatusV1 as BookStatus,
+  BulkResponse,
+  ImportJobView,
+  JobAccepted,
+  ListResponse,
+  ProgressReport,
+  ProgressRow,
+  ReplayResponse,
+  ResultSummary,
+  StuckReport,
+  Timeline,
+} from '../../contracts/v1';
 import { loadUnits } from '../../clients/units';
 import { UserError, UserStore } from '../../clients/users';
 import { ApiClient, CliError } from './http';
@@ -79,10 +93,6 @@ user
   });
 
 // ── registers ────────────────────────────────────────────────────────────────────────────────
-interface ItemResult { row?: number; id?: string; result: string; reason?: string }
-interface Summary { total: number; created: number; existing: number; rejected: number }
-interface JobView { state: string; total: number; done: number; summary: Record<string, number>; results?: ItemResult[]; error?: string }
-
 program
   .command('import <file>')
   .description('nhập danh mục sổ (.xlsx hoặc .csv) với thanh tiến độ; mỗi dòng: đã tạo, đã có, bị từ chối')
@@ -94,20 +104,20 @@ program
     const form = new FormData();
     form.append('file', new Blob([data]), basename(file));
     const c = api();
-    const started = await c.request<{ jobId: string; total: number }>('POST', `/api/registers/import?wait=false&concurrency=${Number(o.concurrency)}`, undefined, { raw: form });
+    const started = await c.request<JobAccepted>('POST', `/api/registers/import?wait=false&concurrency=${Number(o.concurrency)}`, undefined, { raw: form });
     const bar = globals().json || !process.stderr.isTTY ? undefined : new SingleBar({ format: 'Khởi tạo sổ [{bar}] {value}/{total} dòng ({percentage}%)', hideCursor: true }, Presets.shades_classic);
     bar?.start(started.total, 0);
-    let job: JobView;
+    let job: ImportJobView;
     for (;;) {
-      job = await c.get<JobView>(`/api/jobs/${started.jobId}?results=false`);
+      job = await c.get<ImportJobView>(`/api/jobs/${started.jobId}?results=false`);
       bar?.update(job.done);
       if (job.state !== 'running') break;
       await new Promise((r) => setTimeout(r, 400));
     }
     bar?.stop();
-    job = await c.get<JobView>(`/api/jobs/${started.jobId}`);
+    job = await c.get<ImportJobView>(`/api/jobs/${started.jobId}`);
     if (job.state === 'failed') throw new CliError(`nhập danh mục thất bại: ${job.error}`);
-    const s = job.summary as unknown as Summary;
+    const s = job.summary as ResultSummary;
     const rejected = (job.results ?? []).filter((r) => r.result === 'rejected');
     out(
       [
@@ -139,11 +149,11 @@ program
     if (o.awaitingHuman) q.set('awaitingHuman', 'true');
     if (o.query) q.set('q', String(o.query));
     q.set('pageSize', String(o.pageSize));
-    const r = await api().get<{ items: Array<Record<string, unknown>>; total?: number }>(`/api/registers?${q}`);
+    const r = await api().get<ListResponse>(`/api/registers?${q}`);
     out(
       table(
         ['Mã sổ', 'Sổ', 'Bước', 'Chờ người', 'Quá hạn', 'Hạn'],
-        r.items.map((b) => [b.id as string, b.title as string, STEP_LABELS_VI[b.step as Step] ?? (b.step as string), yesNo(b.awaitingHuman as boolean), yesNo(b.overdue as boolean), dateTimeVi(b.deadline as string)]),
+        r.items.map((b) => [b.id, b.title, b.step && STEP_LABELS_VI[b.step], yesNo(b.awaitingHuman), yesNo(b.overdue), dateTimeVi(b.deadline)]),
       ) + (r.total !== undefined ? `\n(${r.items.length}/${r.total} sổ)` : ''),
       r,
     );
@@ -153,15 +163,15 @@ program
   .command('status <id>')
   .description('trạng thái của một sổ')
   .action(async (id: string) => {
-    const s = await api().get<Record<string, any>>(`/api/registers/${encodeURIComponent(id)}`);
+    const s = await api().get<BookStatus>(`/api/registers/${encodeURIComponent(id)}`);
     const lines = [
       `Sổ:           ${s.workflowId} — ${s.book.agency.name}, quyển ${s.book.bookNo} (${s.book.yearFrom}${s.book.yearTo !== s.book.yearFrom ? `–${s.book.yearTo}` : ''})`,
-      `Kế hoạch:     ${(s.plan as Step[]).map((p) => (p === s.step ? `[${STEP_LABELS_VI[p]}]` : STEP_LABELS_VI[p])).join(' → ')}`,
-      `Bước:         ${STEP_LABELS_VI[s.step as Step]} (${{ work: 'chờ thực hiện', review: 'chờ duyệt', processing: 'đang xử lý tự động', closed: 'đã đóng' }[s.phase as string] ?? s.phase}) từ ${dateTimeVi(s.phaseSince)}`,
+      `Kế hoạch:     ${s.plan.map((p) => (p === s.step ? `[${STEP_LABELS_VI[p]}]` : STEP_LABELS_VI[p])).join(' → ')}`,
+      `Bước:         ${STEP_LABELS_VI[s.step]} (${{ work: 'chờ thực hiện', review: 'chờ duyệt', processing: 'đang xử lý tự động', closed: 'đã đóng' }[s.phase]}) từ ${dateTimeVi(s.phaseSince)}`,
       `Hạn:          ${dateTimeVi(s.deadline)}${s.overdue ? ' — QUÁ HẠN' : ` (còn ${s.daysLeft} ngày)`}; ưu tiên ${s.priority}`,
       `Số liệu:      ${Object.entries(s.counts).map(([k, v]) => `${k}=${v}`).join(', ') || '—'}`,
-      `Việc tiếp:    ${(s.pendingActions as string[]).map((a) => ACTION_LABELS_VI[a as keyof typeof ACTION_LABELS_VI] ?? a).join('; ') || '—'}`,
-      ...(s.problems.length ? ['Vấn đề:', ...s.problems.map((p: { step: string; message: string }) => `  - [${p.step}] ${p.message}`)] : []),
+      `Việc tiếp:    ${s.pendingActions.map((a) => ACTION_LABELS_VI[a]).join('; ') || '—'}`,
+      ...(s.problems.length ? ['Vấn đề:', ...s.problems.map((p) => `  - [${p.step}] ${p.message}`)] : []),
     ];
     out(lines.join('\n'), s);
   });
@@ -177,7 +187,7 @@ program
     } catch {
       throw new CliError(`--data không phải JSON hợp lệ: ${o.data}`);
     }
-    const r = await api().post<{ unchanged: boolean; message?: string; status?: { step: Step; phase: string } }>(`/api/registers/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, payload);
+    const r = await api().post<ActionResponse>(`/api/registers/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, payload);
     out(r.unchanged ? `Không thay đổi: ${r.message}` : `Đã ${ACTION_LABELS_VI[action as keyof typeof ACTION_LABELS_VI] ?? action}. Sổ ở bước ${STEP_LABELS_VI[r.status!.step]} (${r.status!.phase}).`, r);
   });
 
@@ -186,7 +196,7 @@ program
   .description('lịch sử của sổ: ai làm gì, khi nào')
   .option('--all', 'gồm cả hẹn giờ và thay đổi thuộc tính')
   .action(async (id: string, o: { all?: boolean }) => {
-    const t = await api().get<{ entries: Array<{ at: string; kind: string; actor: { userId: string } | null; text: string }> }>(`/api/registers/${encodeURIComponent(id)}/history`);
+    const t = await api().get<Timeline>(`/api/registers/${encodeURIComponent(id)}/history`);
     const quiet = new Set(['timerStarted', 'timerFired', 'timerCanceled']);
     const shown = t.entries.filter((e) => o.all || !quiet.has(e.kind));
     out(table(['Thời điểm', 'Người', 'Việc'], shown.map((e) => [dateTimeVi(e.at), e.actor?.userId ?? 'hệ thống', e.text])), t);
@@ -199,9 +209,8 @@ report
   .description('tiến độ theo huyện, đơn vị, loại sổ, nhóm sổ hoặc bước')
   .addOption(new Option('--by <dim>', 'nhóm theo').choices(['district', 'agency', 'type', 'period', 'step', 'level']).default('district'))
   .action(async (o: { by: string }) => {
-    type Row = { key: string; label: string; books: number; cases: number; pages: number; done: number; inProgress: number; overdue: number; awaitingHuman: number; percentDone: number };
-    const r = await api().get<{ rows: Row[]; total: Row }>(`/api/reports/progress?by=${o.by}`);
-    const line = (x: Row) => [x.label, x.books, x.cases, x.pages, x.done, x.inProgress, x.overdue, x.awaitingHuman, `${x.percentDone}%`];
+    const r = await api().get<ProgressReport>(`/api/reports/progress?by=${o.by}`);
+    const line = (x: ProgressRow) => [x.label, x.books, x.cases, x.pages, x.done, x.inProgress, x.overdue, x.awaitingHuman, `${x.percentDone}%`];
     out(
       table(['Nhóm', 'Sổ', 'Trường hợp', 'Trang', 'Xong', 'Đang làm', 'Quá hạn', 'Chờ người', 'Tỷ lệ xong'], [...r.rows.map(line), line(r.total)], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
       r,
@@ -212,9 +221,7 @@ report
   .description('sổ bị kẹt: bước tự động lỗi lặp lại, hoặc chờ người quá lâu')
   .option('--days <n>', 'số ngày chờ')
   .action(async (o: { days?: string }) => {
-    const r = await api().get<{ days: number; failing: Array<{ id: string; activity: string; attempt: number; lastError: string | null }>; waiting: Array<{ id: string; step: string; days: number }> }>(
-      `/api/reports/stuck${o.days ? `?days=${Number(o.days)}` : ''}`,
-    );
+    const r = await api().get<StuckReport>(`/api/reports/stuck${o.days ? `?days=${Number(o.days)}` : ''}`);
     out(
       [
         `Bước tự động lỗi lặp lại: ${r.failing.length}`,
@@ -233,7 +240,7 @@ program
   .option('--limit <n>', 'tối đa số lượt chạy', '200')
   .action(async (ids: string[], o: { agency?: string; limit: string }) => {
     const body = { ...(ids.length ? { ids } : {}), ...(o.agency ? { agency: o.agency } : {}), limit: Number(o.limit) };
-    const r = await api().post<{ summary: { total: number; ok: number; nonDeterministic: number; error: number }; results: Array<{ id: string; runId: string; result: string; error?: string }> }>('/api/audit/replay', body);
+    const r = await api().post<ReplayResponse>('/api/audit/replay', body);
     out(
       [
         `Đã chạy lại ${r.summary.total} lượt: ${r.summary.ok} đúng, ${r.summary.nonDeterministic} không tất định, ${r.summary.error} lỗi.`,
@@ -261,7 +268,7 @@ program
     }
     const filter = Object.fromEntries(Object.entries({ district: o.district, agency: o.agency, step: o.step }).filter(([, v]) => v));
     const body = o.ids ? { ids: o.ids.split(','), payload } : { filter, payload };
-    const r = await api().post<{ summary: Record<string, number>; results: Array<{ id: string; result: string; reason?: string }> }>(`/api/bulk/${encodeURIComponent(action)}?wait=true`, body);
+    const r = await api().post<BulkResponse>(`/api/bulk/${encodeURIComponent(action)}?wait=true`, body);
     out(
       [
         `${r.summary.total} sổ: ${r.summary.done} đã làm, ${r.summary.unchanged} không đổi, ${r.summary.refused} bị từ chối.`,

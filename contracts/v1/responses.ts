@@ -71,6 +71,10 @@ export const jobViewSchema = z
   .meta({ id: 'Job' });
 export type JobView = z.infer<typeof jobViewSchema>;
 
+/** An inventory import as its client polls it: the same view, its results read as registration results. */
+export const importJobViewSchema = jobViewSchema.extend({ results: z.array(itemResultSchema).optional() });
+export type ImportJobView = z.infer<typeof importJobViewSchema>;
+
 export const bulkResultSchema = z
   .object({
     id: z.string(),

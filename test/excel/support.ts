@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Book } from '../../domain/book';
 import { templateFor, type ExcelTypeCode } from '../../domain/excel';
 import { artifactKeys, pdfName } from '../../domain/naming';
-import { FsStore } from '../../activities/storage/fs';
+import { FsStore } from '../../clients/storage/fs';
 
 /** A store in a fresh temp folder; `cleanup` removes it. */
 export async function tempStore() {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExcelActivities } from '../../activities/excel';
 import { buildTemplate } from '../../activities/excel/template';
 import { PROBLEMS_SHEET } from '../../activities/excel/annotate';
-import type { ArtifactStore } from '../../activities/storage/types';
+import type { ArtifactStore } from '../../clients/storage/types';
 import type { Book } from '../../domain/book';
 import type { ExcelValidation, Problem } from '../../domain/excel';
 import { book } from '../support/fixtures';

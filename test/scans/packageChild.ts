@@ -4,9 +4,9 @@
  * `done {…}` at the end. `slowMs` slows every store read and write, as a slow disk or network would.
  */
 import { createScanActivities } from '../../activities/scans/packageScans';
-import { FsStore } from '../../activities/storage/fs';
-import { S3Store } from '../../activities/storage/s3';
-import type { ArtifactStore } from '../../activities/storage/types';
+import { FsStore } from '../../clients/storage/fs';
+import { S3Store } from '../../clients/storage/s3';
+import type { ArtifactStore } from '../../clients/storage/types';
 
 interface ChildInput {
   store: { kind: 'fs'; root: string } | { kind: 's3'; endpoint: string; bucket: string; accessKey: string; secretKey: string };

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { intakeScans } from '../../activities/scans/intake';
 import { createScanActivities, type PackageProgress } from '../../activities/scans/packageScans';
 import { manifestSchema, SCANS_INVALID } from '../../activities/scans/types';
-import type { ArtifactStore } from '../../activities/storage/types';
+import type { ArtifactStore } from '../../clients/storage/types';
 import { artifactKeys } from '../../domain/naming';
 import { book as makeBook } from '../support/fixtures';
 import { makeJpeg } from '../support/images';

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore } from '../../activities/storage';
-import { isNotFound } from '../../activities/storage/errors';
-import { FsStore } from '../../activities/storage/fs';
-import { S3Store } from '../../activities/storage/s3';
-import type { ArtifactStore } from '../../activities/storage/types';
-import { loadConfig } from '../../domain/config';
+import { createStore } from '../../clients/storage';
+import { isNotFound } from '../../clients/storage/errors';
+import { FsStore } from '../../clients/storage/fs';
+import { S3Store } from '../../clients/storage/s3';
+import type { ArtifactStore } from '../../clients/storage/types';
+import { loadConfig } from '../../clients/config';
 import { startMinio, type MinioServer } from '../support/minio';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

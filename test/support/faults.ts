@@ -1,5 +1,5 @@
-import { FileOutbox } from '../../activities/notify/outbox';
-import type { ArtifactStore } from '../../activities/storage/types';
+import { FileOutbox } from '../../clients/outbox';
+import type { ArtifactStore } from '../../clients/storage/types';
 import type { Notice } from '../../domain/notices';
 
 /** An outbox whose writes wait at a gate the test opens: a slow or stalled notice channel. */

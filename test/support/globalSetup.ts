@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
-import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../scripts/lib/paths';
+import { buildWorkflowBundle } from '../../clients/workflowBundle/build';
+import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../clients/paths';
 
 /** Once per run: the Temporal binaries must be installed (make test does it) and one workflow bundle is built. */
 export default async function setup() {

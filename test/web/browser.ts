@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { ROOT } from '../../scripts/lib/paths';
+import { ROOT } from '../../clients/paths';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots');
@@ -28,8 +28,8 @@ export async function launch(): Promise<Browser> {
     viewport: { width: 1366, height: 900 },
     acceptDownloads: true,
   });
-  // Never leave a browser behind, even if the test process dies.
-  const kill = () => context.close().catch(() => undefined);
+  // Never leave a browser behind, even if the test process dies: best effort, 'exit' waits for nothing.
+  const kill = () => void context.close().catch(() => undefined);
   process.once('exit', kill);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {

@@ -9,13 +9,14 @@ import type { BookStatus } from '../../domain/bookState';
 import { findAgency } from '../../domain/data/quangNam';
 import { days, TIME_ZONE } from '../../domain/settings';
 import { loadDemo } from '../../scripts/lib/demo';
-import { sampleCases } from '../../scripts/lib/samples';
+import { sampleCases } from '../../clients/samples';
 import { makeJpeg } from '../support/images';
 import { launch, see, shot, signIn, type Browser } from './browser';
 import { eventually, PEOPLE, planSettingsFromConfig, startWeb, type WebHarness } from './harness';
 
 /** What the page must show for a date: dd/mm/yyyy in Vietnam's time, whatever the browser's zone. */
 const viDate = (iso: string) => new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(iso));
+const viDateTime = (iso: string) => `${viDate(iso)} ${new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))}`;
 
 interface ProgressRow {
   key: string;
@@ -96,6 +97,9 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await signIn(page, h.baseUrl, h.tokens.manager);
     await see.text(page.getByTestId('who'), 'Nguyễn Thị Hạnh');
     await see.text(page.getByTestId('who'), 'Quản lý dự án');
+    // The province is the reference's (the deployment's units), not written into the page.
+    await see.text(page.getByTestId('who'), 'Toàn tỉnh Quảng Nam');
+    await see.text(page.locator('.brand'), 'Tỉnh Quảng Nam');
 
     const byStep = (await h.api<{ rows: ProgressRow[]; total: ProgressRow }>('manager', 'GET', '/api/reports/progress?by=step')).body;
     expect(byStep.total.overdue).toBeGreaterThan(0);
@@ -313,6 +317,31 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     ]);
     await clerk.close();
     await contractor.close();
+  });
+
+  it('a clerk adds a note through the form and sees it on the book page, newest first, with who, when and at which step', async () => {
+    const earlier = await h.api('manager', 'POST', `/api/registers/${NEW_ID}/actions/addNote`, { text: 'Ưu tiên hoàn thành trong tháng này' });
+    expect(earlier.status).toBe(200);
+    const page = await browser.page();
+    await signIn(page, h.baseUrl, h.tokens.clerk, `/books/${NEW_ID}`);
+    const notes = page.getByTestId('notes').locator('li');
+    await see.count(notes, 1);
+    await page.getByRole('button', { name: 'Ghi chú', exact: true }).click();
+    const text = 'Trang 12 bị rách góc,\nđã dán lại trước khi quét';
+    await page.getByLabel('Nội dung ghi chú').fill(text);
+    await page.locator('form[data-form="addNote"]').getByRole('button', { name: 'Ghi chú' }).click();
+    await see.text(page.getByTestId('action-notice'), 'Đã thực hiện: Ghi chú');
+    await see.count(notes, 2);
+    const mine = (await status(NEW_ID)).notes.at(-1)!;
+    expect(mine).toMatchObject({ userId: PEOPLE.clerk.userId, role: 'clerk', agencyCode: '20194', step: 'c06', text });
+    // Newest first: the clerk's note, then the manager's.
+    await see.text(notes.nth(0), 'Trang 12 bị rách góc');
+    await see.text(notes.nth(0), `${PEOPLE.clerk.userId} (Công chức tư pháp, ${findAgency('20194')!.name})`);
+    await see.text(notes.nth(0), `${viDateTime(mine.at)} · bước Dữ liệu C06 bàn giao`);
+    await see.text(notes.nth(1), 'Ưu tiên hoàn thành trong tháng này');
+    await see.text(notes.nth(1), `${PEOPLE.manager.userId} (Quản lý dự án`);
+    await shot(page, '11b-clerk-note');
+    await page.close();
   });
 
   it('a clerk of another agency sees neither the book nor its buttons', async () => {

@@ -1,3 +1,4 @@
+import { units } from '../support/fixtures';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -6,15 +7,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp } from '../../api/app';
-import { UserStore } from '../../api/auth/users';
-import type { FsStore } from '../../activities/storage/fs';
+import { UserStore } from '../../clients/users';
+import type { FsStore } from '../../clients/storage/fs';
 import type { Actor } from '../../domain/actors';
-import { loadConfig, planSettingsFromConfig, type Config } from '../../domain/config';
-import { ROOT } from '../../scripts/lib/paths';
+import { loadConfig, planSettingsFromConfig, type Config } from '../../clients/config';
+import { ROOT } from '../../clients/paths';
 import { startDevServer, tempDeps, testWorker } from '../support/temporal';
 
 export const WEB_DIST = join(ROOT, 'web', 'dist');
-const WEB_SOURCES = [join(ROOT, 'web', 'src'), join(ROOT, 'web', 'index.html'), join(ROOT, 'web', 'vite.config.ts'), join(ROOT, 'domain')];
+const WEB_SOURCES = [join(ROOT, 'web', 'src'), join(ROOT, 'web', 'index.html'), join(ROOT, 'web', 'vite.config.ts'), join(ROOT, 'contracts')];
 
 function newestMtime(path: string): number {
   const s = statSync(path);
@@ -80,7 +81,7 @@ export async function startWeb(planDeadline: string): Promise<WebHarness> {
     worker = w.worker;
     running = worker.run();
     const config = loadConfig({ SOHOA_DATA_DIR: deps.dir, TEMPORAL_TASK_QUEUE: w.taskQueue, SOHOA_PLAN_DEADLINE: planDeadline, SOHOA_LOG_LEVEL: 'warn' });
-    const users = UserStore.inDataDir(deps.dir);
+    const users = UserStore.inDataDir(deps.dir, units);
     const tokens = {} as Record<Person, string>;
     for (const [k, p] of Object.entries(PEOPLE) as [Person, (typeof PEOPLE)[Person]][]) tokens[k] = (await users.add({ ...p })).token;
     app = await buildApp({ config, temporal: { client: env.client }, store: deps.store, outbox: deps.outbox, users, logStream: new Quiet(), webRoot: WEB_DIST });

@@ -2,8 +2,9 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiFailure, get, onUnauthorized, session } from './api';
 import { ErrorBox } from './components/ErrorBox';
 import { AppContext, type AppCtx } from './hooks';
-import { agencyLabel, districtLabel } from './labels';
+import { agencyLabel, districtLabel, provinceName } from './labels';
 import { canAudit, hasQueue } from './permissions';
+import { installReference } from './reference';
 import { navigate, useLocation } from './router';
 import { Audit } from './screens/Audit';
 import { BookList } from './screens/BookList';
@@ -14,7 +15,7 @@ import { SignIn } from './screens/SignIn';
 import type { Me, Reference } from './types';
 
 export function jurisdictionLabel(me: Pick<Me, 'scope' | 'agencyCode'>): string {
-  if (me.scope === 'province') return 'Toàn tỉnh Quảng Nam';
+  if (me.scope === 'province') return `Toàn tỉnh ${provinceName()}`;
   if (me.scope === 'district') return districtLabel(me.agencyCode);
   return agencyLabel(me.agencyCode);
 }
@@ -39,6 +40,7 @@ export function App() {
     setChecking(true);
     try {
       const [me, reference] = await Promise.all([get<Me>('/api/me'), get<Reference>('/api/reference')]);
+      installReference(reference);
       setCtx({ me, reference });
       setSignInError(undefined);
       if (firstPage && window.location.pathname === '/') navigate(homeOf(me), { replace: true });
@@ -108,7 +110,7 @@ export function App() {
           </span>
           <span>
             <strong>Số hóa sổ hộ tịch</strong>
-            <small>Tỉnh Quảng Nam</small>
+            <small>Tỉnh {provinceName()}</small>
           </span>
         </div>
         <nav aria-label="Chức năng chính">

@@ -1,4 +1,5 @@
 /** The API over HTTP: bearer token from sessionStorage, JSON errors `{ error, message, details }`. */
+import type { ErrorBody, ProblemDetail } from './types';
 
 const TOKEN_KEY = 'sohoa.token';
 
@@ -13,11 +14,6 @@ export const session = {
     sessionStorage.removeItem(TOKEN_KEY);
   },
 };
-
-export interface ProblemDetail {
-  path: string;
-  message: string;
-}
 
 /** An error answer of the API (or a network failure, status 0), with the server's own message. */
 export class ApiFailure extends Error {
@@ -45,7 +41,7 @@ function authHeaders(extra: Record<string, string> = {}): Record<string, string>
 }
 
 async function failureOf(res: Response): Promise<ApiFailure> {
-  let body: { error?: string; message?: string; details?: ProblemDetail[] } = {};
+  let body: Partial<ErrorBody> = {};
   try {
     body = await res.json();
   } catch {
@@ -141,7 +137,7 @@ export function upload<T>(
     xhr.onerror = () => reject(new ApiFailure(0, 'Network', 'mất kết nối khi tải lên'));
     xhr.onabort = () => reject(new ApiFailure(0, 'Aborted', 'đã hủy tải lên'));
     xhr.onload = () => {
-      let body: { error?: string; message?: string; details?: ProblemDetail[] } & Record<string, unknown> = {};
+      let body: unknown = {};
       try {
         body = JSON.parse(xhr.responseText || '{}');
       } catch {
@@ -149,7 +145,8 @@ export function upload<T>(
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
       if (xhr.status === 401) unauthorizedListeners.forEach((l) => l());
-      reject(new ApiFailure(xhr.status, body.error ?? String(xhr.status), body.message ?? `${xhr.status} ${xhr.statusText}`, body.details ?? []));
+      const e = body as Partial<ErrorBody>;
+      reject(new ApiFailure(xhr.status, e.error ?? String(xhr.status), e.message ?? `${xhr.status} ${xhr.statusText}`, e.details ?? []));
     };
     opts.signal?.addEventListener('abort', () => xhr.abort());
     const form = new FormData();

@@ -7,13 +7,14 @@ const names = fromReference((r) => {
   return {
     step: map(r.steps),
     type: map(r.registerTypes),
-    typeCode: new Map(r.registerTypes.map((t) => [t.id, t.code])),
+    typeCode: new Map<string, string>(r.registerTypes.map((t) => [t.id, t.code])),
     role: map(r.roles),
     action: map(r.actions),
     period: map(r.periods),
     level: map(r.levels),
     district: units(r.units.districts),
     agency: units(r.units.agencies),
+    province: r.province.name,
   };
 });
 /** The label of a known id; an unknown one is shown as it is. */
@@ -36,6 +37,8 @@ export const periodLabel = (p: string | null | undefined) => label(names().perio
 export const levelLabel = (l: string | null | undefined) => label(names().level, l);
 export const districtLabel = (code: string | null | undefined) => unitName(names().district, code);
 export const agencyLabel = (code: string | null | undefined) => unitName(names().agency, code);
+/** The deployment's province, from the reference ("Quảng Nam"): the page names no province itself. */
+export const provinceName = () => names().province;
 
 export const PHASE_LABELS_VI: Record<string, string> = {
   work: 'chờ thực hiện',

@@ -3,7 +3,7 @@ import { get, post } from '../api';
 import { fmtDate, fmtNumber, fromDateInput } from '../format';
 import { useApp } from '../hooks';
 import { actionLabel } from '../labels';
-import type { ListResponse } from '../types';
+import type { BulkJobView, BulkResult, JobAccepted, ListResponse } from '../types';
 import { shortTitleOfId } from './bookId';
 import { Dialog } from './Dialog';
 import { ErrorBox } from './ErrorBox';
@@ -17,21 +17,8 @@ export type BulkTarget =
 const BULK_ACTIONS = ['extendDeadline', 'setPlanDeadline', 'setPriority', 'approve', 'withdraw'] as const;
 type BulkAction = (typeof BULK_ACTIONS)[number];
 
-interface BulkResult {
-  id: string;
-  result: 'done' | 'unchanged' | 'refused';
-  code?: string;
-  reason?: string;
-}
-interface JobView {
-  jobId: string;
-  state: 'running' | 'finished' | 'failed';
-  total: number;
-  done: number;
-  summary: Record<string, number>;
-  results?: BulkResult[];
-  error?: string;
-}
+/** What the dialog shows of the job; before its first poll only the accepted total is known. */
+type JobProgress = Pick<BulkJobView, 'state' | 'total' | 'done' | 'summary' | 'results'>;
 
 const RESULT_LABELS: Record<BulkResult['result'], string> = { done: 'Đã thực hiện', unchanged: 'Không thay đổi', refused: 'Bị từ chối' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,7 +36,7 @@ export function BulkPanel({ target, selectedCount, onDone }: { target: BulkTarge
   const [note, setNote] = useState('');
   const [stage, setStage] = useState<'idle' | 'counting' | 'confirm' | 'running' | 'finished'>('idle');
   const [count, setCount] = useState<{ n: number; ids?: string[] }>({ n: 0 });
-  const [job, setJob] = useState<JobView | undefined>();
+  const [job, setJob] = useState<JobProgress | undefined>();
   const [error, setError] = useState<Error | undefined>();
 
   const payload = (): Record<string, unknown> => {
@@ -89,10 +76,10 @@ export function BulkPanel({ target, selectedCount, onDone }: { target: BulkTarge
     setStage('running');
     try {
       const body = { ...(target.kind === 'ids' ? { ids: count.ids ?? target.ids } : { filter: target.filter }), payload: payload() };
-      const accepted = await post<{ jobId: string; total: number }>(`/api/bulk/${action}`, body);
-      setJob({ jobId: accepted.jobId, state: 'running', total: accepted.total, done: 0, summary: {} });
+      const accepted = await post<JobAccepted>(`/api/bulk/${action}`, body);
+      setJob({ state: 'running', total: accepted.total, done: 0, summary: {} });
       for (;;) {
-        const j = await get<JobView>(`/api/bulk/${accepted.jobId}`);
+        const j = await get<BulkJobView>(`/api/bulk/${accepted.jobId}`);
         setJob(j);
         if (j.state !== 'running') {
           if (j.state === 'failed') throw new Error(j.error ?? 'thao tác hàng loạt thất bại');
@@ -191,7 +178,7 @@ export function BulkPanel({ target, selectedCount, onDone }: { target: BulkTarge
               <button type="button" class="btn ghost" onClick={close}>
                 Hủy
               </button>
-              <button type="button" class="btn primary" onClick={run} disabled={count.n === 0}>
+              <button type="button" class="btn primary" onClick={() => void run()} disabled={count.n === 0}>
                 Thực hiện cho {fmtNumber(count.n)} sổ
               </button>
             </div>

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { fmtBytes, fmtNumber } from '../format';
+import { ErrorBox } from './ErrorBox';
 
 /** A file with the path it had inside a dropped folder (`KS.2017.01.2017-02-03.05/001.jpg`). */
 export type PickedFile = File & { relativePath?: string };
@@ -33,17 +34,27 @@ async function filesOfEntry(entry: FileSystemEntry, prefix = ''): Promise<Picked
  */
 export function DropZone({ id, accept, multiple, folders, files, onFiles, hint, disabled }: { id: string; accept: string; multiple: boolean; folders?: boolean; files: PickedFile[]; onFiles: (f: PickedFile[]) => void; hint: string; disabled?: boolean }) {
   const [over, setOver] = useState(false);
+  const [readError, setReadError] = useState<Error | undefined>();
   const fileInput = useRef<HTMLInputElement>(null);
   const dirInput = useRef<HTMLInputElement>(null);
   const total = files.reduce((s, f) => s + f.size, 0);
+  const take = (picked: PickedFile[]) => {
+    setReadError(undefined);
+    onFiles(picked);
+  };
 
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
     if (disabled || !e.dataTransfer) return;
     const entries = [...e.dataTransfer.items].map((i) => i.webkitGetAsEntry?.()).filter((x): x is FileSystemEntry => !!x);
-    const dropped = entries.length ? (await Promise.all(entries.map((en) => filesOfEntry(en)))).flat() : [...e.dataTransfer.files];
-    onFiles(multiple ? dropped : dropped.slice(0, 1));
+    try {
+      const dropped = entries.length ? (await Promise.all(entries.map((en) => filesOfEntry(en)))).flat() : [...e.dataTransfer.files];
+      take(multiple ? dropped : dropped.slice(0, 1));
+    } catch (err) {
+      // An unreadable folder (moved, no permission) must not end as a silent drop that picks nothing.
+      setReadError(new Error(`không đọc được tệp hoặc thư mục đã thả: ${err instanceof Error ? err.message : String(err)}`));
+    }
   };
 
   return (
@@ -54,7 +65,7 @@ export function DropZone({ id, accept, multiple, folders, files, onFiles, hint, 
         if (!disabled) setOver(true);
       }}
       onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
+      onDrop={(e) => void onDrop(e)}
       data-testid={`${id}-drop`}
     >
       <p>
@@ -81,7 +92,7 @@ export function DropZone({ id, accept, multiple, folders, files, onFiles, hint, 
         aria-label="Chọn tệp"
         onChange={(e) => {
           const list = [...((e.target as HTMLInputElement).files ?? [])];
-          onFiles(list);
+          take(list);
           (e.target as HTMLInputElement).value = '';
         }}
       />
@@ -102,17 +113,18 @@ export function DropZone({ id, accept, multiple, folders, files, onFiles, hint, 
               p.relativePath = parts.slice(-2).join('/');
               return p;
             });
-            onFiles(list);
+            take(list);
             (e.target as HTMLInputElement).value = '';
           }}
         />
       )}
       <p class="hint">{hint}</p>
+      {readError && <ErrorBox error={readError} title="Không đọc được tệp đã thả" />}
       {files.length > 0 && (
         <p class="picked" data-testid={`${id}-picked`}>
           Đã chọn {fmtNumber(files.length)} tệp, {fmtBytes(total)}
           {files.length <= 5 ? `: ${files.map((f) => f.relativePath ?? f.name).join(', ')}` : ''}.{' '}
-          <button type="button" class="link" onClick={() => onFiles([])} disabled={disabled}>
+          <button type="button" class="link" onClick={() => take([])} disabled={disabled}>
             Bỏ chọn
           </button>
         </p>

@@ -1,8 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { steps } from '../../../domain/plan';
-import { registerTypes } from '../../../domain/registerTypes';
 import { useApp } from '../hooks';
-import { levelLabel, PERIODS, stepLabel, typeLabel } from '../labels';
 
 /** Filters as they appear in the page's URL and in the API's query string: the same names. */
 export type Filters = Record<string, string | undefined>;
@@ -48,10 +45,10 @@ export function FilterBar({ fields, values, onChange }: { fields: readonly Filte
   const options: Partial<Record<FilterName, [string, string][]>> = {
     district: reference.districts.map((d) => [d.code, d.name]),
     agency: agencies.map((a) => [a.code, a.name]),
-    level: reference.levels.map((l) => [l.id, levelLabel(l.id)]),
-    type: registerTypes.map((t) => [t, typeLabel(t)]),
-    period: PERIODS.map((p) => [p.id, p.nameVi]),
-    step: steps.map((s) => [s, stepLabel(s)]),
+    level: reference.levels.map((l) => [l.id, l.label]),
+    type: reference.registerTypes.map((t) => [t.id, t.label]),
+    period: reference.periods.map((p) => [p.id, p.label]),
+    step: reference.steps.map((s) => [s.id, s.label]),
     overdue: [
       ['true', 'Quá hạn'],
       ['false', 'Chưa quá hạn'],

@@ -1,25 +1,11 @@
 import { useState } from 'preact/hooks';
-import { LAST_PLAN_YEAR } from '../../../domain/periods';
-import { registerTypes } from '../../../domain/registerTypes';
 import { download, post, upload, type UploadProgress } from '../api';
 import { fmtBytes, fmtNumber } from '../format';
 import { useApp } from '../hooks';
-import { REGISTER_TYPES, typeLabel } from '../labels';
 import { DropZone, type PickedFile } from './DropZone';
 import { ErrorBox } from './ErrorBox';
+import type { CreateResponse } from '../types';
 import { PriorityOptions } from './PriorityOptions';
-
-interface ItemResult {
-  index: number;
-  row?: number;
-  id?: string;
-  result: 'created' | 'existing' | 'rejected';
-  reason?: string;
-}
-interface CreateResponse {
-  summary: { total: number; created: number; existing: number; rejected: number };
-  items: ItemResult[];
-}
 
 const RESULT_LABELS = { created: 'Đã tạo', existing: 'Đã có', rejected: 'Bị từ chối' } as const;
 
@@ -97,9 +83,9 @@ export function NewBooks({ onCreated }: { onCreated: () => void }) {
             <div class="field wide">
               <label for="nb-type">Loại sổ</label>
               <select id="nb-type" value={v.type} onChange={set('type')}>
-                {registerTypes.map((t) => (
-                  <option key={t} value={t}>
-                    {REGISTER_TYPES[t].code} – {typeLabel(t)}
+                {reference.registerTypes.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.code} – {t.label}
                   </option>
                 ))}
               </select>
@@ -110,11 +96,11 @@ export function NewBooks({ onCreated }: { onCreated: () => void }) {
             </div>
             <div class="field">
               <label for="nb-yearFrom">Năm đầu</label>
-              <input id="nb-yearFrom" type="number" required min={1900} max={LAST_PLAN_YEAR} value={v.yearFrom} onInput={set('yearFrom')} />
+              <input id="nb-yearFrom" type="number" required min={1900} max={reference.lastPlanYear} value={v.yearFrom} onInput={set('yearFrom')} />
             </div>
             <div class="field">
               <label for="nb-yearTo">Năm cuối (nếu khác)</label>
-              <input id="nb-yearTo" type="number" min={1900} max={LAST_PLAN_YEAR} value={v.yearTo} onInput={set('yearTo')} />
+              <input id="nb-yearTo" type="number" min={1900} max={reference.lastPlanYear} value={v.yearTo} onInput={set('yearTo')} />
             </div>
             <div class="field">
               <label for="nb-cases">Số trường hợp dự kiến</label>
@@ -139,7 +125,7 @@ export function NewBooks({ onCreated }: { onCreated: () => void }) {
             <button type="submit" class="btn primary" disabled={busy || !files.length}>
               Nhập danh mục
             </button>
-            <button type="button" class="link" onClick={() => download('/api/templates/inventory.xlsx', 'danh-muc-so.xlsx').catch(setError)}>
+            <button type="button" class="link" onClick={() => void download('/api/templates/inventory.xlsx', 'danh-muc-so.xlsx').catch(setError)}>
               Tải mẫu danh mục (.xlsx)
             </button>
           </div>

@@ -7,7 +7,6 @@ import { ErrorBox } from './ErrorBox';
 
 // Response shapes of the API, shared at compile time only (the page talks to the API over HTTP).
 import type { Timeline, TimelineEntry } from '../../../contracts/v1';
-export type { Timeline, TimelineEntry };
 
 /** People's doings first; the system's bookkeeping (timers, attribute changes) on demand. */
 const PEOPLE = new Set(['created', 'action', 'denied']);
@@ -55,6 +54,7 @@ const FIELD_LABELS: Record<string, string> = {
   deadline: 'hạn mới',
   reason: 'lý do',
   priority: 'mức ưu tiên',
+  text: 'nội dung',
 };
 
 function valueText(key: string, v: unknown): string {

@@ -8,18 +8,7 @@ import { saveCsv } from '../csv';
 import { fmtDateTime, fmtNumber } from '../format';
 import { useApp, useAsync, useSelection, useTitle } from '../hooks';
 import { href, navigate } from '../router';
-import type { ListResponse } from '../types';
-
-interface ReplayResult {
-  id: string;
-  runId: string;
-  result: 'ok' | 'nonDeterministic' | 'error';
-  error?: string;
-}
-interface ReplayResponse {
-  summary: { total: number; ok: number; nonDeterministic: number; error: number };
-  results: ReplayResult[];
-}
+import type { ListResponse, ReplayResponse, ReplayResult } from '../types';
 
 const RESULT_LABELS: Record<ReplayResult['result'], string> = { ok: 'Khớp', nonDeterministic: 'Không tất định', error: 'Lỗi' };
 const FIELDS: FilterName[] = ['district', 'agency', 'type', 'step', 'status', 'q'];
@@ -73,11 +62,11 @@ export function Audit({ params }: { params: URLSearchParams }) {
       {list.error && <ErrorBox error={list.error} />}
 
       <div class="actions-row wrap sticky-actions">
-        <button type="button" class="btn primary" disabled={running || selected.size === 0} onClick={() => run({ ids: [...selected] })} data-testid="replay-selected">
+        <button type="button" class="btn primary" disabled={running || selected.size === 0} onClick={() => void run({ ids: [...selected] })} data-testid="replay-selected">
           {running ? 'Đang chạy replay…' : `Chạy replay cho ${fmtNumber(selected.size)} sổ đã chọn`}
         </button>
         {filters.agency && (
-          <button type="button" class="btn" disabled={running} onClick={() => run({ agency: filters.agency })}>
+          <button type="button" class="btn" disabled={running} onClick={() => void run({ agency: filters.agency })}>
             Chạy replay mọi sổ của đơn vị đã lọc
           </button>
         )}
@@ -206,7 +195,7 @@ export function Audit({ params }: { params: URLSearchParams }) {
 /** Downloads a book's raw event history (one run's when `query.runId` is given). */
 function HistoryButton({ id, query, onError }: { id: string; query?: { runId: string }; onError: (e: Error) => void }) {
   return (
-    <button type="button" class="btn small" onClick={() => download(`/api/registers/${encodeURIComponent(id)}/history.json`, `${id}.history.json`, query).catch(onError)}>
+    <button type="button" class="btn small" onClick={() => void download(`/api/registers/${encodeURIComponent(id)}/history.json`, `${id}.history.json`, query).catch(onError)}>
       Tải lịch sử gốc
     </button>
   );

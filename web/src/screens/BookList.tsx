@@ -11,7 +11,7 @@ import { useApp, useAsync, useSelection, useTitle } from '../hooks';
 import { districtLabel, phaseLabel, stepLabel, typeLabel } from '../labels';
 import { canBulk, canCreate, canSeeStuck } from '../permissions';
 import { href, navigate } from '../router';
-import type { ListResponse, RegisterSummary } from '../types';
+import type { ListResponse, RegisterSummary, StuckReport } from '../types';
 
 const SORTS = [
   ['started', 'Ngày tạo'],
@@ -25,12 +25,6 @@ const PAGE_SIZES = [25, 50, 100, 200];
 
 /** Filters the API lists by (everything except the page's own `stuck`). */
 const apiFilters = (f: Filters) => Object.fromEntries(Object.entries(f).filter(([k]) => k !== 'stuck')) as Filters;
-
-interface StuckReport {
-  days: number;
-  failing: { id: string; title: string | null; step: string | null; activity: string; attempt: number; lastError: string | null; since: string | null }[];
-  waiting: { id: string; title: string | null; step: string | null; phase: string | null; since: string; days: number }[];
-}
 
 /** One row of the page, from the list or from the stuck report. */
 interface Row {
@@ -165,7 +159,7 @@ export function BookList({ params }: { params: URLSearchParams }) {
           </p>
         </div>
         <div class="actions-row">
-          <button type="button" class="btn" onClick={exportCsv} disabled={exporting === 'busy' || !total}>
+          <button type="button" class="btn" onClick={() => void exportCsv()} disabled={exporting === 'busy' || !total}>
             {exporting === 'busy' ? 'Đang xuất…' : 'Xuất CSV'}
           </button>
         </div>

@@ -1,22 +1,23 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiFailure, download, get } from '../api';
-import { ActionPanel } from '../components/ActionPanel';
+import { ActionPanel } from '../components/actions/ActionPanel';
 import { StepBadge } from '../components/Badges';
 import { ErrorBox } from '../components/ErrorBox';
+import { Notes } from '../components/Notes';
 import { StepLine } from '../components/StepLine';
 import { TimelineView } from '../components/Timeline';
 import { daysUntil, fmtBytes, fmtDate, fmtDateTime, fmtDaysLeft, fmtNumber } from '../format';
 import { useApp, useAsync, useTitle } from '../hooks';
 import { actionLabel, ARTIFACT_LABELS_VI, COUNT_LABELS_VI, districtLabel, levelLabel, periodLabel, roleLabel, stepLabel, typeLabel } from '../labels';
 import { myActions } from '../permissions';
-import type { BookStatus } from '../types';
+import type { BookStatus, StoredFilesResponse } from '../types';
 
 /** Artifacts that are one stored file of the book (the upload is a folder, a C06 batch a reference). */
 const FILE_KINDS = new Set(['zip', 'manifest', 'checksums', 'excel', 'excelAnnotated', 'excelProblems', 'importPackage', 'acceptance']);
 
 export function BookPage({ id }: { id: string }) {
-  const { me } = useApp();
+  const { me, reference } = useApp();
   const loaded = useAsync(() => get<BookStatus>(`/api/registers/${encodeURIComponent(id)}`), id);
   const [status, setStatus] = useState<BookStatus | undefined>();
   const [historyKey, setHistoryKey] = useState(0);
@@ -53,7 +54,7 @@ export function BookPage({ id }: { id: string }) {
 
   const { book } = s;
   const years = book.yearFrom === book.yearTo ? `${book.yearFrom}` : `${book.yearFrom}–${book.yearTo}`;
-  const actions = myActions(me, s.pendingActions, s.step, book.agency);
+  const actions = myActions(me, reference, { pendingActions: s.pendingActions, step: s.step, agencyCode: book.agency.code });
   const left = daysUntil(s.deadline);
   const closed = s.phase === 'closed';
   const annotated = s.artifacts.find((a) => a.kind === 'excelAnnotated');
@@ -278,6 +279,8 @@ export function BookPage({ id }: { id: string }) {
         </section>
       )}
 
+      <Notes notes={s.notes} />
+
       {s.withdrawn && (
         <section class="card withdrawn-card" aria-label="Đã rút">
           <p>
@@ -324,7 +327,7 @@ function StoredFiles({ id, onDownload }: { id: string; onDownload: (key: string)
 }
 
 function StoredFilesList({ id, onDownload }: { id: string; onDownload: (key: string) => void }) {
-  const files = useAsync(() => get<{ items: { key: string; bytes: number; sha256: string }[] }>(`/api/registers/${encodeURIComponent(id)}/files`), id);
+  const files = useAsync(() => get<StoredFilesResponse>(`/api/registers/${encodeURIComponent(id)}/files`), id);
   if (files.error) return <ErrorBox error={files.error} />;
   if (!files.data) return <p class="loading">Đang tải…</p>;
   if (!files.data.items.length) return <p class="muted">Kho chưa có tệp nào của sổ này.</p>;

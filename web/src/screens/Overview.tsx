@@ -1,5 +1,4 @@
-import { steps } from '../../../domain/plan';
-import { registerTypes } from '../../../domain/registerTypes';
+import { registerTypes, steps } from '../../../contracts/v1';
 import { useState } from 'preact/hooks';
 import { download, get } from '../api';
 import { BarChart, type BarRow } from '../components/BarChart';
@@ -9,18 +8,8 @@ import { daysUntil, fmtDate, fmtDateTime, fmtDaysLeft, fmtNumber, fmtPercent } f
 import { useApp, useAsync, useTitle } from '../hooks';
 import { stepLabel, typeShort } from '../labels';
 import { href, navigate } from '../router';
-import type { ListResponse } from '../types';
+import type { ListResponse, ProgressReport, ProgressRow } from '../types';
 import { jurisdictionLabel } from '../App';
-// Response shapes of the API, shared at compile time only (the page talks to the API over HTTP).
-import type { ProgressRow } from '../../../contracts/v1';
-export type { ProgressRow };
-
-export interface ProgressReport {
-  by: string;
-  generatedAt: string;
-  rows: ProgressRow[];
-  total: ProgressRow;
-}
 
 const LEGEND = [
   { kind: 'done' as const, label: 'Hoàn thành' },

@@ -1,4 +1,3 @@
-import { findAgency } from '../../../domain/data/quangNam';
 import { get } from '../api';
 import { DeadlineCell, shortTitle, StepBadge } from '../components/Badges';
 import { ErrorBox } from '../components/ErrorBox';
@@ -14,7 +13,7 @@ const MAX = 5000;
 
 /** Books in the user's jurisdiction waiting for them (work their role does at the book's step), oldest first. */
 export function Queue() {
-  const { me } = useApp();
+  const { me, reference } = useApp();
   useTitle('Việc cần làm');
   const q = useAsync(async () => {
     const all: RegisterSummary[] = [];
@@ -25,7 +24,7 @@ export function Queue() {
       offset = page.nextOffset;
     }
     const mine = all
-      .map((b) => ({ b, work: myWork(me, b.pendingActions, b.step, b.agencyCode ? findAgency(b.agencyCode) : undefined) }))
+      .map((b) => ({ b, work: myWork(me, reference, b) }))
       .filter((x) => x.work.length > 0);
     const since = (b: RegisterSummary) => Date.parse(b.phaseSince ?? b.updatedAt ?? b.startedAt);
     return mine.sort((x, y) => since(x.b) - since(y.b) || x.b.id.localeCompare(y.b.id));

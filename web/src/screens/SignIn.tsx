@@ -17,7 +17,7 @@ export function SignIn({ busy, error, onSubmit }: { busy: boolean; error?: Error
         }}
       >
         <h1>Số hóa sổ hộ tịch</h1>
-        <p class="muted">Bảng điều khiển cho quản lý dự án, công chức tư pháp, nhà thầu và kiểm toán – tỉnh Quảng Nam.</p>
+        <p class="muted">Bảng điều khiển cho quản lý dự án, công chức tư pháp, nhà thầu và kiểm toán.</p>
         {error && <ErrorBox error={error} title="Không đăng nhập được" />}
         <label for="token">Mã truy cập</label>
         <input
