@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MINIO } from '../../scripts/lib/paths';
+import { MINIO } from '../../clients/paths';
 
 export interface MinioServer {
   endpoint: string;
