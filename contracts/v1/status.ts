@@ -1,18 +1,14 @@
 import { z } from 'zod';
-import { actionNameSchema, actionRecordSchema } from './commands';
+import { actionNameSchema } from './commands';
+import { carriedStateSchema } from './workflow';
 import {
-  actorStampSchema,
   agencyLevelSchema,
-  artifactSchema,
-  bookSchema,
   countsSchema,
   failingSchema,
   noteSchema,
   periodSchema,
   phaseSchema,
-  problemSchema,
   registerTypeSchema,
-  reviewSchema,
   stepSchema,
 } from './values';
 
@@ -20,30 +16,10 @@ import {
  * A book's status as the `status` query, every update and the workflow's result return it: an explicit
  * projection of the state (what a clerk, a manager and an auditor read), never the state spread out.
  */
-export const bookStatusSchema = z
-  .object({
-    workflowId: z.string(),
-    book: bookSchema,
-    plan: z.array(stepSchema),
-    step: stepSchema,
-    phase: phaseSchema,
-    phaseSince: z.string(),
-    startedAt: z.string(),
-    updatedAt: z.string(),
-    stepTimes: z.partialRecord(stepSchema, z.object({ startedAt: z.string(), completedAt: z.string().optional() })),
-    actions: z.array(actionRecordSchema),
-    reviews: z.array(reviewSchema),
-    counts: countsSchema,
-    artifacts: z.array(artifactSchema),
-    problems: z.array(problemSchema),
-    planDeadline: z.string(),
-    extendedDeadline: z.string().optional(),
-    deadline: z.string(),
-    overdue: z.boolean(),
-    overdueSince: z.string().optional(),
-    priority: z.number(),
-    withdrawn: actorStampSchema.extend({ reason: z.string() }).optional(),
-    failing: failingSchema.nullable().optional(),
+export const bookStatusSchema = carriedStateSchema
+  // Internal bookkeeping (reminders sent, settings) stays inside the workflow.
+  .omit({ schemaVersion: true, remindersSent: true, lastWaitReminderAt: true, settings: true, notes: true })
+  .extend({
     notes: z.array(noteSchema),
     period: periodSchema,
     periodWarning: z.string().optional(),
