@@ -6,12 +6,15 @@ import type { FileOutbox } from '../clients/outbox';
 import { createScanActivities } from './scans/packageScans';
 import type { ArtifactStore } from '../clients/storage/types';
 import type { Activities } from './types';
+import type { Limits } from '../clients/config';
 
 /** What activities need from the outside world; tests hand in real local ones. */
 export interface ActivityDeps {
   outbox: FileOutbox;
   store: ArtifactStore;
   gateway: RegistryGateway;
+  /** What users' files may hold; the configured defaults otherwise. */
+  limits?: Limits;
 }
 
 /** Activities are plain async functions built from their dependencies. */
@@ -21,7 +24,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     async notify(notice: Notice) {
       await deps.outbox.write(notice);
     },
-    ...createScanActivities({ store: deps.store }),
+    ...createScanActivities({ store: deps.store, ...(deps.limits ? { limits: deps.limits } : {}) }),
     validateExcel,
     ...createImportActivities({ store: deps.store, gateway: deps.gateway }),
     ...createAcceptanceActivities({ store: deps.store }),

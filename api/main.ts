@@ -34,7 +34,7 @@ async function connect(address: string, waitMs = 30_000): Promise<Connection> {
 
 const connection = await connect(config.TEMPORAL_ADDRESS);
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const store = await createStore(config);
+const store = await createStore(config, (e) => console.warn(`api: artifact store unreachable, trying again: ${(e as Error).message}`));
 const webRoot = join(ROOT, 'web', 'dist');
 const app = await buildApp({
   config,

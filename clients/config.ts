@@ -19,8 +19,50 @@ const dayList = z
     return days;
   });
 
+/**
+ * Limits on what a user's file may hold, checked while it is read, before anything is built from
+ * it: a file over one is refused with a message naming the variable. Chosen so that every parser
+ * stays under 300 MB whatever the file holds.
+ */
+export const limitsSchema = z.object({
+  /** Data rows of one inventory file (POST /api/registers/import). */
+  SOHOA_MAX_INVENTORY_ROWS: int(50_000, 1, 10_000_000),
+  /** Data rows of one C06 batch. */
+  SOHOA_MAX_C06_ROWS: int(200_000, 1, 10_000_000),
+  /** Cells of one spreadsheet row or CSV record. */
+  SOHOA_MAX_ROW_CELLS: int(256, 1, 16_384),
+  /** Characters of one cell (Excel's own maximum by default). */
+  SOHOA_MAX_CELL_CHARS: int(32_767, 1, 10_000_000),
+  /** Shared strings of one .xlsx, and their characters all together: they are held while the sheet is read. */
+  SOHOA_MAX_SHARED_STRINGS: int(1_000_000, 1, 100_000_000),
+  SOHOA_MAX_SHARED_STRINGS_CHARS: int(20_000_000, 1, 1_000_000_000),
+  /** Bytes one .xlsx may unpack to (declared sizes, checked before unpacking). */
+  SOHOA_MAX_XLSX_INFLATED_MB: int(512, 1, 100_000),
+  /** Page images: pixels and longest side declared in their header; fewer pixels for PNGs that must be decoded (alpha, interlaced). */
+  SOHOA_MAX_IMAGE_MEGAPIXELS: int(100, 1, 10_000),
+  SOHOA_MAX_IMAGE_SIDE: int(30_000, 1, 1_000_000),
+  SOHOA_MAX_DECODED_IMAGE_MEGAPIXELS: int(12, 1, 10_000),
+  /** Entries of a delivered zip, and how much more an entry over 1 MB may unpack to than it weighs packed. */
+  SOHOA_MAX_ZIP_ENTRIES: int(100_000, 1, 10_000_000),
+  SOHOA_MAX_ZIP_RATIO: int(100, 2, 1_000_000),
+  /**
+   * One case's PDF (delivered, or built from its page images, all held in memory while it is
+   * made): its size, which also bounds any stream unpacked while opening it; its objects (about
+   * 450 bytes each once parsed); its pages. And the pages of a whole delivery.
+   */
+  SOHOA_MAX_PDF_MB: int(25, 1, 100_000),
+  SOHOA_MAX_PDF_OBJECTS: int(100_000, 1, 100_000_000),
+  SOHOA_MAX_PDF_PAGES: int(2_000, 1, 1_000_000),
+  SOHOA_MAX_DELIVERY_PAGES: int(50_000, 1, 10_000_000),
+});
+export type Limits = z.output<typeof limitsSchema>;
+export type LimitName = keyof Limits;
+export const DEFAULT_LIMITS: Limits = limitsSchema.parse({});
+export const limitsOf = (c: Config): Limits => limitsSchema.parse(c);
+
 /** Every setting, from environment variables, with defaults for the embedded run. */
 export const configSchema = z.object({
+  ...limitsSchema.shape,
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('sohoa'),

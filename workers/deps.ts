@@ -3,15 +3,16 @@ import type { ActivityDeps } from '../activities';
 import { createGateway } from '../activities/gateway';
 import { FileOutbox } from '../clients/outbox';
 import { createStore } from '../clients/storage';
-import type { Config } from '../clients/config';
+import { limitsOf, type Config } from '../clients/config';
 
 /** The real dependencies of activities, from the config. */
-export async function depsFromConfig(config: Config): Promise<ActivityDeps> {
+export async function depsFromConfig(config: Config, warn: (m: string) => void = console.warn): Promise<ActivityDeps> {
   const data = resolve(config.SOHOA_DATA_DIR);
-  const store = await createStore(config);
+  const store = await createStore(config, (e) => warn(`worker: artifact store unreachable, trying again: ${(e as Error).message}`));
   return {
     outbox: new FileOutbox(join(data, 'outbox')),
     store,
     gateway: createGateway({ mode: config.SOHOA_GATEWAY, url: config.SOHOA_GATEWAY_URL, store }),
+    limits: limitsOf(config),
   };
 }

@@ -1,4 +1,5 @@
 import { badInput } from '../failures';
+import { LimitExceeded } from '../limits';
 import { heartbeat } from '../heartbeat';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
@@ -19,8 +20,9 @@ import { templateFor } from '../../domain/excel/columns';
 import { typeCode, type RegisterType } from '../../domain/registerTypes';
 import { isNotFound } from '../../clients/storage/errors';
 import type { ArtifactStore } from '../../clients/storage/types';
+import { DEFAULT_LIMITS } from '../../clients/config';
 import { writeTemplate, type TemplateRow } from '../excel/template';
-import { parseC06Batch, type C06Format } from './parse';
+import { parseC06Batch, type C06Format, type C06Limits } from './parse';
 import { RowSpool } from './spool';
 
 export interface C06BatchInput {
@@ -81,6 +83,8 @@ export async function intakeC06Batch(opts: {
   districts: ReadonlyArray<{ code: string; name: string }>;
   /** Latest possible year in dates (default: this year). */
   maxYear?: number;
+  /** What a batch may hold (rows, cells, shared strings…); the configured defaults otherwise. */
+  limits?: C06Limits;
 }): Promise<C06IntakeResult> {
   const { store, batch } = opts;
   const incoming = `c06/incoming/${randomUUID()}.${batch.format}`;
@@ -122,7 +126,7 @@ export async function intakeC06Batch(opts: {
   try {
     const source = await store.get(keys.source(batch.format));
     try {
-      for await (const raw of parseC06Batch(source, batch.format)) {
+      for await (const raw of parseC06Batch(source, batch.format, opts.limits ?? DEFAULT_LIMITS, batch.fileName)) {
         if (rows === 0) {
           const header = Object.keys(raw.values);
           headerType = c06TypeOfHeader(header) ?? batch.type;
@@ -146,6 +150,9 @@ export async function intakeC06Batch(opts: {
       // System errors (EIO, ECONNRESET…) come from the store: retried. Anything else is the file's content.
       const code = (e as NodeJS.ErrnoException).code;
       if ((typeof code === 'string' && /^E[A-Z]+$/.test(code)) || isNotFound(e)) throw e;
+      // A refused batch is not kept: only a batch taken in whole has its source stored.
+      await store.delete(keys.source(batch.format));
+      if (e instanceof LimitExceeded) throw badInput('PayloadTooLarge', `Không nhận lô C06: ${e.message}`);
       throw badInput('C06UnreadableBatch', `không đọc được tệp C06 ${batch.fileName} như tệp ${batch.format}: ${(e as Error).message}`);
     }
     if (rows === 0) throw badInput('C06EmptyBatch', `tệp C06 ${batch.fileName} không có dòng dữ liệu nào dưới dòng tiêu đề`);

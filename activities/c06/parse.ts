@@ -1,9 +1,17 @@
-import ExcelJS from 'exceljs';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Limits } from '../../clients/config';
 import type { C06Cell } from '../../domain/c06';
-import { readCsvRecords } from './csv';
+import { LimitExceeded } from '../limits';
+import { readCsvRecords, type CsvLimits } from '../sheets/csv';
+import { readXlsxRows, type XlsxLimits } from '../sheets/xlsx';
 
 export type C06Format = 'xlsx' | 'csv';
+export type C06Limits = XlsxLimits & CsvLimits & Pick<Limits, 'SOHOA_MAX_C06_ROWS'>;
 
 /** One data row of a batch: every header key (upper case) → its cell, '' when blank. */
 export interface C06RawRow {
@@ -12,20 +20,7 @@ export interface C06RawRow {
   values: Record<string, C06Cell>;
 }
 
-/** exceljs cell values (rich text, formulas, hyperlinks, errors) → a plain cell. */
-function plain(v: ExcelJS.CellValue): C06Cell {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return plain((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
-    if ('text' in v) return String((v as ExcelJS.CellHyperlinkValue).text);
-    if ('error' in v) return '';
-  }
-  return String(v);
-}
-
-function toRow(header: string[], cells: C06Cell[], row: number): C06RawRow | undefined {
+function toRow(header: string[], cells: ReadonlyArray<C06Cell | undefined>, row: number): C06RawRow | undefined {
   const values: Record<string, C06Cell> = {};
   let any = false;
   header.forEach((h, i) => {
@@ -37,48 +32,40 @@ function toRow(header: string[], cells: C06Cell[], row: number): C06RawRow | und
   return any ? { row, values } : undefined;
 }
 
-/**
- * Reads a C06 batch streaming: the first sheet of an xlsx (exceljs WorkbookReader: shared strings
- * and styles cached so date cells come as dates) or a CSV (`,` `;` or tab). Row 1 is the header
- * (keys upper-cased and trimmed); blank rows are skipped. Memory holds one row at a time.
- */
-export async function* parseC06Batch(stream: Readable, format: C06Format): AsyncGenerator<C06RawRow> {
+/** The sheet's rows: an xlsx is spooled to a temp file first (a zip is read from its end). */
+async function* records(stream: Readable, format: C06Format, limits: C06Limits, fileName: string): AsyncGenerator<{ row: number; cells: ReadonlyArray<C06Cell | undefined> }> {
   if (format === 'csv') {
-    let header: string[] | undefined;
     let n = 0;
-    for await (const rec of readCsvRecords(stream)) {
-      n++;
-      if (!header) {
-        header = rec.fields.map((f) => f.trim().toUpperCase());
-        continue;
-      }
-      const r = toRow(header, rec.fields, n);
-      if (r) yield r;
-    }
+    for await (const r of readCsvRecords(stream, limits, fileName)) yield { row: ++n, cells: r.fields };
     return;
   }
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'emit',
-  });
-  let sheets = 0;
-  for await (const ws of reader) {
-    if (sheets++ > 0) {
-      for await (const _ of ws as AsyncIterable<ExcelJS.Row>) void _; // the data is on the first sheet; drain the rest
+  const dir = await mkdtemp(join(tmpdir(), 'sohoa-c06-'));
+  try {
+    const path = join(dir, 'batch.xlsx');
+    await pipeline(stream, createWriteStream(path));
+    yield* readXlsxRows({ path }, limits, fileName);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads a C06 batch streaming: the first sheet of an xlsx (dates as dates where the cell's format
+ * shows a date) or a CSV (`,` `;` or tab). Row 1 is the header (keys upper-cased and trimmed);
+ * blank rows are skipped. Memory holds one row at a time and the workbook's shared strings, all
+ * bounded by `limits` (LimitExceeded past one).
+ */
+export async function* parseC06Batch(stream: Readable, format: C06Format, limits: C06Limits, fileName: string): AsyncGenerator<C06RawRow> {
+  let header: string[] | undefined;
+  let rows = 0;
+  for await (const r of records(stream, format, limits, fileName)) {
+    if (!header) {
+      header = Array.from(r.cells, (v) => String(v ?? '').trim().toUpperCase());
       continue;
     }
-    let header: string[] | undefined;
-    for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
-      const vals = (row.values as ExcelJS.CellValue[]).slice(1).map(plain);
-      if (!header) {
-        header = vals.map((v) => String(v ?? '').trim().toUpperCase());
-        continue;
-      }
-      const r = toRow(header, vals, row.number);
-      if (r) yield r;
-    }
+    const row = toRow(header, r.cells, r.row);
+    if (!row) continue;
+    if (++rows > limits.SOHOA_MAX_C06_ROWS) throw new LimitExceeded('SOHOA_MAX_C06_ROWS', `tệp ${fileName}: dòng ${r.row}: lô có hơn ${limits.SOHOA_MAX_C06_ROWS} dòng dữ liệu`);
+    yield row;
   }
 }

@@ -7,6 +7,7 @@ import { bookPrefix, excelName, manifestName, zipName } from '../../domain/namin
 import { isNotFound } from '../../clients/storage/errors';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { multipartBody } from './multipart';
+import { rowsDigest } from './rowsDigest';
 import { checkSources } from './outbox';
 import { importPrefix, nationalAnswerSchema, type HttpResult, type ImportPackage, type RegistryGateway } from './types';
 
@@ -28,8 +29,9 @@ const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /**
  * Posts the package as a streamed multipart body with `Idempotency-Key: {workflowId}:{sha256 of the
- * Excel}`, so a retry (ours or Temporal's) never makes a second import; the answer is recorded in
- * `…/import/receipt.json` and a recorded answer for the same key is returned without posting again.
+ * Excel's rows}`, so a retry (ours or Temporal's), or the same rows saved again, never makes a second
+ * import; the answer is recorded in `…/import/receipt.json` and a recorded answer for the same key
+ * (or for the file's own sha256, the key before rows were digested) is returned without posting again.
  */
 export class HttpGateway implements RegistryGateway {
   readonly mode = 'http' as const;
@@ -48,10 +50,10 @@ export class HttpGateway implements RegistryGateway {
   async submit(pkg: ImportPackage): Promise<HttpResult> {
     const { store } = this.opts;
     const src = await checkSources(store, pkg);
-    const idempotencyKey = `${pkg.workflowId}:${src.excel.sha256}`;
+    const idempotencyKey = `${pkg.workflowId}:${(await rowsDigest(store, pkg.excelKey)) ?? src.excel.sha256}`;
     const receiptKey = `${importPrefix(bookPrefix(pkg.book))}/receipt.json`;
     const recorded = await readReceipt(store, receiptKey);
-    if (recorded?.idempotencyKey === idempotencyKey) {
+    if (recorded?.idempotencyKey === idempotencyKey || recorded?.idempotencyKey === `${pkg.workflowId}:${src.excel.sha256}`) {
       const a = nationalAnswerSchema.parse(recorded.answer);
       return { mode: 'http', accepted: a.accepted, rejected: a.rejected, receipt: a.receipt, receiptKey, idempotencyKey, attempts: 0 };
     }

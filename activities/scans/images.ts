@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { DEFAULT_LIMITS, type Limits } from '../../clients/config';
 
 /**
  * Just enough of JPEG and PNG to check that a scanned page is whole and to embed it in a PDF as
@@ -37,14 +38,33 @@ export interface PngInfo {
 
 export type ImageInfo = JpegInfo | PngInfo;
 export type Inspected<T> = { ok: true; info: T } | { ok: false; problem: string };
+export type PixelLimits = Pick<Limits, 'SOHOA_MAX_IMAGE_MEGAPIXELS' | 'SOHOA_MAX_IMAGE_SIDE' | 'SOHOA_MAX_DECODED_IMAGE_MEGAPIXELS'>;
 
 const fail = (problem: string) => ({ ok: false as const, problem });
+
+/**
+ * The size an image declares in its header, checked before anything is decoded or embedded: a
+ * few bytes can declare 60,000 × 60,000 pixels. `decoded`: a PNG that must be decoded to go into
+ * a PDF (alpha, interlaced), which costs about 12 bytes a pixel, so gets a lower limit.
+ */
+export function pixelProblem(width: number, height: number, decoded: boolean, limits: PixelLimits): string | undefined {
+  const size = `${width} × ${height} điểm ảnh`;
+  if (Math.max(width, height) > limits.SOHOA_MAX_IMAGE_SIDE) return `ảnh khai báo ${size}, cạnh dài hơn giới hạn ${limits.SOHOA_MAX_IMAGE_SIDE} điểm ảnh (SOHOA_MAX_IMAGE_SIDE)`;
+  const mp = (width * height) / 1e6;
+  const max = decoded ? limits.SOHOA_MAX_DECODED_IMAGE_MEGAPIXELS : limits.SOHOA_MAX_IMAGE_MEGAPIXELS;
+  if (mp <= max) return undefined;
+  const what = decoded ? ' cho ảnh PNG có kênh trong suốt hoặc xen kẽ (phải giải nén)' : '';
+  return `ảnh khai báo ${size} (${mp.toFixed(1)} megapixel), vượt giới hạn ${max} megapixel${what} (${decoded ? 'SOHOA_MAX_DECODED_IMAGE_MEGAPIXELS' : 'SOHOA_MAX_IMAGE_MEGAPIXELS'})`;
+}
+
+/** Whether a PNG has to be decoded to go into a PDF: only opaque, non-interlaced ones go in as they are. */
+export const pngNeedsDecoding = (p: Pick<PngInfo, 'colorType' | 'interlaced'>) => p.interlaced || !(p.colorType === 0 || p.colorType === 2 || p.colorType === 3);
 
 // Start-of-frame markers of the DCT processes PDF readers decode (baseline, extended, progressive).
 const SOF_DCT = new Set([0xc0, 0xc1, 0xc2]);
 const SOF_OTHER = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 
-export function inspectJpeg(buf: Buffer): Inspected<JpegInfo> {
+export function inspectJpeg(buf: Buffer, limits: PixelLimits = DEFAULT_LIMITS): Inspected<JpegInfo> {
   if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) return fail('không phải ảnh JPEG (thiếu dấu bắt đầu)');
   let i = 2;
   let frame: Omit<JpegInfo, 'dpiX' | 'dpiY' | 'adobe' | 'kind'> | undefined;
@@ -73,6 +93,8 @@ export function inspectJpeg(buf: Buffer): Inspected<JpegInfo> {
       const components = buf[seg + 5]!;
       if (components !== 1 && components !== 3 && components !== 4) return fail(`ảnh JPEG có ${components} kênh màu, không hỗ trợ`);
       frame = { bitsPerComponent: buf[seg]!, height: buf.readUInt16BE(seg + 1), width: buf.readUInt16BE(seg + 3), components };
+      const tooBig = pixelProblem(frame.width, frame.height, false, limits);
+      if (tooBig) return fail(tooBig);
     } else if (marker === 0xe0 && len >= 16 && buf.toString('latin1', seg, seg + 5) === 'JFIF\0') {
       const units = buf[seg + 7];
       const x = buf.readUInt16BE(seg + 8);
@@ -98,7 +120,7 @@ export function inspectJpeg(buf: Buffer): Inspected<JpegInfo> {
 const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const PNG_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 
-export function inspectPng(buf: Buffer): Inspected<PngInfo> {
+export function inspectPng(buf: Buffer, limits: PixelLimits = DEFAULT_LIMITS): Inspected<PngInfo> {
   if (buf.length < 8 || !buf.subarray(0, 8).equals(PNG_SIG)) return fail('không phải ảnh PNG (sai chữ ký)');
   let i = 8;
   let header: Pick<PngInfo, 'width' | 'height' | 'bitDepth' | 'colorType' | 'interlaced'> | undefined;
@@ -121,6 +143,8 @@ export function inspectPng(buf: Buffer): Inspected<PngInfo> {
       if (!PNG_DEPTHS[colorType]?.includes(bitDepth)) return fail('ảnh PNG hỏng (kiểu màu hoặc độ sâu bit sai)');
       header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), bitDepth, colorType, interlaced: data[12] === 1 };
       if (header.width === 0 || header.height === 0) return fail('ảnh PNG có kích thước 0');
+      const tooBig = pixelProblem(header.width, header.height, pngNeedsDecoding(header), limits);
+      if (tooBig) return fail(tooBig);
     } else if (type === 'PLTE') {
       palette = Buffer.from(data);
     } else if (type === 'IDAT') {
@@ -138,6 +162,6 @@ export function inspectPng(buf: Buffer): Inspected<PngInfo> {
   return { ok: true, info: { kind: 'png', ...header!, palette, idat, dpiX: dpiX || DEFAULT_DPI, dpiY: dpiY || DEFAULT_DPI } };
 }
 
-export function inspectImage(kind: 'jpeg' | 'png', buf: Buffer): Inspected<ImageInfo> {
-  return kind === 'jpeg' ? inspectJpeg(buf) : inspectPng(buf);
+export function inspectImage(kind: 'jpeg' | 'png', buf: Buffer, limits: PixelLimits = DEFAULT_LIMITS): Inspected<ImageInfo> {
+  return kind === 'jpeg' ? inspectJpeg(buf, limits) : inspectPng(buf, limits);
 }

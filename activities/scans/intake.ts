@@ -10,6 +10,7 @@ import * as yauzl from 'yauzl';
 import type { Book } from '../../domain/book';
 import { artifactKeys, bookStem } from '../../domain/naming';
 import type { ArtifactStore } from '../../clients/storage/types';
+import { DEFAULT_LIMITS, type Limits } from '../../clients/config';
 import { byteMeter, peek, ZIP_MAGIC } from '../streams';
 import { classifyDelivered } from './layout';
 
@@ -29,7 +30,11 @@ export interface IntakeInput {
   maxBytes?: number;
   /** Where a zip is spooled to be read (a zip's directory is at its end). */
   tmpDir?: string;
+  /** What a zip may hold (entries, compression ratio); the configured defaults otherwise. */
+  limits?: ZipLimits;
 }
+
+export type ZipLimits = Pick<Limits, 'SOHOA_MAX_ZIP_ENTRIES' | 'SOHOA_MAX_ZIP_RATIO'>;
 
 export interface IntakeResult {
   uploadId: string;
@@ -66,11 +71,19 @@ export class IntakeError extends Error {
 const UPLOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
+const megabytes = (n: number) => (n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MB` : `${Math.ceil(n / 1024)} kB`);
+
+type Keepable = Extract<ReturnType<typeof classifyDelivered>, { kind: 'pdf' | 'page' }>;
+
 export function newUploadId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Past the delivery's limit; the message, when there is one, says which zip declared too much. */
 class TooLarge extends Error {}
+
+/** The TooLarge behind a failure: thrown as it is, or the cause of a failed pipeline. */
+const tooLargeIn = (e: unknown): TooLarge | undefined => (e instanceof TooLarge ? e : (e as { cause?: unknown } | undefined)?.cause instanceof TooLarge ? ((e as { cause: TooLarge }).cause) : undefined);
 
 /** Counts bytes across the whole delivery and stops it past the limit. */
 class Budget {
@@ -102,19 +115,23 @@ export async function intakeScans(store: ArtifactStore, input: IntakeInput): Pro
   const stored = new Map<string, string>(); // stored path → delivered name
   let bytes = 0;
 
-  const keep = async (deliveredName: string, body: Readable) => {
+  /** Where a delivered file goes, or undefined (its problem listed) when it is not kept. */
+  const accept = (deliveredName: string): Keepable | undefined => {
     const e = classifyDelivered(deliveredName);
-    if (e.kind === 'ignored') return drain(body);
+    if (e.kind === 'ignored') return undefined;
     if (e.kind === 'invalid') {
       problems.push({ path: e.path, message: e.problem });
-      return drain(body);
+      return undefined;
     }
     const first = stored.get(e.path);
     if (first !== undefined) {
       problems.push({ path: deliveredName, message: `${deliveredName}: trùng tên với ${first}` });
-      return drain(body);
+      return undefined;
     }
     stored.set(e.path, deliveredName);
+    return e;
+  };
+  const keep = async (e: Keepable, body: Readable) => {
     const metered = budget.meter();
     // pipeline, not pipe: a failing source (bad zip entry, broken request) must fail the write.
     pipeline(body, metered).catch(() => undefined);
@@ -129,14 +146,19 @@ export async function intakeScans(store: ArtifactStore, input: IntakeInput): Pro
       const body = Buffer.isBuffer(file.body) ? Readable.from([file.body]) : file.body;
       const [head, whole] = await peek(body, 4);
       const isZip = head.equals(ZIP_MAGIC) || head.equals(EMPTY_ZIP) || /\.zip$/i.test(file.name);
-      if (isZip) await unzipInto(file.name, whole, keep, problems, input.tmpDir);
-      else await keep(file.name, whole);
+      if (isZip) await unzipInto({ zipName: file.name, body: whole, accept, keep, problems, budget, limits: input.limits ?? DEFAULT_LIMITS, tmpDir: input.tmpDir });
+      else {
+        const e = accept(file.name);
+        await (e ? keep(e, whole) : drain(whole));
+      }
     }
     if (stored.size === 0 && problems.length === 0) problems.push({ path: 'tệp', message: 'không có tệp PDF hay ảnh nào trong lần tải lên' });
   } catch (e) {
-    if (e instanceof TooLarge || (e as { cause?: unknown }).cause instanceof TooLarge) {
+    const over = tooLargeIn(e);
+    if (over) {
       tooLarge = true;
-      problems.push({ path: 'tệp', message: `lần tải lên vượt quá giới hạn ${budget.max >= 1 << 20 ? `${Math.round(budget.max / (1 << 20))} MB` : `${Math.ceil(budget.max / 1024)} kB`}` });
+      const limit = megabytes(budget.max);
+      problems.push({ path: 'tệp', message: over.message ? `${over.message}, vượt giới hạn ${limit} của lần tải lên (SOHOA_MAX_UPLOAD_MB)` : `lần tải lên vượt quá giới hạn ${limit}` });
     } else {
       await store.deletePrefix(uploadPrefix).catch(() => undefined);
       throw e;
@@ -157,26 +179,62 @@ export function intakeStream(store: ArtifactStore, input: Omit<IntakeInput, 'fil
 
 type ZipFileWithIterator = yauzl.ZipFile & { eachEntry(): AsyncIterable<yauzl.Entry> };
 
-async function unzipInto(
-  zipName: string,
-  body: Readable,
-  keep: (name: string, body: Readable) => Promise<void>,
-  problems: DeliveryProblem[],
-  tmpDir: string | undefined,
-): Promise<void> {
-  const dir = await mkdtemp(join(tmpDir ?? tmpdir(), 'sohoa-intake-'));
+interface Unzip {
+  zipName: string;
+  body: Readable;
+  accept: (name: string) => Keepable | undefined;
+  keep: (e: Keepable, body: Readable) => Promise<void>;
+  problems: DeliveryProblem[];
+  budget: Budget;
+  limits: ZipLimits;
+  tmpDir: string | undefined;
+}
+
+// Below this an entry may be as compressible as it likes (a text file of spaces, a blank page).
+const RATIO_FROM_BYTES = 1 << 20;
+
+/**
+ * What a zip's directory declares, checked before anything is inflated: entries, the bytes they
+ * unpack to all together (ignored ones too) against what is left of the delivery's budget, and
+ * each entry's compression ratio. yauzl then fails an entry that inflates to more than it declared.
+ */
+function checkDeclared(u: Unzip, entries: yauzl.Entry[]): void {
+  const declared = entries.reduce((n, e) => n + e.uncompressedSize, 0);
+  if (u.budget.used + declared > u.budget.max) throw new TooLarge(`${u.zipName}: các tệp trong zip bung ra ${megabytes(declared)}`);
+  for (const e of entries) {
+    if (e.uncompressedSize <= RATIO_FROM_BYTES || e.uncompressedSize <= u.limits.SOHOA_MAX_ZIP_RATIO * e.compressedSize) continue;
+    const ratio = Math.round(e.uncompressedSize / Math.max(1, e.compressedSize));
+    u.problems.push({
+      path: `${u.zipName}/${e.fileName}`,
+      message: `${u.zipName}/${e.fileName}: nén bất thường (bung ra gấp ${ratio} lần), tối đa ${u.limits.SOHOA_MAX_ZIP_RATIO} lần (SOHOA_MAX_ZIP_RATIO)`,
+    });
+  }
+}
+
+async function unzipInto(u: Unzip): Promise<void> {
+  const { zipName, problems } = u;
+  const dir = await mkdtemp(join(u.tmpDir ?? tmpdir(), 'sohoa-intake-'));
   try {
     const path = join(dir, 'delivery.zip');
-    await pipeline(body, createWriteStream(path));
+    await pipeline(u.body, createWriteStream(path));
     let zip: ZipFileWithIterator;
     try {
-      zip = (await yauzl.openPromise(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: false })) as ZipFileWithIterator;
+      zip = (await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false })) as ZipFileWithIterator;
     } catch (e) {
       problems.push({ path: zipName, message: `${zipName}: không đọc được tệp zip (${(e as Error).message})` });
       return;
     }
     try {
-      for await (const entry of zip.eachEntry()) {
+      if (zip.entryCount > u.limits.SOHOA_MAX_ZIP_ENTRIES) {
+        problems.push({ path: zipName, message: `${zipName}: có ${zip.entryCount} tệp, vượt giới hạn ${u.limits.SOHOA_MAX_ZIP_ENTRIES} tệp (SOHOA_MAX_ZIP_ENTRIES)` });
+        return;
+      }
+      const entries: yauzl.Entry[] = [];
+      for await (const entry of zip.eachEntry()) entries.push(entry);
+      const before = problems.length;
+      checkDeclared(u, entries);
+      if (problems.length > before) return;
+      for (const entry of entries) {
         const name = entry.fileName;
         if (name.endsWith('/')) continue;
         if (/\.zip$/i.test(name)) {
@@ -191,10 +249,12 @@ async function unzipInto(
           problems.push({ path: `${zipName}/${name}`, message: `${zipName}/${name}: kiểu nén không hỗ trợ (chỉ nhận store hoặc deflate)` });
           continue;
         }
-        await keep(name, await zip.openReadStreamPromise(entry));
+        // An entry that is not kept is never inflated.
+        const e = u.accept(name);
+        if (e) await u.keep(e, await zip.openReadStreamPromise(entry));
       }
     } catch (e) {
-      if (e instanceof TooLarge || (e as { cause?: unknown }).cause instanceof TooLarge) throw e;
+      if (tooLargeIn(e)) throw e;
       problems.push({ path: zipName, message: `${zipName}: tệp zip hỏng (${(e as Error).message})` });
     } finally {
       zip.close();

@@ -6,11 +6,13 @@ import { artifactKeys, bookStem, zipName } from '../../domain/naming';
 import { typeCode } from '../../domain/registerTypes';
 import { checkKey, sha256Hex } from '../../clients/storage/keys';
 import type { ArtifactStore, StoredObject } from '../../clients/storage/types';
+import { DEFAULT_LIMITS, type Limits } from '../../clients/config';
 import { planCases, type CaseSource, type PageSource } from './cases';
 import { inspectImage, type ImageInfo } from './images';
-import { buildCasePdf, inspectPdf } from './pdf';
+import { buildCasePdf, inspectPdf, type PdfLimits } from './pdf';
 import { manifestSchema, SCANS_INVALID, type Manifest, type PackageInput, type PackageResult } from './types';
 import { ZipWriter } from './zipWriter';
+import { deliveryPagesProblem, listingProblems } from './deliveryLimits';
 
 export interface PackageProgress {
   phase: 'check' | 'write';
@@ -24,6 +26,8 @@ export interface ScanActivityDeps {
   store: ArtifactStore;
   /** Progress reports; by default the Temporal heartbeat when running inside an activity. */
   heartbeat?: (progress: PackageProgress) => void;
+  /** What a delivery may hold (pixels, pages, sizes); the configured defaults otherwise. */
+  limits?: Limits;
 }
 
 interface Loaded {
@@ -47,23 +51,27 @@ async function loadCase(store: ArtifactStore, c: CaseSource): Promise<Loaded> {
 const READ_AHEAD_CASES = 8;
 const READ_AHEAD_BYTES = 16 * 1024 * 1024;
 
-/** Yields cases in order with their files loaded; later cases load meanwhile (hides store latency). */
+/**
+ * Yields cases in order with their files loaded; later cases load meanwhile (hides store latency)
+ * as long as they fit the read-ahead. A case bigger than that loads when its turn comes, so memory
+ * holds at most the current case and the read-ahead, however big the cases.
+ */
 async function* prefetched(store: ArtifactStore, cases: CaseSource[]): AsyncGenerator<[CaseSource, Loaded]> {
   const queue: { c: CaseSource; loading: Promise<Loaded> }[] = [];
   let next = 0;
   let queuedBytes = 0;
-  const fill = () => {
-    // Always at least one case ahead, however big it is.
-    while (next < cases.length && (queue.length === 0 || (queue.length < READ_AHEAD_CASES && queuedBytes < READ_AHEAD_BYTES))) {
-      const c = cases[next++]!;
-      const loading = loadCase(store, c);
-      loading.catch(() => undefined); // awaited in turn; not an unhandled rejection if we stop early
-      queue.push({ c, loading });
-      queuedBytes += caseBytes(c);
-    }
+  const load = () => {
+    const c = cases[next++]!;
+    const loading = loadCase(store, c);
+    loading.catch(() => undefined); // awaited in turn; not an unhandled rejection if we stop early
+    queue.push({ c, loading });
+    queuedBytes += caseBytes(c);
   };
-  fill();
-  while (queue.length) {
+  const fill = () => {
+    while (next < cases.length && queue.length < READ_AHEAD_CASES && queuedBytes + caseBytes(cases[next]!) <= READ_AHEAD_BYTES) load();
+  };
+  while (next < cases.length || queue.length) {
+    if (!queue.length) load();
     const { c, loading } = queue.shift()!;
     const loaded = await loading;
     queuedBytes -= caseBytes(c);
@@ -72,28 +80,38 @@ async function* prefetched(store: ArtifactStore, cases: CaseSource[]): AsyncGene
   }
 }
 
-/** Writes of per-case PDFs running at once (each waits on its fsync). */
+/** Writes of per-case PDFs running at once (each waits on its fsync), and the bytes they may hold. */
 const WRITES_IN_FLIGHT = 4;
+const WRITE_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 
-/** At most `limit` store writes at once; the first failure is rethrown by `add` or `drain`. */
+/** At most `limit` store writes at once holding at most `maxBytes` (a bigger one runs alone); the first failure is rethrown by `add` or `drain`. */
 class InFlight {
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Map<Promise<void>, number>();
+  private bytes = 0;
   private failure: { error: unknown } | undefined;
-  constructor(private readonly limit: number) {}
-  async add<T>(work: Promise<T>, then: (v: T) => void): Promise<void> {
+  constructor(
+    private readonly limit: number,
+    private readonly maxBytes: number,
+  ) {}
+  async add<T>(work: Promise<T>, bytes: number, then: (v: T) => void): Promise<void> {
     const p: Promise<void> = work.then(then).then(
-      () => void this.running.delete(p),
+      () => this.done(p),
       (error: unknown) => {
-        this.running.delete(p);
+        this.done(p);
         this.failure ??= { error };
       },
     );
-    this.running.add(p);
-    while (this.running.size >= this.limit && !this.failure) await Promise.race(this.running);
+    this.running.set(p, bytes);
+    this.bytes += bytes;
+    while (this.running.size && (this.running.size >= this.limit || this.bytes > this.maxBytes) && !this.failure) await Promise.race(this.running.keys());
     if (this.failure) throw this.failure.error;
   }
+  private done(p: Promise<void>): void {
+    this.bytes -= this.running.get(p) ?? 0;
+    this.running.delete(p);
+  }
   async drain(): Promise<void> {
-    await Promise.all(this.running);
+    await Promise.all(this.running.keys());
     if (this.failure) throw this.failure.error;
   }
 }
@@ -102,8 +120,8 @@ const caseBytes = (c: CaseSource) => (c.pdf ? c.pdf.bytes : 0) + c.pages.reduce(
 const caseFiles = (c: CaseSource) => (c.pdf ? 1 : 0) + c.pages.length;
 const stemOf = (name: string) => name.replace(/\.pdf$/i, '');
 
-/** Checks every page image, builds the case's PDF from them and checks that it opens. */
-async function imagesToPdf(c: CaseSource, loaded: Loaded, problems: string[]): Promise<{ pdf?: Uint8Array; pages: number }> {
+/** Checks every page image (its declared size before anything else), builds the case's PDF from them and checks that it opens. */
+async function imagesToPdf(c: CaseSource, loaded: Loaded, problems: string[], limits: PdfLimits): Promise<{ pdf?: Uint8Array; pages: number }> {
   const infos: { data: Buffer; info: ImageInfo }[] = [];
   let bad = false;
   for (const { src, data } of loaded.pages) {
@@ -113,20 +131,38 @@ async function imagesToPdf(c: CaseSource, loaded: Loaded, problems: string[]): P
       bad = true;
       continue;
     }
-    const r = inspectImage(kind, data);
+    const r = inspectImage(kind, data, limits);
     if (!r.ok) {
       problems.push(`${src.path}: ${r.problem}`);
       bad = true;
     } else infos.push({ data, info: r.info });
   }
   if (bad) return { pages: 0 };
-  const pdf = await buildCasePdf(stemOf(c.name), infos);
-  const check = await inspectPdf(pdf);
+  let pdf: Uint8Array;
+  try {
+    pdf = await buildCasePdf(stemOf(c.name), infos);
+  } catch (e) {
+    // The images' bytes are at fault (a PNG whose data does not inflate): retrying cannot help.
+    problems.push(`${c.name}: không dựng được PDF từ ảnh (${(e as Error).message.split('\n')[0]?.slice(0, 160)})`);
+    return { pages: 0 };
+  }
+  const check = await inspectPdf(pdf, limits);
   if (!check.ok || check.pages !== infos.length) {
     problems.push(`${c.name}: PDF dựng từ ảnh không mở được (${check.ok ? `${check.pages} trang thay vì ${infos.length}` : check.problem})`);
     return { pages: 0 };
   }
   return { pdf, pages: check.pages };
+}
+
+/** The pages of a case checked in pass 1, with their header info again. */
+const imageInfos = (loaded: Loaded, limits: PdfLimits) =>
+  loaded.pages.map(({ data }) => ({ data, info: (inspectImage(sniff(data)!, data, limits) as { ok: true; info: ImageInfo }).info }));
+
+/** A delivered PDF sanitised in pass 1, sanitised again (same bytes: the save is deterministic). */
+async function sanitisedAgain(pdf: Buffer, limits: PdfLimits): Promise<Uint8Array> {
+  const check = await inspectPdf(pdf, limits, { sanitise: true });
+  if (!check.ok || !check.sanitised) throw new Error('PDF đã làm sạch ở lượt kiểm tra nay đọc khác đi');
+  return check.sanitised;
 }
 
 function invalid(book: Book, problems: string[]): ApplicationFailure {
@@ -188,7 +224,11 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
   const done = await finishedBefore(store, book, uploadPrefix, expected);
   if (done) return done;
 
+  const limits = deps.limits ?? DEFAULT_LIMITS;
   const plan = planCases(book, uploadPrefix, await store.list(uploadPrefix), expected);
+  // Over a limit already in the listing: refused before a single file is read.
+  const overLimits = listingProblems(plan.cases, limits);
+  if (overLimits.length) throw invalid(book, [...plan.problems, ...overLimits]);
   const problems = [...plan.problems];
   const total = { files: plan.files, bytes: plan.cases.reduce((s, c) => s + caseBytes(c), 0) };
   const progress = { filesDone: 0, bytesDone: 0 };
@@ -200,33 +240,42 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
   };
 
   // Pass 1: read and check everything. The zip is written meanwhile, to a temp object that only
-  // becomes the book's zip if every check passes; at the first problem it is dropped.
+  // becomes the book's zip if every check passes; at the first problem it is dropped. A delivered
+  // PDF with active content goes on sanitised, like a built one (`builtSha`).
   const pageCounts = new Map<string, number>();
   const builtSha = new Map<string, string>();
+  const shaOf = (b: Uint8Array) => sha256Hex(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  let pages = plan.cases.reduce((n, c) => n + (c.pdf ? 0 : c.pages.length), 0);
   let zip = problems.length === 0 ? new ZipWriter(store, keys.zip) : undefined;
   try {
     for await (const [c, loaded] of prefetched(store, plan.cases)) {
       let pdf: Uint8Array | undefined;
       if (c.pdf && c.pages.length === 0) {
-        const check = await inspectPdf(loaded.pdf!);
+        const check = await inspectPdf(loaded.pdf!, limits, { sanitise: true });
         if (check.ok) {
-          pdf = loaded.pdf!;
+          pdf = check.sanitised ?? loaded.pdf!;
           pageCounts.set(c.name, check.pages);
+          if (check.sanitised) builtSha.set(c.name, shaOf(check.sanitised));
+          pages += check.pages;
         } else problems.push(`${c.name}: ${check.problem}`);
       } else if (!c.pdf) {
-        const r = await imagesToPdf(c, loaded, problems);
+        const r = await imagesToPdf(c, loaded, problems, limits);
         if (r.pdf) {
           pdf = r.pdf;
           pageCounts.set(c.name, r.pages);
-          builtSha.set(c.name, sha256Hex(Buffer.from(r.pdf.buffer, r.pdf.byteOffset, r.pdf.byteLength)));
+          builtSha.set(c.name, shaOf(r.pdf));
         }
       }
+      // Past the delivery's pages, the rest is not even opened.
+      const overPages = pages > limits.SOHOA_MAX_DELIVERY_PAGES;
+      if (overPages) problems.push(deliveryPagesProblem(pages, limits));
       if (zip && problems.length) {
         await zip.abort(new Error('bản quét có lỗi'));
         zip = undefined;
       }
       if (zip && pdf) await zip.add(c.name, pdf);
       step('check', c);
+      if (overPages) break;
     }
   } catch (e) {
     await zip?.abort(e as Error);
@@ -239,7 +288,7 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
   const zipObj = await zip.finish();
 
   // Pass 2: the per-case PDFs. Delivered ones are copied (server-side on S3, a hard link on disk);
-  // built ones are built again, byte for byte what went into the zip. Writes overlap (each is fsynced).
+  // built and sanitised ones are made again, byte for byte what went into the zip. Writes overlap (each is fsynced).
   progress.filesDone = progress.bytesDone = 0;
   const files: Manifest['files'] = plan.cases.map((c) => ({
     name: c.name,
@@ -252,19 +301,18 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
   }));
   const index = new Map(plan.cases.map((c, i) => [c, i]));
   const stored = (i: number) => (o: StoredObject) => Object.assign(files[i]!, { bytes: o.bytes, sha256: o.sha256 });
-  const writes = new InFlight(WRITES_IN_FLIGHT);
+  const writes = new InFlight(WRITES_IN_FLIGHT, WRITE_BYTES_IN_FLIGHT);
   try {
-    for (const c of plan.cases.filter((x) => x.pdf)) {
+    for (const c of plan.cases.filter((x) => x.pdf && !builtSha.has(x.name))) {
       const i = index.get(c)!;
-      await writes.add(store.copy(c.pdf!.key, files[i]!.key), stored(i));
+      await writes.add(store.copy(c.pdf!.key, files[i]!.key), 0, stored(i));
       step('write', c);
     }
-    for await (const [c, loaded] of prefetched(store, plan.cases.filter((x) => !x.pdf))) {
+    for await (const [c, loaded] of prefetched(store, plan.cases.filter((x) => builtSha.has(x.name)))) {
       const i = index.get(c)!;
-      const infos = loaded.pages.map(({ data }) => ({ data, info: (inspectImage(sniff(data)!, data) as { ok: true; info: ImageInfo }).info }));
-      const data = await buildCasePdf(stemOf(c.name), infos);
+      const data = c.pdf ? await sanitisedAgain(loaded.pdf!, limits) : await buildCasePdf(stemOf(c.name), imageInfos(loaded, limits));
       const put = store.put(files[i]!.key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/pdf' });
-      await writes.add(put, (o) => {
+      await writes.add(put, data.byteLength, (o) => {
         // Cannot happen while buildCasePdf is deterministic; if it ever is not, fail loudly (and retry).
         if (o.sha256 !== builtSha.get(c.name)) throw new Error(`${c.name}: PDF dựng lại khác bản trong tệp zip`);
         stored(i)(o);

@@ -13,7 +13,12 @@ import {
   pushGraphicsState,
   type PDFRef,
 } from 'pdf-lib';
-import type { ImageInfo, JpegInfo, PngInfo } from './images';
+import type { Limits } from '../../clients/config';
+import { LimitExceeded } from '../limits';
+import { pngNeedsDecoding, type ImageInfo, type JpegInfo, type PixelLimits, type PngInfo } from './images';
+import { countPages, giantImage } from './pdfLimits';
+import { loadPdf } from './pdfLoad';
+import { sanitisePdf } from './sanitise';
 
 export interface PageImage {
   data: Buffer;
@@ -38,7 +43,6 @@ PDFStream.prototype.copyBytesInto = function (this: Writable, buffer: Uint8Array
   return offset + ENDSTREAM.length - start;
 } as unknown as PDFStream['copyBytesInto'];
 
-const LOAD = { updateMetadata: false, parseSpeed: Infinity, throwOnInvalidObject: true } as const;
 const SAVE = { useObjectStreams: false, objectsPerTick: Infinity } as const;
 
 /**
@@ -58,8 +62,8 @@ export async function buildCasePdf(title: string, pages: PageImage[]): Promise<U
     const page = doc.addPage([w, h]);
     let ref: PDFRef;
     if (info.kind === 'jpeg') ref = jpegXObject(doc, data, info);
-    else if (!info.interlaced && (info.colorType === 0 || info.colorType === 2 || info.colorType === 3)) ref = pngXObject(doc, data, info);
-    else ref = (await doc.embedPng(new Uint8Array(data))).ref; // alpha or interlaced: needs decoding
+    else if (!pngNeedsDecoding(info)) ref = pngXObject(doc, data, info);
+    else ref = (await doc.embedPng(new Uint8Array(data))).ref; // alpha or interlaced: needs decoding (pixels checked before)
     const name = page.node.newXObject('Im', ref);
     // Four operators: left uncompressed (pdf-lib would start a deflate per page for ~40 bytes).
     const ops = PDFContentStream.of(doc.context.obj({}), [pushGraphicsState(), concatTransformationMatrix(w, 0, 0, h, 0, 0), drawObject(name), popGraphicsState()], false);
@@ -106,21 +110,36 @@ function pngXObject(doc: PDFDocument, data: Buffer, info: PngInfo): PDFRef {
   return ctx.register(stream);
 }
 
-export type PdfCheck = { ok: true; pages: number } | { ok: false; problem: string };
+export type PdfLimits = PixelLimits & Pick<Limits, 'SOHOA_MAX_PDF_PAGES' | 'SOHOA_MAX_PDF_OBJECTS' | 'SOHOA_MAX_PDF_MB'>;
+export type PdfCheck = { ok: true; pages: number; removed: string[]; sanitised?: Uint8Array } | { ok: false; problem: string };
 
-/** Opens a PDF the way a reader would (pdf-lib, strict) and counts its pages. */
-export async function inspectPdf(buf: Uint8Array): Promise<PdfCheck> {
+// The document as it was, plus what nothing refers to any more gone; no page added, no form redrawn.
+const SANITISED_SAVE = { ...SAVE, addDefaultPage: false, updateFieldAppearances: false } as const;
+
+/**
+ * Opens a PDF the way a reader would (pdf-lib, strict), counts its pages within the limit and
+ * refuses an image declaring more pixels than allowed. With `sanitise`, active content (scripts,
+ * automatic actions, embedded files) is taken out: `removed` names it and `sanitised` holds the
+ * cleaned bytes (deterministic, so a retry writes the same ones); a clean PDF stays as it is.
+ */
+export async function inspectPdf(buf: Uint8Array, limits: PdfLimits, opts: { sanitise?: boolean } = {}): Promise<PdfCheck> {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (b.length < 8 || b.toString('latin1', 0, 5) !== '%PDF-') return { ok: false, problem: 'không phải tệp PDF (thiếu tiêu đề %PDF-)' };
   // A cut-off upload loses the trailer; readers may "repair" it, we do not accept it.
   if (!b.subarray(Math.max(0, b.length - 2048)).includes('%%EOF')) return { ok: false, problem: 'PDF bị cắt cụt (thiếu %%EOF ở cuối tệp)' };
   try {
-    const doc = await PDFDocument.load(buf, LOAD);
-    const pages = doc.getPageCount();
-    if (pages === 0) return { ok: false, problem: 'PDF không có trang nào' };
-    return { ok: true, pages };
+    const doc = await loadPdf(buf, limits);
+    const counted = countPages(doc, limits);
+    if (!counted.ok) return counted;
+    if (counted.pages === 0) return { ok: false, problem: 'PDF không có trang nào' };
+    const giant = giantImage(doc, limits);
+    if (giant) return { ok: false, problem: `PDF có ${giant}` };
+    if (!opts.sanitise) return { ok: true, pages: counted.pages, removed: [] };
+    const removed = sanitisePdf(doc);
+    return { ok: true, pages: counted.pages, removed, ...(removed.length ? { sanitised: await doc.save(SANITISED_SAVE) } : {}) };
   } catch (e) {
     if (e instanceof EncryptedPDFError) return { ok: false, problem: 'PDF có mật khẩu hoặc bị mã hóa, không mở được' };
+    if (e instanceof LimitExceeded) return { ok: false, problem: e.message };
     const msg = (e as Error).message?.split('\n')[0]?.slice(0, 160) ?? String(e);
     return { ok: false, problem: `PDF hỏng, không mở được (${msg})` };
   }

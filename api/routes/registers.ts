@@ -12,6 +12,7 @@ import { formatOf, parseInventory } from '../services/inventory';
 import { registerItems } from '../services/registration';
 import { singleFile } from '../services/upload';
 import { buildQuery, quote } from '../../clients/temporal/visibilityQuery';
+import { limitsOf } from '../../clients/config';
 
 const CREATORS = ['manager', 'clerk'] as const;
 const MAX_INVENTORY_BYTES = 32 * 1024 * 1024;
@@ -19,6 +20,8 @@ const MAX_INVENTORY_BYTES = 32 * 1024 * 1024;
 export const registerRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    const limits = limitsOf(ctx.config);
+
     app.route({
       method: 'POST',
       url: '/api/registers',
@@ -65,7 +68,7 @@ export const registerRoutes =
         const file = await singleFile(req, MAX_INVENTORY_BYTES, req.query.filename ?? 'danh-muc.csv');
         const format = formatOf(file.filename, file.contentType);
         if (!format) throw new ApiError('UnsupportedMediaType', `tệp ${file.filename}: chỉ nhận .xlsx hoặc .csv`, [{ path: file.filename, message: 'kiểu tệp không được hỗ trợ' }]);
-        const rows = await parseInventory(file.data, file.filename, format);
+        const rows = await parseInventory(file.data, file.filename, format, limits);
         if (!rows.length) throw new ApiError('BadRequest', `tệp ${file.filename} không có dòng dữ liệu nào`, [{ path: file.filename, message: 'không có dòng dữ liệu' }]);
         req.log.info({ file: file.filename, rows: rows.length }, 'nhập danh mục');
         const job = ctx.jobs.start({ kind: 'import', owner: actor.userId, total: rows.length }, async (progress) => {

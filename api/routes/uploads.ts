@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { intakeC06Batch, type C06Format } from '../../activities/c06';
 import { intakeScans, IntakeError, newUploadId } from '../../activities/scans/intake';
 import type { ArtifactStore } from '../../clients/storage/types';
+import { limitsOf } from '../../clients/config';
 import { peek, ZIP_MAGIC } from '../../activities/streams';
 import { actorCovers } from '../../domain/actors';
 import { bookSchema, type Book } from '../../domain/book';
@@ -57,6 +58,7 @@ export const uploadRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
     const maxBytes = ctx.config.SOHOA_MAX_UPLOAD_MB * 1024 * 1024;
+    const limits = limitsOf(ctx.config);
 
     app.route({
       method: 'PUT',
@@ -84,7 +86,7 @@ export const uploadRoutes =
         const budget = { used: 0, max: maxBytes };
         let result;
         try {
-          result = await intakeScans(store, { book: status.book, files: requestFiles(req, budget, SCAN_EXTS, 'ban-quet.zip'), maxBytes });
+          result = await intakeScans(store, { book: status.book, files: requestFiles(req, budget, SCAN_EXTS, 'ban-quet.zip'), maxBytes, limits });
         } catch (e) {
           if (e instanceof IntakeError) {
             throw new ApiError(e.code, e.message, e.details);
@@ -199,7 +201,7 @@ export const uploadRoutes =
           .filter((c): c is CandidateBook => !!c);
         let intake;
         try {
-          intake = await intakeC06Batch({ store, batch: { stream: file.body, format, fileName: file.name, ...(type ? { type } : {}) }, candidates, districts: ctx.units.districts });
+          intake = await intakeC06Batch({ store, batch: { stream: file.body, format, fileName: file.name, ...(type ? { type } : {}) }, candidates, districts: ctx.units.districts, limits });
         } catch (e) {
           if (e instanceof ApplicationFailure) throw fromFailure(e, file.name);
           throw uploadError(e, maxBytes, file.name);

@@ -1,4 +1,4 @@
-import { ServiceError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { ERRORS, type ActionName, type ActionRequest, type Actor, type Book, type BookMemo, type BookStatusV1 as BookStatus, type ErrorCode, type RegisterSummary } from '../../contracts/v1';
@@ -163,19 +163,23 @@ export function mapTemporalError(e: unknown, id?: string): unknown {
   const refusal = refusalOf(e);
   if (refusal) return new ApiError(refusal.code, refusal.message, refusal.code === 'InvalidPayload' ? [{ path: 'body', message: refusal.message }] : undefined);
   if (e instanceof WorkflowUpdateFailedError) return conflict(`sổ không nhận thao tác: ${e.cause?.message ?? e.message}`, 'WrongStep');
+  // No worker took the update before the deadline: the request may still apply later (same update id).
+  if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return timeout();
   switch (grpcCodeOf(e)) {
     case grpcStatus.NOT_FOUND:
       return notFound(`không có sổ "${id ?? ''}"`);
     case grpcStatus.UNAVAILABLE:
       return new ApiError('Unavailable', 'không kết nối được Temporal');
     case grpcStatus.DEADLINE_EXCEEDED:
-      return new ApiError('Timeout', 'Temporal không trả lời kịp (worker có đang chạy?)');
+      return timeout();
     case grpcStatus.INVALID_ARGUMENT:
       return new ApiError('BadRequest', `Temporal từ chối truy vấn: ${(e as Error).message}`);
     default:
       return e;
   }
 }
+
+const timeout = () => new ApiError('Timeout', 'Temporal không trả lời kịp (worker có đang chạy?)');
 
 function grpcCodeOf(e: unknown): number | undefined {
   if (e instanceof ServiceError) return grpcCodeOf(e.cause) ?? (e as { code?: number }).code;

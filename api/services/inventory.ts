@@ -1,8 +1,13 @@
 import ExcelJS from 'exceljs';
+import { Readable } from 'node:stream';
+import { LimitExceeded } from '../../activities/limits';
+import { readCsvRecords, type CsvLimits } from '../../activities/sheets/csv';
+import { readXlsxRows, type SheetCell, type XlsxLimits } from '../../activities/sheets/xlsx';
+import type { Limits } from '../../clients/config';
 import type { Units } from '../../domain/units';
 import { PERIODS } from '../../domain/periods';
 import { REGISTER_TYPES, registerTypes, typeCodes } from '../../domain/registerTypes';
-import { badRequest } from '../errors';
+import { ApiError, badRequest } from '../errors';
 
 /** Columns of the inventory file: the header row holds these keys (or one of their aliases). */
 export const INVENTORY_COLUMNS = [
@@ -17,7 +22,7 @@ export const INVENTORY_COLUMNS = [
 ] as const;
 type ColumnKey = (typeof INVENTORY_COLUMNS)[number]['key'];
 
-export const MAX_INVENTORY_ROWS = 50_000;
+export type InventoryLimits = XlsxLimits & CsvLimits & Pick<Limits, 'SOHOA_MAX_INVENTORY_ROWS'>;
 
 export interface InventoryRow {
   row: number;
@@ -55,92 +60,41 @@ function mapHeader(headers: string[], file: string): Map<number, ColumnKey> {
   return map;
 }
 
-function toRows(table: Array<{ row: number; cells: Array<string | number | undefined> }>, file: string): InventoryRow[] {
-  const [head, ...body] = table;
-  if (!head) throw badRequest(`tệp ${file} trống`, [{ path: file, message: 'không có dòng nào' }]);
-  const map = mapHeader(head.cells.map((c) => String(c ?? '')), file);
+/** A cell as the columns take it: a date (a year typed into a date cell) gives its year. */
+function cellValue(v: SheetCell | undefined): string | number | undefined {
+  if (v === undefined || typeof v === 'number' || typeof v === 'string') return v;
+  if (typeof v === 'boolean') return String(v);
+  return v.getUTCFullYear();
+}
+
+type SourceRow = { row: number; cells: ReadonlyArray<SheetCell | undefined> };
+
+/** The header, then one item per non-blank row, stopping at the first row over the limit. */
+async function toRows(records: AsyncIterable<SourceRow>, file: string, limits: InventoryLimits): Promise<InventoryRow[]> {
+  let map: Map<number, ColumnKey> | undefined;
   const rows: InventoryRow[] = [];
-  for (const r of body) {
+  const max = limits.SOHOA_MAX_INVENTORY_ROWS;
+  for await (const r of records) {
+    if (!map) {
+      map = mapHeader(Array.from(r.cells, (c) => String(cellValue(c) ?? '')), file);
+      continue;
+    }
     const item: InventoryRow['item'] = {};
     for (const [i, key] of map) {
-      const v = r.cells[i];
+      const v = cellValue(r.cells[i]);
       if (v === undefined || (typeof v === 'string' && v.trim() === '')) continue;
       item[key] = typeof v === 'string' ? v.trim() : v;
     }
-    if (Object.keys(item).length) rows.push({ row: r.row, item });
+    if (!Object.keys(item).length) continue;
+    if (rows.length === max) throw new LimitExceeded('SOHOA_MAX_INVENTORY_ROWS', `tệp ${file}: dòng ${r.row}: có hơn ${max} dòng dữ liệu, tối đa ${max} mỗi lần (xin chia tệp)`);
+    rows.push({ row: r.row, item });
   }
-  if (rows.length > MAX_INVENTORY_ROWS) throw badRequest(`tệp ${file} có ${rows.length} dòng; tối đa ${MAX_INVENTORY_ROWS} mỗi lần`, [{ path: file, message: 'quá nhiều dòng' }]);
+  if (!map) throw badRequest(`tệp ${file} trống`, [{ path: file, message: 'không có dòng nào' }]);
   return rows;
 }
 
-function cellValue(v: ExcelJS.CellValue): string | number | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  if (typeof v === 'boolean') return String(v);
-  if (v instanceof Date) return v.getUTCFullYear();
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('result' in v) return cellValue(v.result as ExcelJS.CellValue);
-    if ('text' in v) return String(v.text);
-  }
-  return String(v);
-}
-
-export async function parseXlsx(buf: Buffer, file: string): Promise<InventoryRow[]> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch (e) {
-    throw badRequest(`tệp ${file} không phải tệp Excel .xlsx đọc được: ${(e as Error).message}`, [{ path: file, message: 'không đọc được' }]);
-  }
-  const sheet = wb.worksheets[0];
-  if (!sheet) throw badRequest(`tệp ${file} không có trang tính nào`, [{ path: file, message: 'không có trang tính' }]);
-  const table: Array<{ row: number; cells: Array<string | number | undefined> }> = [];
-  sheet.eachRow({ includeEmpty: false }, (row, n) => {
-    const cells: Array<string | number | undefined> = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => (cells[col - 1] = cellValue(cell.value)));
-    table.push({ row: n, cells });
-  });
-  return toRows(table, file);
-}
-
-/** RFC 4180 CSV, with the delimiter guessed from the header (`,` `;` or tab) and an optional BOM. */
-export function parseCsv(text: string, file: string): InventoryRow[] {
-  const src = text.replace(/^\uFEFF/, '');
-  const firstLine = src.slice(0, src.search(/\r?\n|$/));
-  const delim = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
-  const table: Array<{ row: number; cells: Array<string | undefined> }> = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowStart = 1;
-  const endRow = () => {
-    cells.push(cell);
-    if (cells.some((c) => c.trim() !== '')) table.push({ row: rowStart, cells });
-    cells = [];
-    cell = '';
-  };
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === delim) cells.push(cell), (cell = '');
-    else if (ch === '\r' && src[i + 1] === '\n') continue;
-    else if (ch === '\n') {
-      endRow();
-      rowStart = ++line;
-    } else cell += ch;
-  }
-  if (quoted) throw badRequest(`tệp ${file}: dấu ngoặc kép không đóng (từ dòng ${rowStart})`, [{ path: `${file}: dòng ${rowStart}`, message: 'dấu ngoặc kép không đóng' }]);
-  if (cell !== '' || cells.length) endRow();
-  return toRows(table, file);
+async function* csvRecords(buf: Buffer, file: string, limits: InventoryLimits): AsyncGenerator<SourceRow> {
+  for await (const r of readCsvRecords(Readable.from([buf]), limits, file)) yield { row: r.line, cells: r.fields };
 }
 
 export type InventoryFormat = 'xlsx' | 'csv';
@@ -152,9 +106,19 @@ export function formatOf(filename: string, contentType?: string): InventoryForma
   return undefined;
 }
 
-export async function parseInventory(buf: Buffer, filename: string, format: InventoryFormat): Promise<InventoryRow[]> {
-  if (format === 'xlsx') return parseXlsx(buf, filename);
-  return parseCsv(buf.toString('utf8'), filename);
+/**
+ * The inventory's rows, read streaming with every limit checked while reading (rows, cells,
+ * shared strings, unpacked size): over one, 413 naming the limit and the row; unreadable, 400.
+ */
+export async function parseInventory(buf: Buffer, filename: string, format: InventoryFormat, limits: InventoryLimits): Promise<InventoryRow[]> {
+  try {
+    return await toRows(format === 'xlsx' ? readXlsxRows({ buffer: buf }, limits, filename) : csvRecords(buf, filename, limits), filename, limits);
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    if (e instanceof LimitExceeded) throw new ApiError('PayloadTooLarge', e.message, [{ path: filename, message: e.message }]);
+    const what = format === 'xlsx' ? 'tệp Excel .xlsx' : 'tệp CSV';
+    throw badRequest(`tệp ${filename} không phải ${what} đọc được: ${(e as Error).message}`, [{ path: filename, message: 'không đọc được' }]);
+  }
 }
 
 /** The inventory template: the data sheet with its header row, and a guide with the code lists. */

@@ -210,6 +210,15 @@ describe('inventory import', () => {
     expect((await h.call('districtManager', 'GET', `/api/jobs/${jobId}`)).statusCode).toBe(404);
   });
 
+  it('413 for an inventory over the row limit, naming the limit and the first row past it; nothing is started', async () => {
+    const rows = Array.from({ length: 50_001 }, (_, i) => `20194,KS,${900 + i},2017`);
+    const r = await h.call('manager', 'POST', '/api/registers/import?filename=lon.csv', ['agencyCode,type,bookNo,yearFrom', ...rows].join('\n'), { 'content-type': 'text/csv' });
+    expect(r.statusCode, r.body).toBe(413);
+    expect(r.json()).toMatchObject({ error: 'PayloadTooLarge' });
+    expect(r.json().message).toBe('tệp lon.csv: dòng 50002: có hơn 50000 dòng dữ liệu, tối đa 50000 mỗi lần (xin chia tệp) (SOHOA_MAX_INVENTORY_ROWS)');
+    expect((await h.call('manager', 'GET', '/api/registers/reg-20194-KS-900-2017')).statusCode).toBe(404);
+  });
+
   it('415 for a file that is neither .xlsx nor .csv; 400 when the header lacks a column', async () => {
     const r = await h.call('manager', 'POST', '/api/registers/import?filename=ds.txt', 'a,b', { 'content-type': 'application/octet-stream' });
     expect(r.statusCode).toBe(415);

@@ -14,6 +14,7 @@ import { artifactKeys } from '../../domain/naming';
 import { ROOT } from '../../clients/paths';
 import { sampleCases, sampleExcel, samplePdf } from '../../clients/samples';
 import { ksCsv } from '../data/c06Fixtures';
+import { makeZip } from '../hostile/make/zip';
 import { book } from '../support/fixtures';
 import { waitForStatus } from '../support/temporal';
 import { driveTo } from './drive';
@@ -91,6 +92,19 @@ describe('scan uploads', () => {
     expect((await h.env.client.workflow.getHandle(id).query(statusQuery)).artifacts).toEqual([]);
   });
 
+  it('413 for a zip that would unpack past the limit (its declared sizes, ignored entries too), before anything is stored', async () => {
+    const b = book({ agencyCode: '20194', bookNo: '17', yearFrom: 2016, yearTo: 2016 });
+    const id = await driveTo(h, b, 'scanWork');
+    const [first] = await pdfs(b, 1);
+    const bomb = makeZip([{ name: first!.filename, data: first!.data }, { name: '__MACOSX/._x', zeros: 64 << 20 }]);
+    expect(bomb.length).toBeLessThan(1 << 20);
+    const r = await h.call('contractor', 'PUT', `/api/registers/${id}/scans?filename=giao.zip`, bomb, { 'content-type': 'application/zip' });
+    expect(r.statusCode, r.body).toBe(413);
+    expect(r.json().message).toContain('giao.zip: các tệp trong zip bung ra 64 MB, vượt giới hạn 1 MB của lần tải lên (SOHOA_MAX_UPLOAD_MB)');
+    expect(await uploads(b)).toEqual([]);
+    expect((await h.env.client.workflow.getHandle(id).query(statusQuery)).artifacts).toEqual([]);
+  });
+
   it('409 when the book is not at the scan step; 403 for another district; 404 unknown book', async () => {
     const b = book({ agencyCode: '20194', bookNo: '14', yearFrom: 2016, yearTo: 2016 });
     const id = await driveTo(h, b, 'inventory');
@@ -161,6 +175,15 @@ describe('Excel and C06 uploads, templates', () => {
     expect(again.json()).toMatchObject({ unchanged: true, batchRef: body.batchRef });
     expect(again.json().matched.every((m: { result: string }) => m.result !== 'done')).toBe(true);
     expect((await h.call('contractor', 'POST', '/api/c06/batches', payload, headers)).statusCode).toBe(403);
+  });
+
+  it('a C06 batch over a limit is refused with 413 naming the limit and the row', async () => {
+    const csv = `${ksCsv().toString('utf8').split('\n')[0]}\n${'x'.repeat(40_000)}\n`;
+    const { payload, headers } = multipart([{ filename: 'c06-dai.csv', contentType: 'text/csv', data: Buffer.from(csv) }]);
+    const r = await h.call('c06', 'POST', '/api/c06/batches', payload, headers);
+    expect(r.statusCode, r.body).toBe(413);
+    expect(r.json()).toMatchObject({ error: 'PayloadTooLarge' });
+    expect(r.json().message).toMatch(/c06-dai\.csv: dòng 2: ô dài hơn 32767 ký tự \(SOHOA_MAX_CELL_CHARS\)/);
   });
 
   it('Excel templates by register type', async () => {

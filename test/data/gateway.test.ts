@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createImportActivities, HttpGateway, OutboxGateway, type HttpResult, type ImportPackageInput } from '../../activities/gateway';
 import { workflowIdFor, type Book } from '../../domain/book';
@@ -73,7 +74,7 @@ describe('RegistryGateway', () => {
     const { pkg, files } = await packageOf();
     const acts = await http({ failFirst: 2 });
     const r = (await acts.submitImport(pkg)) as HttpResult;
-    expect(r).toMatchObject({ mode: 'http', accepted: 5, rejected: 0, attempts: 3, idempotencyKey: `${pkg.workflowId}:${files.excel.sha256}` });
+    expect(r).toMatchObject({ mode: 'http', accepted: 5, rejected: 0, attempts: 3, idempotencyKey: expect.stringMatching(new RegExp(`^${pkg.workflowId}:[0-9a-f]{64}$`)) });
     expect(national!.calls).toBe(3);
     expect(national!.submissions).toHaveLength(1);
     // The endpoint received the very files of the store, streamed.
@@ -95,6 +96,30 @@ describe('RegistryGateway', () => {
     expect(r).toMatchObject({ accepted: 5, rejected: 0, attempts: 2 });
     expect(national!.calls).toBe(2);
     expect(national!.submissions).toHaveLength(1);
+  });
+
+  it('http: the same rows saved again after a lost answer keep the Idempotency-Key — no second import; a changed row is a new one', async () => {
+    const { pkg, files } = await packageOf();
+    const acts = await http({ slowFirst: { calls: 1, ms: 2_000 } }, { timeoutMs: 300, attempts: 1 });
+    await expect(acts.submitImport(pkg)).rejects.toThrow(/không gửi được/);
+    // The clerk opens and saves the workbook: other bytes (save time, creator), the same rows.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await s.store.getBuffer(pkg.excelKey)) as unknown as ArrayBuffer);
+    wb.created = wb.modified = new Date(2030, 0, 1);
+    wb.creator = 'Người khác';
+    const resaved = await s.store.put(pkg.excelKey, Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(resaved.sha256).not.toBe(files.excel.sha256);
+    const r = (await acts.submitImport(pkg)) as HttpResult;
+    expect(r).toMatchObject({ accepted: 5, rejected: 0 });
+    expect(national!.submissions).toHaveLength(1);
+    const keyBefore = r.idempotencyKey;
+    // One name corrected: another import of this book, under another key.
+    wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => void (c.value === 'Nguyễn Văn Số 1' && (c.value = 'Nguyễn Văn Sửa')))));
+    await s.store.put(pkg.excelKey, Buffer.from(await wb.xlsx.writeBuffer()));
+    await s.store.delete(r.receiptKey);
+    const again = (await acts.submitImport(pkg)) as HttpResult;
+    expect(again.idempotencyKey).not.toBe(keyBefore);
+    expect(national!.submissions).toHaveLength(2);
   });
 
   it('http: still failing after the quick attempts → an ordinary (retryable) error; the next activity attempt succeeds once', async () => {

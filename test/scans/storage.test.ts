@@ -11,6 +11,7 @@ import { S3Store } from '../../clients/storage/s3';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { loadConfig } from '../../clients/config';
 import { startMinio, type MinioServer } from '../support/minio';
+import { freePort } from '../support/ports';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -167,5 +168,17 @@ describe('createStore', () => {
     expect(await store.put('x.txt', 'x')).toMatchObject({ bytes: 1 });
     // A second start with the bucket present is fine.
     await createStore(loadConfig({ SOHOA_STORAGE: 's3', S3_ENDPOINT: minio.endpoint, S3_BUCKET: bucket, S3_ACCESS_KEY: minio.accessKey, S3_SECRET_KEY: minio.secretKey }));
+  });
+
+  it('starts while the S3 endpoint is down (its activities fail and are retried); wrong credentials still fail the start', async () => {
+    const port = await freePort();
+    const s3 = (endpoint: string, bucket: string, secret = minio.secretKey) =>
+      loadConfig({ SOHOA_STORAGE: 's3', S3_ENDPOINT: endpoint, S3_BUCKET: bucket, S3_ACCESS_KEY: minio.accessKey, S3_SECRET_KEY: secret });
+    const seen: unknown[] = [];
+    const down = await createStore(s3(`http://127.0.0.1:${port}`, 'never'), (e) => seen.push(e));
+    expect(down.kind).toBe('s3');
+    expect(seen).toHaveLength(1);
+    await expect(down.put('x.txt', 'x')).rejects.toThrow();
+    await expect(createStore(s3(minio.endpoint, `refused-${process.pid}`, 'not-the-secret'))).rejects.toThrow(/signature|access|denied/i);
   });
 });

@@ -16,6 +16,17 @@ export interface FakeNationalFaults {
   acceptAtMost?: number;
   /** Answer this status (e.g. 422) to every call. */
   status?: number;
+  /** Answer 503 to every call whose Idempotency-Key this picks (a package the endpoint keeps refusing). */
+  refuse?: (idempotencyKey: string) => boolean;
+  /** Import, then hold the answer of the next `imports` new packages for `ms` (counts down as they come). */
+  holdNext?: { imports: number; ms: number };
+}
+
+/** What one call got: its Idempotency-Key, the status answered, and whether the answer was held. */
+export interface FakeNationalCall {
+  key: string;
+  status: number;
+  held: boolean;
 }
 
 export interface ReceivedPart {
@@ -38,6 +49,8 @@ export interface FakeNational {
   calls: number;
   /** Real imports (one per new Idempotency-Key). */
   submissions: FakeNationalSubmission[];
+  /** Every call with a key, in order. */
+  log: FakeNationalCall[];
   faults: FakeNationalFaults;
   stop(): Promise<void>;
 }
@@ -73,7 +86,7 @@ function parseMultipart(body: Buffer, contentType: string): ReceivedPart[] {
 export async function startFakeNational(faults: FakeNationalFaults = {}): Promise<FakeNational> {
   const answers = new Map<string, FakeNationalSubmission['answer']>();
   const timers = new Set<NodeJS.Timeout>();
-  const state: FakeNational = { url: '', calls: 0, submissions: [], faults, stop: async () => {} };
+  const state: FakeNational = { url: '', calls: 0, submissions: [], log: [], faults, stop: async () => {} };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     if (res.destroyed) return;
@@ -95,13 +108,27 @@ export async function startFakeNational(faults: FakeNationalFaults = {}): Promis
     const body = Buffer.concat(chunks);
     const key = req.headers['idempotency-key'];
     if (req.method !== 'POST' || typeof key !== 'string' || key === '') return send(res, 400, { error: 'Idempotency-Key bắt buộc' });
-    if (state.faults.status) return send(res, state.faults.status, { error: 'gói bị từ chối' });
-    const slow = state.faults.slowFirst && call <= state.faults.slowFirst.calls ? state.faults.slowFirst.ms : 0;
-    const reply = (a: FakeNationalSubmission['answer']) => (slow ? later(slow, () => send(res, 200, a)) : send(res, 200, a));
+    const fail = (status: number, body: unknown) => {
+      state.log.push({ key, status, held: false });
+      send(res, status, body);
+    };
+    if (state.faults.status) return fail(state.faults.status, { error: 'gói bị từ chối' });
+    if (state.faults.refuse?.(key)) return fail(503, { error: 'hệ thống bận' });
+    let slow = state.faults.slowFirst && call <= state.faults.slowFirst.calls ? state.faults.slowFirst.ms : 0;
+    const reply = (a: FakeNationalSubmission['answer']) => {
+      state.log.push({ key, status: 200, held: slow > 0 });
+      if (slow) later(slow, () => send(res, 200, a));
+      else send(res, 200, a);
+    };
 
     const known = answers.get(key);
     if (known) return reply(known);
-    if (call <= (state.faults.failFirst ?? 0)) return send(res, 503, { error: 'hệ thống bận' });
+    if (call <= (state.faults.failFirst ?? 0)) return fail(503, { error: 'hệ thống bận' });
+    const hold = state.faults.holdNext;
+    if (hold && hold.imports > 0) {
+      hold.imports--;
+      slow = Math.max(slow, hold.ms);
+    }
 
     const parts = parseMultipart(body, req.headers['content-type'] ?? '');
     const meta = JSON.parse(parts.find((p) => p.name === 'metadata')?.text ?? '{}') as Record<string, unknown>;

@@ -2,28 +2,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MINIO } from '../../clients/paths';
+import { freePort } from './ports';
 
 export interface MinioServer {
   endpoint: string;
   accessKey: string;
   secretKey: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
+  /** Stops the server (SIGKILL), keeping its data and port: an outage. */
+  halt(): Promise<void>;
+  /** Starts it again after `halt()`, on the same port and data, and waits until it is live. */
+  resume(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
@@ -47,9 +39,7 @@ export async function startMinio(): Promise<MinioServer> {
   const accessKey = `test${randomBytes(6).toString('hex')}`;
   const secretKey = randomBytes(18).toString('hex');
   killAllOnExit();
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const consolePort = await freePort();
+  const spawnOn = (port: number, consolePort: number) => {
     const child = spawn(
       MINIO,
       ['server', '--quiet', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, join(dir, 'data')],
@@ -67,31 +57,45 @@ export async function startMinio(): Promise<MinioServer> {
       },
     );
     running.add(child);
-    let stderr = '';
+    const log = { stderr: '' };
     child.stderr!.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-4000);
+      log.stderr = (log.stderr + d.toString()).slice(-4000);
     });
+    return { child, log };
+  };
+  const kill = async (child: ChildProcess, signal: NodeJS.Signals) => {
+    running.delete(child);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  };
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const consolePort = await freePort();
+    let current = spawnOn(port, consolePort);
     const endpoint = `http://127.0.0.1:${port}`;
     const stop = async () => {
-      running.delete(child);
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(t);
-      }
+      await kill(current.child, 'SIGTERM');
       await rm(dir, { recursive: true, force: true });
     };
-    const ok = await waitLive(endpoint, child, 30_000);
-    if (ok) return { endpoint, accessKey, secretKey, stop };
+    const halt = () => kill(current.child, 'SIGKILL');
+    const resume = async () => {
+      current = spawnOn(port, consolePort);
+      if (!(await waitLive(endpoint, current.child, 30_000))) throw new Error(`MinIO did not start again on ${endpoint}:\n${current.log.stderr}`);
+    };
+    const ok = await waitLive(endpoint, current.child, 30_000);
+    if (ok) return { endpoint, accessKey, secretKey, stop, halt, resume };
+    const { child } = current;
     const exitedBySelf = child.exitCode !== null || child.signalCode !== null;
     running.delete(child);
     child.kill('SIGKILL');
     // A port taken between our probe and MinIO's bind: try another one, twice at most.
     if (attempt >= 2 || !exitedBySelf) {
       await rm(dir, { recursive: true, force: true });
-      throw new Error(`MinIO did not start on ${endpoint}:\n${stderr}`);
+      throw new Error(`MinIO did not start on ${endpoint}:\n${current.log.stderr}`);
     }
   }
 }

@@ -1,12 +1,18 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import type { Limits } from '../../clients/config';
+import { LimitExceeded } from '../limits';
+
+export type CsvLimits = Pick<Limits, 'SOHOA_MAX_ROW_CELLS' | 'SOHOA_MAX_CELL_CHARS'>;
 
 /**
  * Streaming RFC 4180 reader: quoted fields may hold the delimiter, `""` and line breaks; CRLF or LF;
  * a UTF-8 BOM is dropped. The delimiter is guessed from the first line (`,` `;` or tab: Vietnamese
- * Excel exports with `;`). Yields one array of fields per record, holding one chunk in memory.
+ * Excel exports with `;`). Yields one array of fields per record, holding one chunk in memory; a
+ * record with too many fields or a field too long (an unclosed quote swallowing the file) is
+ * refused as soon as it is seen.
  */
-export async function* readCsvRecords(input: Readable | AsyncIterable<Buffer | string>): AsyncGenerator<{ line: number; fields: string[] }> {
+export async function* readCsvRecords(input: Readable | AsyncIterable<Buffer | string>, limits: CsvLimits, file: string): AsyncGenerator<{ line: number; fields: string[] }> {
   const decoder = new StringDecoder('utf8');
   let delimiter: string | undefined;
   let pending = '';
@@ -17,6 +23,15 @@ export async function* readCsvRecords(input: Readable | AsyncIterable<Buffer | s
   let line = 1;
   let recordLine = 1;
   let first = true;
+  const checkField = () => {
+    if (field.length > limits.SOHOA_MAX_CELL_CHARS) throw new LimitExceeded('SOHOA_MAX_CELL_CHARS', `tệp ${file}: dòng ${recordLine}: ô dài hơn ${limits.SOHOA_MAX_CELL_CHARS} ký tự`);
+  };
+  const endField = () => {
+    checkField();
+    fields.push(field);
+    field = '';
+    if (fields.length > limits.SOHOA_MAX_ROW_CELLS) throw new LimitExceeded('SOHOA_MAX_ROW_CELLS', `tệp ${file}: dòng ${recordLine}: có hơn ${limits.SOHOA_MAX_ROW_CELLS} ô`);
+  };
 
   const parse = function* (text: string, final: boolean): Generator<{ line: number; fields: string[] }> {
     let i = 0;
@@ -47,8 +62,7 @@ export async function* readCsvRecords(input: Readable | AsyncIterable<Buffer | s
         continue;
       }
       if (c === delimiter) {
-        fields.push(field);
-        field = '';
+        endField();
         afterQuote = false;
         i++;
         continue;
@@ -58,9 +72,8 @@ export async function* readCsvRecords(input: Readable | AsyncIterable<Buffer | s
           if (i + 1 >= n && !final) return void (pending = text.slice(i));
           if (text[i + 1] === '\n') i++;
         }
-        fields.push(field);
+        endField();
         const out = { line: recordLine, fields };
-        field = '';
         fields = [];
         afterQuote = false;
         i++;
@@ -73,10 +86,11 @@ export async function* readCsvRecords(input: Readable | AsyncIterable<Buffer | s
       field += c;
       i++;
     }
+    checkField();
     pending = '';
   };
 
-  for await (const chunk of input) {
+  for await (const chunk of pieces(input)) {
     let text = pending + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
     pending = '';
     if (first) {
@@ -101,8 +115,16 @@ export async function* readCsvRecords(input: Readable | AsyncIterable<Buffer | s
   yield* parse(rest, true);
   if (quoted) throw new Error(`CSV: dấu ngoặc kép mở ở dòng ${recordLine} không được đóng`);
   if (field !== '' || fields.length > 0) {
-    fields.push(field);
+    endField();
     yield { line: recordLine, fields };
+  }
+}
+
+// Chunks cut to at most 64 k, so a field's length is checked at least that often.
+const PIECE = 64 * 1024;
+async function* pieces(input: Readable | AsyncIterable<Buffer | string>): AsyncGenerator<Buffer | string> {
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    for (let at = 0; at < chunk.length; at += PIECE) yield typeof chunk === 'string' ? chunk.slice(at, at + PIECE) : chunk.subarray(at, at + PIECE);
   }
 }
 
