@@ -19,7 +19,7 @@ export interface ActivityDeps {
 
 /** Activities are plain async functions built from their dependencies. */
 export function createActivities(deps: ActivityDeps): Activities {
-  const { validateExcel } = createExcelActivities({ store: deps.store });
+  const { validateExcel } = createExcelActivities({ store: deps.store, ...(deps.limits ? { limits: deps.limits } : {}) });
   return {
     async notify(notice: Notice) {
       await deps.outbox.write(notice);

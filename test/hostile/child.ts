@@ -14,6 +14,7 @@ export type Job = { limits?: Partial<Limits> } & (
   | { kind: 'intake'; file: string; name: string; root: string; book: Book; maxBytes: number }
   | { kind: 'package'; root: string; book: Book; uploadPrefix: string }
   | { kind: 'pdf'; file: string }
+  | { kind: 'excel'; file: string; name: string; root: string; book: Book }
 );
 
 export interface ChildError {
@@ -55,6 +56,13 @@ async function run(): Promise<unknown> {
     case 'package': {
       const [{ createScanActivities }, { FsStore }] = await Promise.all([import('../../activities/scans/packageScans'), import('../../clients/storage/fs')]);
       return createScanActivities({ store: new FsStore(job.root), limits, heartbeat: () => undefined }).packageScans({ book: job.book, uploadPrefix: job.uploadPrefix });
+    }
+    case 'excel': {
+      const [{ createValidateExcel }, { FsStore }] = await Promise.all([import('../../activities/excel/validateExcel'), import('../../clients/storage/fs')]);
+      const store = new FsStore(job.root);
+      const excelKey = `uploads/excel/${job.name}`;
+      await store.put(excelKey, createReadStream(job.file));
+      return createValidateExcel({ store, limits, heartbeat: () => undefined })({ book: job.book, excelKey });
     }
     case 'pdf': {
       const { inspectPdf } = await import('../../activities/scans/pdf');
