@@ -6,7 +6,7 @@ import { actorOf } from '../auth/access';
 import type { AppContext } from '../context';
 import { commonErrors } from '../errors';
 import { bookFilterSchema } from '../../contracts/v1/filters';
-import { progressBy, progressDimensions } from '../services/progress';
+import { progressBy, progressDimensions } from '../../domain/progress';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import type { Actor } from '../../domain/actors';
 import { buildAcceptanceMinutes } from '../../activities/acceptance';
