@@ -110,4 +110,16 @@ export const mutations: Mutation[] = [
     find: "    out.push({ kind: 'overdue', key: `overdue:${s.deadline}` });\n",
     replace: '',
   },
+  {
+    name: 'overdue digest without its patch (every book on the digest)',
+    file: WORKFLOW,
+    find: 'patched(PATCHES.overdueDigest)',
+    replace: 'true',
+  },
+  {
+    name: 'overdue mark not published when it sends no notice (digest)',
+    file: WORKFLOW,
+    find: 'if (due.changed) changed();',
+    replace: 'if (due.notices.length) changed();',
+  },
 ];
