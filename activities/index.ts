@@ -7,6 +7,10 @@ import { createScanActivities } from './scans/packageScans';
 import type { ArtifactStore } from '../clients/storage/types';
 import type { Activities } from './types';
 import type { Limits } from '../clients/config';
+import type { Client } from '@temporalio/client';
+import { loadUnits } from '../clients/units';
+import type { Units } from '../domain/units';
+import { createScheduleActivities } from './schedules';
 
 /** What activities need from the outside world; tests hand in real local ones. */
 export interface ActivityDeps {
@@ -15,6 +19,10 @@ export interface ActivityDeps {
   gateway: RegistryGateway;
   /** What users' files may hold; the configured defaults otherwise. */
   limits?: Limits;
+  /** Visibility lists for the scheduled runs (digest, weekly report). */
+  temporal: Client;
+  /** The units the reports name (the configured province's by default). */
+  units?: Units;
 }
 
 /** Activities are plain async functions built from their dependencies. */
@@ -28,5 +36,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     validateExcel,
     ...createImportActivities({ store: deps.store, gateway: deps.gateway }),
     ...createAcceptanceActivities({ store: deps.store }),
+    ...createScheduleActivities({ store: deps.store, outbox: deps.outbox, temporal: deps.temporal, units: deps.units ?? loadUnits() }),
   };
 }

@@ -3,9 +3,11 @@ import type { AcceptanceActivities } from './acceptance';
 import type { ExcelActivities } from './excel';
 import type { ImportActivities } from './gateway';
 import type { ScanActivities } from './scans/packageScans';
+import type { ScheduleActivities } from './schedules';
 
-/** The activities the workflow calls, by name. Implementations come from `createActivities`. */
+/** The activities the workflows call, by name. Implementations come from `createActivities`. */
 export type Activities = { notify(notice: Notice): Promise<void> } & ScanActivities &
   Pick<ExcelActivities, 'validateExcel'> &
   ImportActivities &
-  AcceptanceActivities;
+  AcceptanceActivities &
+  ScheduleActivities;

@@ -38,6 +38,8 @@ import { BookService, mapTemporalError } from './services/books';
 import { DeniedLog } from './services/deniedLog';
 import { JobRegistry } from './services/jobs';
 import { StuckScanner } from './services/stuck';
+import { ScheduleService } from './services/schedules';
+import { scheduleRoutes } from './routes/schedules';
 import { loadUnits } from '../clients/units';
 import type { Units } from '../domain/units';
 
@@ -107,6 +109,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     jobs: new JobRegistry(),
     metrics,
     stuck,
+    schedules: new ScheduleService(opts.temporal.client, config.SOHOA_SCHEDULE_TIME_ZONE),
     workflowBundlePath: opts.workflowBundlePath ?? WORKFLOW_BUNDLE,
   };
 
@@ -190,6 +193,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(doubleEntryRoutes(ctx));
   await app.register(bulkRoutes(ctx));
   await app.register(reportRoutes(ctx));
+  await app.register(scheduleRoutes(ctx));
   await app.register(auditRoutes(ctx));
   if (opts.webRoot) {
     await app.register(webRoutes(opts.webRoot));

@@ -8,6 +8,7 @@ import type { ApiMetrics } from './metrics';
 import type { BookService } from './services/books';
 import type { DeniedLog } from './services/deniedLog';
 import type { JobRegistry } from './services/jobs';
+import type { ScheduleService } from './services/schedules';
 import type { StuckScanner } from './services/stuck';
 
 /** What the routes share: built once by `buildApp`. */
@@ -24,6 +25,8 @@ export interface AppContext {
   jobs: JobRegistry;
   metrics: ApiMetrics;
   stuck: StuckScanner;
+  /** The Temporal Schedules (digest, weekly report): read and driven, never created here. */
+  schedules: ScheduleService;
   /** The workflow bundle that replays histories (the current workflow code). */
   workflowBundlePath: string;
 }

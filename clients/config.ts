@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PLAN_DEADLINE, DEFAULT_REMINDER_DAYS, DEFAULT_WAIT_REMINDER_DAYS, isoDateTime } from '../domain/settings';
+import { DEFAULT_PLAN_DEADLINE, DEFAULT_REMINDER_DAYS, DEFAULT_WAIT_REMINDER_DAYS, isoDateTime, TIME_ZONE } from '../domain/settings';
 
 const int = (def: number, min = 1, max = 1_000_000) => z.coerce.number().int().min(min).max(max).default(def);
 const bool = (def: boolean) =>
@@ -18,6 +18,32 @@ const dayList = z
     }
     return days;
   });
+
+/** A time of day, `HH:MM` (24 hours), as the hour and minute a schedule fires at. */
+const timeOfDay = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((s, ctx) => {
+      const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(s.trim());
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: 'phải là giờ HH:MM, ví dụ 07:30' });
+        return z.NEVER;
+      }
+      return { hour: Number(m[1]), minute: Number(m[2]) };
+    });
+const timeZone = z
+  .string()
+  .default(TIME_ZONE)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'phải là múi giờ IANA, ví dụ Asia/Ho_Chi_Minh');
+export const weekDays = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 
 /**
  * Limits on what a user's file may hold, checked while it is read, before anything is built from
@@ -88,6 +114,13 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(40),
   SOHOA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SOHOA_DEMO: bool(false),
+  /** The Temporal Schedules: their time zone, the daily overdue digest's time and length, the weekly report's day and time. */
+  SOHOA_SCHEDULE_TIME_ZONE: timeZone,
+  SOHOA_DIGEST_TIME: timeOfDay('07:30'),
+  /** Books a digest names one by one; the rest are counted ("và X sổ khác"). */
+  SOHOA_DIGEST_LISTED: int(20, 1, 500),
+  SOHOA_REPORT_DAY: z.enum(weekDays).default('MONDAY'),
+  SOHOA_REPORT_TIME: timeOfDay('07:00'),
   /** What the worker runs: the prebuilt bundle (rebuilt when older than the sources) or the sources. */
   SOHOA_WORKFLOWS: z.enum(['bundle', 'source']).default('bundle'),
 });

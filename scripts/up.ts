@@ -14,6 +14,7 @@ import { buildWorkflowBundle } from '../clients/workflowBundle/build';
 import { loadDemo } from './lib/demo';
 import { ensureDemoUsers } from './lib/demoUsers';
 import { startDevServer } from '../clients/temporal/devServer';
+import { ensureSchedules } from '../clients/temporal/schedules';
 import { ROOT } from '../clients/paths';
 
 const children: ChildProcess[] = [];
@@ -76,6 +77,8 @@ run('api', 'api/main.ts');
 
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const schedules = await ensureSchedules(client, config);
+console.log(`Lịch chạy: ${schedules.map((s) => `${s.id} (${{ created: 'mới tạo', updated: 'đã cập nhật', unchanged: 'không đổi' }[s.result]})`).join(', ')}`);
 console.log('Nạp dữ liệu mẫu tỉnh Quảng Nam…');
 const demo = await loadDemo(client, await createStore(config), config.TEMPORAL_TASK_QUEUE, planSettingsFromConfig(config), Date.now());
 console.log(`Dữ liệu mẫu: ${demo.created} sổ mới, ${demo.existing} sổ đã có.`);
@@ -85,6 +88,7 @@ console.log(`
 sohoa đang chạy (Ctrl-C để dừng):
   Temporal Web UI : http://${host}:8233/namespaces/${config.TEMPORAL_NAMESPACE}/workflows
   Temporal gRPC   : ${config.TEMPORAL_ADDRESS}
+  Lịch chạy       : .tools/bin/temporal schedule list --address ${config.TEMPORAL_ADDRESS}
   Bảng điều khiển: http://${config.API_HOST}:${config.API_PORT}/   (API: /api, OpenAPI: /docs)
   Mã đăng nhập   : ${tokens}   (quanly.tinh = quản lý dự án cấp tỉnh)
   Dữ liệu        : ${dataDir}

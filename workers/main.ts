@@ -7,12 +7,13 @@ import { createWorker } from './worker';
 /** Worker process: runs until SIGINT/SIGTERM, then drains in-flight tasks and exits. */
 const config = loadConfig(process.env);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const deps = await depsFromConfig(config);
 const worker = await createWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflows: await workflowsToRun(config.SOHOA_WORKFLOWS, (m) => console.log(`worker: ${m}`)),
-  deps: await depsFromConfig(config),
+  deps,
   tuning: config,
 });
 console.log(`worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
@@ -20,4 +21,5 @@ try {
   await worker.run();
 } finally {
   await connection.close();
+  await deps.temporal.connection.close();
 }

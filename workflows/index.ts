@@ -1,1 +1,2 @@
 export { registerDigitization } from './registerDigitization';
+export { overdueDigest, weeklyProgressReport } from './schedules';

@@ -6,7 +6,7 @@ import { actorOf } from '../auth/access';
 import type { AppContext } from '../context';
 import { commonErrors } from '../errors';
 import { bookFilterSchema } from '../../contracts/v1/filters';
-import { progressBy, progressDimensions } from '../services/progress';
+import { progressBy, progressDimensions } from '../../domain/progress';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import type { Actor } from '../../domain/actors';
 import { buildAcceptanceMinutes } from '../../activities/acceptance';
@@ -92,7 +92,7 @@ export const reportRoutes =
       url: '/api/notices',
       schema: {
         tags: ['reports'],
-        summary: 'Thông báo nhắc hạn, quá hạn, nhắc việc trong phạm vi của người dùng (mới nhất trước)',
+        summary: 'Thông báo nhắc hạn, nhắc việc, tổng hợp sổ quá hạn, báo cáo tuần trong phạm vi của người dùng (mới nhất trước)',
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(5000).default(200),
           kind: noticeSchema.shape.kind.optional(),
@@ -104,7 +104,7 @@ export const reportRoutes =
         const { limit, kind, bookId } = req.query;
         const filtered = kind || bookId;
         const all = await ctx.outbox.list(outboxPath(ctx.units, actorOf(req)), filtered ? 100_000 : limit);
-        const items = all.filter((n) => (!kind || n.kind === kind) && (!bookId || n.workflowId === bookId)).slice(0, limit);
+        const items = all.filter((n) => (!kind || n.kind === kind) && (!bookId || n.workflowId === bookId || !!n.workflowIds?.includes(bookId))).slice(0, limit);
         return { items };
       },
     });

@@ -146,16 +146,27 @@ export const failingSchema = z.object({
 });
 export type Failing = z.infer<typeof failingSchema>;
 
-/** A reminder or overdue notice, written to the outbox that the API shows. */
+export const noticeKinds = ['deadlineReminder', 'overdue', 'waitingReminder', 'overdueDigest', 'weeklyReport'] as const;
+
+/**
+ * A notice written to the outbox that the API shows: a book's reminder (one book), an agency's daily
+ * digest of its overdue books (a list of books), or a district's weekly report (a file in the store).
+ */
 export const noticeSchema = z.object({
   id: z.string(),
-  kind: z.enum(['deadlineReminder', 'overdue', 'waitingReminder']),
-  workflowId: z.string(),
+  kind: z.enum(noticeKinds),
+  /** The book a reminder is about. */
+  workflowId: z.string().optional(),
+  /** The books a digest lists. */
+  workflowIds: z.array(z.string()).optional(),
   agencyCode: z.string(),
   districtCode: z.string(),
   provinceCode: z.string(),
-  step: z.string(),
+  /** The book's step (reminders only). */
+  step: z.string().optional(),
   message: z.string(),
+  /** The file a report notice names, in the artifact store. */
+  file: z.object({ key: z.string(), sha256: z.string(), bytes: z.number() }).optional(),
   createdAt: z.string(),
 });
 export type Notice = z.infer<typeof noticeSchema>;

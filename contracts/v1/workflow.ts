@@ -93,6 +93,11 @@ export const workflowInputSchema = z.object({
    * automation existed keeps its path in every later run (patches alone would give it the new one).
    */
   automations: z.array(stepSchema).optional(),
+  /**
+   * Overdue books are listed in their agency's daily digest instead of a notice each; decided once by
+   * the first run's patch, like `automations`. Absent in a later run: the book predates the digest.
+   */
+  overdueDigest: z.boolean().optional(),
   /** Notices taken due but not yet written when the previous run ended. */
   notices: z.array(noticeSchema).optional(),
 });

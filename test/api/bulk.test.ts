@@ -135,13 +135,13 @@ describe('reports', () => {
     expect(waiting.json().waiting.map((w: { id: string }) => w.id).sort()).toEqual([...ids502, ...ids503].sort());
     expect((await h.call('manager', 'GET', '/api/reports/stuck')).json().waiting).toEqual([]);
 
-    // Break the outbox (its folder becomes a file): the overdue notice of a book past its deadline fails and is retried.
+    // Break the outbox (its folder becomes a file): the reminder of a book near its deadline fails and is retried.
     const outboxDir = join(h.dir, 'outbox');
     await rename(outboxDir, `${outboxDir}.bak`);
     await writeFile(outboxDir, 'không phải thư mục');
     const id = ids503[1]!;
-    const past = await h.call('manager', 'POST', `/api/registers/${id}/actions/setPlanDeadline`, { deadline: '2020-01-01T00:00:00+07:00', reason: 'thử quá hạn' });
-    expect(past.statusCode).toBe(200);
+    const near = await h.call('manager', 'POST', `/api/registers/${id}/actions/setPlanDeadline`, { deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(), reason: 'thử nhắc hạn' });
+    expect(near.statusCode).toBe(200);
     const stuck = await eventually(
       () => h.call('manager', 'GET', '/api/reports/stuck?deep=true'),
       (x) => x.json().failing.some((f: { id: string; attempt: number }) => f.id === id && f.attempt >= 2),

@@ -5,8 +5,8 @@ import { workflowIdFor, type Book } from '../../domain/book';
 import { applyAction, initialState, type BookStatus } from '../../domain/bookState';
 import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
 import { artifactKeys } from '../../domain/naming';
-import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
-import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
+import { planSettingsSchema, TIME_ZONE, type PlanSettings } from '../../domain/settings';
+import { SCHEDULES, type WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
 import { uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
 import { book, input, users } from '../support/fixtures';
 import { waitForStatus } from '../support/temporal';
@@ -241,6 +241,12 @@ export const scenarios: Scenario[] = [
       await act('approve', users.clerk);
     },
   },
+];
+
+/** The schedules' workflows (one activity each), recorded on the dev server after the books. */
+export const scheduled = [
+  { name: 'scheduled-overdue-digest', workflowType: SCHEDULES.overdueDigest.workflowType, args: [{ timeZone: TIME_ZONE, listed: 2 }] },
+  { name: 'scheduled-weekly-report', workflowType: SCHEDULES.weeklyReport.workflowType, args: [{ timeZone: TIME_ZONE }] },
 ];
 
 export interface ScenarioEnv {

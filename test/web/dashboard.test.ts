@@ -9,6 +9,7 @@ import type { BookStatus } from '../../domain/bookState';
 import { findAgency } from '../../domain/data/quangNam';
 import { days, TIME_ZONE } from '../../domain/settings';
 import { loadDemo } from '../../scripts/lib/demo';
+import { ensureSchedules } from '../../clients/temporal/schedules';
 import { sampleCases } from '../../clients/samples';
 import { makeJpeg } from '../support/images';
 import { launch, see, shot, signIn, type Browser } from './browser';
@@ -40,6 +41,7 @@ beforeAll(async () => {
   h = await startWeb(new Date(Date.now() + days(45)).toISOString());
   // The demo province: 37 books of all levels, some done, some overdue (their first wave's deadline passed).
   await loadDemo(h.env.client, h.store, h.taskQueue, planSettingsFromConfig(h.config), Date.now());
+  await ensureSchedules(h.env.client, h.config);
   browser = await launch();
 }, 300_000);
 
@@ -112,6 +114,14 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.visible(page.getByTestId('chart-type').getByRole('link', { name: /^Khai sinh:/ }));
     await see.text(page.getByTestId('kpi-deadline'), viDate(h.config.SOHOA_PLAN_DEADLINE));
     await see.text(page.getByTestId('kpi-deadline'), /còn 4[45] ngày/);
+    // The schedules: what runs when; a province manager runs the digest now, the reason kept in its note.
+    const digest = page.getByTestId('schedule-sohoa-overdue-digest');
+    await see.text(digest, 'Hằng ngày lúc 07:30 (giờ Asia/Ho_Chi_Minh)');
+    await see.text(page.getByTestId('schedule-sohoa-weekly-report'), 'Thứ Hai hằng tuần lúc 07:00');
+    await page.getByLabel(/^Lý do/).fill('Kiểm tra trước giao ban');
+    await digest.getByRole('button', { name: 'Chạy ngay' }).click();
+    await see.text(digest, /Chạy ngay: quanly\.tinh lúc .* — Kiểm tra trước giao ban/);
+    await see.text(digest, /đang chạy|xong/);
     await shot(page, '01-manager-overview');
     // The acceptance minutes of the books done, as the API builds them (.xlsx).
     const [minutes] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải biên bản nghiệm thu (.xlsx)' }).click()]);
@@ -388,6 +398,11 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     const history = JSON.parse(await readFile((await download.path())!, 'utf8')) as { events: { eventType: string }[] };
     expect(download.suggestedFilename()).toMatch(new RegExp(`^${NEW_ID}\\.[0-9a-f-]+\\.history\\.json$`));
     expect(history.events[0]!.eventType).toMatch(/WORKFLOW_EXECUTION_STARTED/);
+
+    // The schedules on the overview: read, not driven.
+    await page.goto(`${h.baseUrl}/`);
+    await see.text(page.getByTestId('schedule-sohoa-weekly-report'), 'Báo cáo tiến độ hằng tuần theo huyện');
+    await see.count(page.getByTestId('schedules').getByRole('button', { name: 'Chạy ngay' }), 0);
     await page.close();
   });
 

@@ -34,3 +34,6 @@ export const canBulk = (me: Actor) => me.role === 'manager' || me.role === 'admi
 export const canCreate = (me: Actor) => me.role === 'manager' || me.role === 'clerk' || me.role === 'admin';
 /** The stuck-books report is the managers', auditors' and clerks' (GET /api/reports/stuck). */
 export const canSeeStuck = (me: Actor) => ['manager', 'auditor', 'clerk', 'admin'].includes(me.role);
+/** The schedules panel is the managers' and auditors' (GET /api/schedules); only a province manager drives them. */
+export const canSeeSchedules = (me: Actor) => ['manager', 'auditor', 'admin'].includes(me.role);
+export const canDriveSchedules = (me: Actor) => me.role === 'admin' || (me.role === 'manager' && me.scope === 'province');

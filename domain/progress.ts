@@ -1,11 +1,11 @@
-import { AGENCY_LEVEL_LABELS_VI } from '../../domain/agencies';
-import type { Units } from '../../domain/units';
-import { PERIODS } from '../../domain/periods';
-import { STEP_LABELS_VI, steps, type Step } from '../../domain/plan';
-import { REGISTER_TYPES, type RegisterType } from '../../domain/registerTypes';
-import type { ProgressDimension, ProgressRow, RegisterSummary } from '../../contracts/v1';
+import { AGENCY_LEVEL_LABELS_VI } from './agencies';
+import type { Units } from './units';
+import { PERIODS } from './periods';
+import { STEP_LABELS_VI, steps, type Step } from './plan';
+import { REGISTER_TYPES, type RegisterType } from './registerTypes';
+import type { ProgressDimension, ProgressRow, RegisterSummary } from '../contracts/v1';
 
-export { progressDimensions, type ProgressDimension, type ProgressRow } from '../../contracts/v1';
+export { progressDimensions, type ProgressDimension, type ProgressRow } from '../contracts/v1';
 
 function keyOf(b: RegisterSummary, by: ProgressDimension): string {
   const v = { district: b.districtCode, agency: b.agencyCode, type: b.type, period: b.period, step: b.step, level: b.level }[by];
