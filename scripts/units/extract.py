@@ -29,8 +29,16 @@ OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent.parent / 'domain' 
 PRIMARY, CHECK = 'vietnamadminunits', 'vietnam_provinces'
 
 
+KINDS = ['Thành phố', 'Thị xã', 'Thị trấn', 'Đặc khu', 'Tỉnh', 'Huyện', 'Quận', 'Phường', 'Xã']
+
+
 def nfc(s):
-    return unicodedata.normalize('NFC', ' '.join(s.split()))
+    """NFC, single spaces, and the kind written as the statistics list writes it ("Thị Trấn X" → "Thị trấn X")."""
+    s = unicodedata.normalize('NFC', ' '.join(s.split()))
+    for kind in KINDS:
+        if s.lower().startswith(kind.lower() + ' '):
+            return kind + s[len(kind):]
+    return s
 
 
 def data_dir(package):
