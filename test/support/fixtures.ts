@@ -1,20 +1,20 @@
 import type { Actor } from '../../domain/actors';
 import { bookSchema, type Book, type BookInput } from '../../domain/book';
-import { findAgency, quangNamUnits } from '../../domain/data/quangNam';
+import { loadUnits } from '../../clients/units';
 import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
 import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
 
-/** The units the tests run with: the reference province. */
-export const units = quangNamUnits;
+/** The units the tests run with: the reference province (49, Quảng Nam) from the dataset, with its demo settings. */
+export const units = loadUnits({ SOHOA_PROVINCE: '49' });
 
 export const agency = (code: string) => {
-  const a = findAgency(code);
+  const a = units.findAgency(code);
   if (!a) throw new Error(`no agency ${code}`);
   return a;
 };
 
 export function book(over: Partial<BookInput> & { agencyCode?: string } = {}): Book {
-  const { agencyCode = '20194', ...rest } = over;
+  const { agencyCode = '20335', ...rest } = over;
   return bookSchema.parse({ agency: agency(agencyCode), type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017, ...rest });
 }
 
@@ -24,14 +24,14 @@ export function input(b: Book, plan: Partial<PlanSettings> = {}, priority = 3): 
 
 const actor = (userId: string, role: Actor['role'], scope: Actor['scope'], agencyCode: string): Actor => ({ userId, role, scope, agencyCode });
 
-/** Users of Tân Thạnh (20194, Tam Kỳ 502) and of others, for role and jurisdiction checks. */
+/** Users of Tân Thạnh (20335, Tam Kỳ 502) and of others, for role and jurisdiction checks. */
 export const users = {
   admin: actor('admin', 'admin', 'province', '49'),
   manager: actor('quanly.tinh', 'manager', 'province', '49'),
   districtManager: actor('quanly.tamky', 'manager', 'district', '502'),
-  clerk: actor('congchuc.tanthanh', 'clerk', 'agency', '20194'),
+  clerk: actor('congchuc.tanthanh', 'clerk', 'agency', '20335'),
   districtClerk: actor('congchuc.tamky', 'clerk', 'district', '502'),
-  otherClerk: actor('congchuc.minhan', 'clerk', 'agency', '20245'),
+  otherClerk: actor('congchuc.minhan', 'clerk', 'agency', '20398'),
   contractor: actor('nhathau.a', 'contractor', 'district', '502'),
   otherContractor: actor('nhathau.b', 'contractor', 'district', '503'),
   c06: actor('c06.tamky', 'c06', 'district', '502'),
