@@ -110,4 +110,11 @@ export const mutations: Mutation[] = [
     find: "    out.push({ kind: 'overdue', key: `overdue:${s.deadline}` });\n",
     replace: '',
   },
+  {
+    // A rule of the 2025 handover: the holder changes, the reminders already sent stay sent.
+    name: 'a handover sends the reminders again (domain rule)',
+    file: 'domain/state/transitions.ts',
+    find: '      s.custodian = to;\n',
+    replace: '      s.custodian = to;\n      s.remindersSent = [];\n',
+  },
 ];

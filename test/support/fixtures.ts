@@ -1,6 +1,7 @@
 import type { Actor } from '../../domain/actors';
 import { bookSchema, type Book, type BookInput } from '../../domain/book';
 import { loadUnits } from '../../clients/units';
+import { withinOf } from '../../domain/custody';
 import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
 import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
 
@@ -22,7 +23,11 @@ export function input(b: Book, plan: Partial<PlanSettings> = {}, priority = 3): 
   return { book: b, plan: planSettingsSchema.parse(plan), priority };
 }
 
-const actor = (userId: string, role: Actor['role'], scope: Actor['scope'], agencyCode: string): Actor => ({ userId, role, scope, agencyCode });
+/** An actor as the API hands it to the workflow: with the keys it acts in when they are more than its own. */
+const actor = (userId: string, role: Actor['role'], scope: Actor['scope'], agencyCode: string): Actor => {
+  const within = withinOf(units, { scope, agencyCode });
+  return { userId, role, scope, agencyCode, ...(within ? { within } : {}) };
+};
 
 /** Users of Tân Thạnh (20335, Tam Kỳ 502) and of others, for role and jurisdiction checks. */
 export const users = {
@@ -36,4 +41,7 @@ export const users = {
   otherContractor: actor('nhathau.b', 'contractor', 'district', '503'),
   c06: actor('c06.tamky', 'c06', 'district', '502'),
   auditor: actor('kiemtoan', 'auditor', 'province', '49'),
+  /** From 1/7/2025: Đà Nẵng's Sở Tư pháp, and Phường Bàn Thạch, which took over Tân Thạnh (20335). */
+  manager2025: actor('quanly.danang', 'manager', 'province', 'n48'),
+  clerk2025: actor('congchuc.banthach', 'clerk', 'agency', 'n20335'),
 } satisfies Record<string, Actor>;
