@@ -222,7 +222,7 @@ describe('inventory import', () => {
   it('415 for a file that is neither .xlsx nor .csv; 400 when the header lacks a column', async () => {
     const r = await h.call('manager', 'POST', '/api/registers/import?filename=ds.txt', 'a,b', { 'content-type': 'application/octet-stream' });
     expect(r.statusCode).toBe(415);
-    const m = await h.call('manager', 'POST', '/api/registers/import?filename=ds.csv', 'agencyCode,type\n20194,KS\n', { 'content-type': 'text/csv' });
+    const m = await h.call('manager', 'POST', '/api/registers/import?filename=ds.csv', 'agencyCode,type\n20335,KS\n', { 'content-type': 'text/csv' });
     expect(m.statusCode).toBe(400);
     expect(m.json().message).toContain('bookNo');
     expect(m.json().details[0].path).toContain('ds.csv');

@@ -291,7 +291,7 @@ describe('a book driven through its plan by every actor', () => {
     expect(denied.stderr).toContain('403 Forbidden');
 
     const csv = join(h.dir, 'danh-muc.csv');
-    await writeFile(csv, 'agencyCode,type,bookNo,yearFrom\n20197,KT,01,2005\n20197,KT,02,2031\n');
+    await writeFile(csv, 'agencyCode,type,bookNo,yearFrom\n20344,KT,01,2005\n20344,KT,02,2031\n');
     const imp = await cli(['import', csv]);
     expect(imp.code).toBe(3);
     expect(imp.stdout).toContain('danh-muc.csv: 2 dòng — đã tạo 1, đã có 0, bị từ chối 1.');

@@ -89,7 +89,7 @@ export async function ktXlsx(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('C06');
   ws.addRow(['LOAISO', 'DC_DVNHAPHUYEN', 'DC_DVNHAPXA', 'SO', 'QUYENSO', 'NGAYDANGKY', 'LOAIDANGKY', 'NKTHOTEN', 'NKTGIOITINH', 'NKTNGAYCHET']);
-  ws.addRow(['KT', '502', 'Phường Phước Hoà', 1, '01/2005', new Date(Date.UTC(2005, 2, 12)), '', 'Nguyễn Văn Phúc', '1', new Date(Date.UTC(2005, 2, 10))]);
+  ws.addRow(['KT', '502', 'Phường Hoà Hương', 1, '01/2005', new Date(Date.UTC(2005, 2, 12)), '', 'Nguyễn Văn Phúc', '1', new Date(Date.UTC(2005, 2, 10))]);
   ws.addRow(['KT', 'Thành phố Tam Kỳ', 'Hòa Hương', 2, '01/2005', '14/3/2005', '1', 'Trần Văn Quang', 1, '12/03/2005']);
   ws.getColumn(6).numFmt = 'dd/mm/yyyy';
   ws.getColumn(10).numFmt = 'dd/mm/yyyy';
