@@ -91,7 +91,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const units = opts.units ?? loadUnits();
+  const units = opts.units ?? loadUnits(config);
   const books = new BookService(opts.temporal.client, config);
   const stuck = new StuckScanner(books, units);
   const metrics = createMetrics({ books, stuck, units });

@@ -12,14 +12,16 @@ import { UserStore } from '../clients/users';
 
 /** The API process: config, Temporal client, store; listens on API_HOST:API_PORT; stops gracefully. */
 let config;
+let units;
 try {
   config = loadConfig(process.env);
+  // The province's units and settings: a bad SOHOA_PROVINCE or settings file stops the start here.
+  units = loadUnits(config);
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
 }
 const dataDir = resolve(config.SOHOA_DATA_DIR);
-const units = loadUnits();
 
 async function connect(address: string, waitMs = 30_000): Promise<Connection> {
   const until = Date.now() + waitMs;

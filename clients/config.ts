@@ -106,6 +106,10 @@ export const configSchema = z.object({
   SOHOA_REMINDER_DAYS: dayList,
   SOHOA_WAIT_REMINDER_DAYS: int(DEFAULT_WAIT_REMINDER_DAYS, 1, 365),
   SOHOA_PRICE_PER_PAGE: int(11_200, 0, 10_000_000),
+  /** The province served, by its code before 1/7/2025 (49 = Quảng Nam): its units come from domain/data/units. */
+  SOHOA_PROVINCE: z.string().regex(/^\d{2}$/, 'mã tỉnh là 2 chữ số (mã thống kê trước 1/7/2025, ví dụ 49)').default('49'),
+  /** The province's succession settings (district books' successors, reading by abolished districts); default config/provinces/{SOHOA_PROVINCE}.json. */
+  SOHOA_SUCCESSION_FILE: z.string().optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: int(3000, 0, 65535),
   SOHOA_MAX_UPLOAD_MB: int(2048, 1, 100_000),

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { actorSchema, roleSchema, type Actor } from '../domain/actors';
+import { jurisdictionExists, withinOf } from '../domain/custody';
 import type { Units } from '../domain/units';
 
 /** A user as stored: the token only as its sha256, never in clear. */
@@ -29,17 +30,8 @@ export const hashToken = (token: string) => createHash('sha256').update(token, '
 /** 32 random bytes, base64url: shown once, then only its hash is kept. */
 export const newToken = () => randomBytes(32).toString('base64url');
 
-/** Does the jurisdiction exist? A province by its code, a district among the province's, an agency in the list. */
-export function checkJurisdiction(units: Units, scope: Actor['scope'], code: string): string | undefined {
-  switch (scope) {
-    case 'province':
-      return code === units.provinceCode ? undefined : `mã tỉnh "${code}" không có trong danh mục (tỉnh đang phục vụ: ${units.provinceCode})`;
-    case 'district':
-      return units.districts.some((d) => d.code === code) ? undefined : `mã huyện "${code}" không có trong danh mục`;
-    case 'agency':
-      return units.findAgency(code) ? undefined : `mã đơn vị "${code}" không có trong danh mục`;
-  }
-}
+/** Does the jurisdiction exist? The province (before or after 1/7/2025), one of its districts, one of its units of either era. */
+export const checkJurisdiction = jurisdictionExists;
 
 export class UserError extends Error {
   constructor(message: string) {
@@ -108,7 +100,8 @@ export class UserStore {
     const u = this.byHash.get(hash);
     // The map lookup already matched; compare again in constant time for good measure.
     if (!u || !timingSafeEqual(Buffer.from(u.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
-    return { userId: u.userId, role: u.role, scope: u.scope, agencyCode: u.agencyCode, ...(u.name ? { name: u.name } : {}) };
+    const within = withinOf(this.units, u);
+    return { userId: u.userId, role: u.role, scope: u.scope, agencyCode: u.agencyCode, ...(u.name ? { name: u.name } : {}), ...(within ? { within } : {}) };
   }
 
   async list(): Promise<UserView[]> {

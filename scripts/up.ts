@@ -16,6 +16,7 @@ import { ensureDemoUsers } from './lib/demoUsers';
 import { startDevServer } from '../clients/temporal/devServer';
 import { ensureSchedules } from '../clients/temporal/schedules';
 import { ROOT } from '../clients/paths';
+import { loadUnits } from '../clients/units';
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -79,10 +80,11 @@ const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS }
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const schedules = await ensureSchedules(client, config);
 console.log(`Lịch chạy: ${schedules.map((s) => `${s.id} (${{ created: 'mới tạo', updated: 'đã cập nhật', unchanged: 'không đổi' }[s.result]})`).join(', ')}`);
-console.log('Nạp dữ liệu mẫu tỉnh Quảng Nam…');
-const demo = await loadDemo(client, await createStore(config), config.TEMPORAL_TASK_QUEUE, planSettingsFromConfig(config), Date.now());
-console.log(`Dữ liệu mẫu: ${demo.created} sổ mới, ${demo.existing} sổ đã có.`);
-const tokens = await ensureDemoUsers(dataDir);
+const units = loadUnits(config);
+console.log(`Nạp dữ liệu mẫu tỉnh ${units.provinceName} (${units.provinceCode}; từ 1/7/2025 thuộc ${units.province2025.name})…`);
+const demo = await loadDemo(client, await createStore(config), config.TEMPORAL_TASK_QUEUE, planSettingsFromConfig(config), Date.now(), units);
+console.log(`Dữ liệu mẫu: ${demo.created} sổ mới, ${demo.existing} sổ đã có; ${demo.handedOver} sổ đã bàn giao cho đơn vị mới, ${demo.undecided} sổ chờ quản lý chọn đơn vị nhận.`);
+const tokens = await ensureDemoUsers(dataDir, units);
 
 console.log(`
 sohoa đang chạy (Ctrl-C để dừng):

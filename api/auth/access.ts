@@ -1,10 +1,16 @@
+import type { Client } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RegisterSummary } from '../../contracts/v1/status';
+import type { Custodian } from '../../contracts/v1/values';
 import { actorCovers, type Actor, type Role } from '../../domain/actors';
 import type { Agency } from '../../domain/agencies';
 import { parseWorkflowId } from '../../domain/book';
-import type { Units } from '../../domain/units';
+import { bookAccess, reachOf } from '../../domain/custody';
+import { legacyCustodian, type Units } from '../../domain/units';
+import { SA } from '../../workflows/definitions';
 import { forbidden, notFound, unauthorized } from '../errors';
 import type { DeniedLog } from '../services/deniedLog';
+import { mapTemporalError } from '../services/books';
 import type { UserStore } from '../../clients/users';
 
 declare module 'fastify' {
@@ -93,17 +99,50 @@ export function agencyOfBookId(units: Units, id: string): Agency {
   return agency;
 }
 
-/** 403 (logged) unless the actor's jurisdiction covers the book. Returns the book's agency. */
-export async function assertBookInJurisdiction(req: FastifyRequest, ctx: { denied: DeniedLog; units: Units }, id: string): Promise<Agency> {
+/** A unit known by its jurisdiction keys (the holder's key comes first), named from the units when they know it. */
+export function custodianOfScopes(units: Units, scopes: readonly string[]): Custodian {
+  const known = units.findCustodian(scopes[0]!);
+  return known ?? { key: scopes[0]!, name: scopes[0]!, level: 'commune', era: scopes[0]!.startsWith('n') ? '2025' : 'legacy', scopes: [...scopes] };
+}
+
+/** The holder of a listed book (its key is in the list line; the units know its scopes). */
+export function holderOfSummary(units: Units, b: Pick<RegisterSummary, 'custodianKey'>, agency: Agency): Custodian {
+  return (b.custodianKey ? units.findCustodian(b.custodianKey) : undefined) ?? legacyCustodian(agency);
+}
+
+/** The unit holding a book now: from its search attribute after a handover, else the agency that registered it. */
+export async function holderOfBook(ctx: { client: Client; units: Units }, id: string, agency: Agency): Promise<Custodian> {
+  let scopes: string[] | undefined;
+  try {
+    scopes = (await ctx.client.workflow.getHandle(id).describe()).typedSearchAttributes.get(SA.custody);
+  } catch (e) {
+    throw mapTemporalError(e, id);
+  }
+  return scopes?.length ? custodianOfScopes(ctx.units, scopes) : legacyCustodian(agency);
+}
+
+/**
+ * 403 (logged) unless the actor reaches the book: `act` when its jurisdiction covers the unit that
+ * holds the book, `see` also for a 2025 commune's predecessors and a district the province lets read.
+ * Returns the book's registering agency and its holder.
+ */
+export async function assertBookInJurisdiction(
+  req: FastifyRequest,
+  ctx: { denied: DeniedLog; units: Units; client: Client },
+  id: string,
+  need: 'act' | 'see' = 'see',
+): Promise<{ agency: Agency; holder: Custodian }> {
   req.bookId = id;
   const agency = agencyOfBookId(ctx.units, id);
+  const holder = await holderOfBook(ctx, id, agency);
   const actor = actorOf(req);
-  if (!actorCovers(actor, agency)) {
-    const reason = `sổ thuộc ${agency.name} (${agency.code}), ngoài phạm vi của người dùng ${actor.userId}`;
+  const access = bookAccess(reachOf(ctx.units, actor), holder, agency);
+  if (!access[need]) {
+    const reason = `sổ do ${holder.name} (${holder.key}) giữ, ngoài phạm vi ${need === 'act' ? 'thao tác' : 'xem'} của người dùng ${actor.userId}`;
     await recordDenied(req, ctx.denied, 403, 'Forbidden', reason, { bookId: id });
     throw forbidden(reason);
   }
-  return agency;
+  return { agency, holder };
 }
 
 /** Agencies an actor covers (reference data for forms and reports). */

@@ -6,7 +6,8 @@ import { steps } from '../../domain/plan';
 import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
-import { actionResponseSchema } from '../../contracts/v1';
+import { actionResponseSchema, handoverRequestSchema, type HandoverRequest } from '../../contracts/v1';
+import { resolveHandover } from '../services/custody';
 import { idParamsSchema } from '../schemas/registers';
 
 /** Roles that may take an action at some step (the workflow checks the step's own list). */
@@ -39,21 +40,28 @@ export const actionRoutes =
             'thao tác không thay đổi gì trả 200 với unchanged=true.',
           params: idParamsSchema,
           headers: headersSchema,
-          body: actionPayloads[action].optional(),
+          // A handover names the receiving unit by its key; the API takes the unit itself from the data.
+          body: action === 'changeCustodian' ? handoverRequestSchema : actionPayloads[action].optional(),
           response: { 200: actionResponseSchema, ...commonErrors, 404: errorBodySchema, 409: errorBodySchema },
         },
         handler: async (req) => {
           const { id } = req.params;
-          await assertBookInJurisdiction(req, ctx, id);
+          const { holder } = await assertBookInJurisdiction(req, ctx, id, 'act');
           const actor = actorOf(req);
           const key = req.headers['idempotency-key'];
           try {
-            const out = await ctx.books.act(id, action, actor, req.body ?? {}, key ?? req.id, key !== undefined);
+            let payload: unknown = req.body ?? {};
+            if (action === 'changeCustodian') {
+              const h = resolveHandover(ctx.units, holder, req.body as HandoverRequest);
+              if ('unchanged' in h) return { unchanged: true, message: h.unchanged };
+              payload = h.payload;
+            }
+            const out = await ctx.books.act(id, action, actor, payload, key ?? req.id, key !== undefined);
             ctx.metrics.actions.inc({ action, outcome: out.unchanged ? 'unchanged' : 'done' });
             req.log.info({ action, unchanged: out.unchanged }, 'thao tác');
             return out.unchanged ? { unchanged: true, message: out.message } : { unchanged: false, status: out.status };
           } catch (e) {
-            if (e instanceof ApiError && [400, 403, 409].includes(e.status)) {
+            if (e instanceof ApiError && [400, 403, 409].includes(e.status) && e.code !== 'NeedsDecision') {
               ctx.metrics.actions.inc({ action, outcome: e.code });
               await recordDenied(req, ctx.denied, e.status, e.code, e.message, { bookId: id, action });
             }

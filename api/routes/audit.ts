@@ -2,9 +2,10 @@ import type { HistoryAndWorkflowId } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorCovers } from '../../domain/actors';
+import { bookAccess, reachOf } from '../../domain/custody';
+import { legacyCustodian } from '../../domain/units';
 import { WORKFLOW_TYPE } from '../../workflows/definitions';
-import { actorOf, agencyOfBookId, assertBookInJurisdiction } from '../auth/access';
+import { actorOf, assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, forbidden } from '../errors';
 import { existsSync } from 'node:fs';
@@ -97,10 +98,7 @@ export const auditRoutes =
         if (ids && agency) throw badRequest('chỉ dùng một trong hai: ids hoặc agency', [{ path: 'body', message: 'ids và agency cùng có' }]);
         let histories: AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[];
         if (ids) {
-          for (const id of ids) {
-            const a = agencyOfBookId(ctx.units, id);
-            if (!actorCovers(actor, a)) throw forbidden(`sổ ${id} ngoài phạm vi của người dùng ${actor.userId}`);
-          }
+          for (const id of ids) await assertBookInJurisdiction(req, ctx, id);
           histories = [];
           for (const id of ids) {
             try {
@@ -113,7 +111,7 @@ export const auditRoutes =
           if (agency) {
             const a = ctx.units.findAgency(agency);
             if (!a) throw badRequest(`không có đơn vị ${agency}`, [{ path: 'body.agency', message: 'không có trong danh mục' }]);
-            if (!actorCovers(actor, a)) throw forbidden(`${a.name} ngoài phạm vi của người dùng ${actor.userId}`);
+            if (!bookAccess(reachOf(ctx.units, actor), legacyCustodian(a), a).see) throw forbidden(`${a.name} ngoài phạm vi của người dùng ${actor.userId}`);
           }
           // Every run, including those closed by continue-as-new: each must replay.
           const query = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`, jurisdictionClause(ctx.units, actor), ...(agency ? [`SohoaAgency = ${quote(agency)}`] : [])].join(' AND ');

@@ -9,16 +9,23 @@ import { bookFilterSchema } from '../../contracts/v1/filters';
 import { progressBy, progressDimensions } from '../../domain/progress';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import type { Actor } from '../../domain/actors';
+import { reachOf } from '../../domain/custody';
 import { buildAcceptanceMinutes } from '../../activities/acceptance';
 import { progressReportSchema, stuckReportSchema } from '../../contracts/v1';
 import { errorBodySchema } from '../errors';
 
-/** The outbox folder of a jurisdiction: province/district/agency. */
-function outboxPath(units: Units, actor: Actor): string[] {
-  if (actor.scope === 'province') return [actor.agencyCode];
-  if (actor.scope === 'district') return [units.provinceCode, actor.agencyCode];
-  const a = units.findAgency(actor.agencyCode);
-  return a ? [a.provinceCode, a.districtCode, a.code] : ['-'];
+/**
+ * The outbox folders of the units an actor acts for (notices are filed under the holder of the book:
+ * province/district/unit; a 2025 unit under its province's key twice, it has no district).
+ */
+function outboxPaths(units: Units, actor: Actor): string[][] {
+  return reachOf(units, actor).act.map((k) => {
+    if (k.startsWith('p:')) return [k.slice(2)];
+    if (k.startsWith('d:')) return [units.provinceCode, k.slice(2)];
+    const legacy = units.findAgency(k);
+    if (legacy) return [legacy.provinceCode, legacy.districtCode, legacy.code];
+    return units.findCustodian(k) ? [units.province2025.key, units.province2025.key, k] : ['-'];
+  });
 }
 
 export const reportRoutes =
@@ -103,7 +110,8 @@ export const reportRoutes =
       handler: async (req) => {
         const { limit, kind, bookId } = req.query;
         const filtered = kind || bookId;
-        const all = await ctx.outbox.list(outboxPath(ctx.units, actorOf(req)), filtered ? 100_000 : limit);
+        const lists = await Promise.all(outboxPaths(ctx.units, actorOf(req)).map((p) => ctx.outbox.list(p, filtered ? 100_000 : limit)));
+        const all = [...new Map(lists.flat().map((n) => [n.id, n])).values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
         const items = all.filter((n) => (!kind || n.kind === kind) && (!bookId || n.workflowId === bookId || !!n.workflowIds?.includes(bookId))).slice(0, limit);
         return { items };
       },

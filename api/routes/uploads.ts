@@ -7,13 +7,13 @@ import { intakeScans, IntakeError, newUploadId } from '../../activities/scans/in
 import type { ArtifactStore } from '../../clients/storage/types';
 import { limitsOf } from '../../clients/config';
 import { peek, ZIP_MAGIC } from '../../activities/streams';
-import { actorCovers } from '../../domain/actors';
 import { bookSchema, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
 import { C06_TYPES, type CandidateBook } from '../../domain/c06';
 import { artifactKeys, excelName } from '../../domain/naming';
 import { registerTypeOf, registerTypes, typeCodes } from '../../domain/registerTypes';
-import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
+import { actorOf, assertBookInJurisdiction, holderOfSummary, recordDenied } from '../auth/access';
+import { bookAccess, reachOf } from '../../domain/custody';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, conflict, errorBodySchema, fromFailure } from '../errors';
 import { excelUploadResponseSchema, scansUploadResponseSchema } from '../../contracts/v1';
@@ -29,7 +29,7 @@ export function needStore(ctx: AppContext): ArtifactStore {
 
 /** The book must be at `step`, waiting for work, before a file is taken for it (else 409, nothing read). */
 export async function bookAtStep(ctx: AppContext, req: FastifyRequest, id: string, step: string, submit: boolean): Promise<BookStatus> {
-  await assertBookInJurisdiction(req, ctx, id);
+  await assertBookInJurisdiction(req, ctx, id, 'act');
   const status = await ctx.books.status(id);
   if (submit && !(status.step === step && status.phase === 'work')) {
     const reason = `sổ đang ở bước ${status.step} (${status.phase}); chỉ nhận tệp ở bước ${step} khi đang chờ thực hiện`;
@@ -191,10 +191,11 @@ export const uploadRoutes =
         }
         const type = req.query.type ? registerTypeOf(req.query.type) : undefined;
         // Candidates: the caller's commune books of the C06 types, whatever their step (so rows match the right book).
+        const reach = reachOf(ctx.units, actor);
         const candidates = (await ctx.books.listAll(buildQuery(ctx.units, actor, { level: ['commune'], type: [...C06_TYPES], status: 'running' })))
           .map((b): CandidateBook | undefined => {
             const agency = b.agencyCode ? ctx.units.findAgency(b.agencyCode) : undefined;
-            if (!agency || !actorCovers(actor, agency)) return undefined;
+            if (!agency || !bookAccess(reach, holderOfSummary(ctx.units, b, agency), agency).act) return undefined;
             const book = bookSchema.safeParse({ agency, type: b.type, bookNo: b.bookNo, yearFrom: b.yearFrom, yearTo: b.yearTo ?? b.yearFrom });
             return book.success ? { workflowId: b.id, book: book.data as Book } : undefined;
           })

@@ -53,4 +53,4 @@ export const createBodyLooseSchema = z.object({
   items: z.array(z.unknown()).min(1, 'items: cần ít nhất một sổ').max(MAX_ITEMS_PER_REQUEST, `items: tối đa ${MAX_ITEMS_PER_REQUEST} sổ mỗi lần; dùng /api/registers/import cho danh mục lớn`),
 });
 
-export const idParamsSchema = z.object({ id: z.string().min(1).max(200).describe('mã sổ, ví dụ reg-20194-KS-01-2017') });
+export const idParamsSchema = z.object({ id: z.string().min(1).max(200).describe('mã sổ, ví dụ reg-20335-KS-01-2017') });

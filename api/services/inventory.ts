@@ -11,7 +11,7 @@ import { ApiError, badRequest } from '../errors';
 
 /** Columns of the inventory file: the header row holds these keys (or one of their aliases). */
 export const INVENTORY_COLUMNS = [
-  { key: 'agencyCode', labelVi: 'Mã đơn vị', aliases: ['madonvi', 'madv', 'donvi', 'agency'], required: true, hint: 'mã thống kê của đơn vị lưu giữ sổ, ví dụ 20194' },
+  { key: 'agencyCode', labelVi: 'Mã đơn vị', aliases: ['madonvi', 'madv', 'donvi', 'agency'], required: true, hint: 'mã thống kê của đơn vị lưu giữ sổ, ví dụ 20335' },
   { key: 'type', labelVi: 'Loại sổ', aliases: ['loaiso', 'maloaiso', 'loai'], required: true, hint: 'mã loại sổ: KS, KH, KT, NCN, CMC, HN, GH, CDGH, LH, TD' },
   { key: 'bookNo', labelVi: 'Số quyển', aliases: ['soquyen', 'quyenso', 'quyen'], required: true, hint: 'ví dụ 01 hoặc 12A' },
   { key: 'yearFrom', labelVi: 'Từ năm', aliases: ['tunam', 'namdau', 'nam'], required: true, hint: 'năm đầu của sổ' },
@@ -148,7 +148,7 @@ export async function inventoryTemplate(units: Units): Promise<Buffer> {
   add('Cột', 'Ý nghĩa', 'Bắt buộc').font = { bold: true };
   for (const c of INVENTORY_COLUMNS) add(c.key, `${c.labelVi}: ${c.hint}`, c.required ? 'có' : 'không');
   add('');
-  add('Ví dụ', 'agencyCode=20194, type=KS, bookNo=01, yearFrom=2017, yearTo=2017, expectedCases=120').font = { italic: true };
+  add('Ví dụ', 'agencyCode=20335, type=KS, bookNo=01, yearFrom=2017, yearTo=2017, expectedCases=120').font = { italic: true };
   add('');
   add('Mã loại sổ', 'Tên').font = { bold: true };
   for (const t of registerTypes) add(REGISTER_TYPES[t].code, REGISTER_TYPES[t].nameVi);

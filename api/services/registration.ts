@@ -27,7 +27,13 @@ export function checkItem(units: Units, raw: unknown, actor: Actor): Checked {
   }
   const { agencyCode, yearTo, priority, ...rest } = item.data;
   const agency = units.findAgency(agencyCode);
-  if (!agency) return { ok: false, result: { result: 'rejected', reason: `không có đơn vị mã ${agencyCode} trong danh mục`, details: [{ path: 'agencyCode', message: 'không có trong danh mục' }] } };
+  if (!agency) {
+    const other = units.elsewhere(agencyCode);
+    const reason = other
+      ? `mã ${agencyCode} là ${other}, không thuộc tỉnh ${units.provinceName} mà hệ thống phục vụ (SOHOA_PROVINCE=${units.provinceCode})`
+      : `không có đơn vị mã ${agencyCode} trong danh mục`;
+    return { ok: false, result: { result: 'rejected', reason, details: [{ path: 'agencyCode', message: other ? 'đơn vị của tỉnh khác' : 'không có trong danh mục' }] } };
+  }
   if (!actorCovers(actor, agency)) {
     return { ok: false, result: { result: 'rejected', reason: `${agency.name} (${agency.code}) ngoài phạm vi của người dùng ${actor.userId}`, details: [{ path: 'agencyCode', message: 'ngoài phạm vi' }] } };
   }

@@ -17,6 +17,8 @@ export const ERRORS = {
   Conflict: 409,
   WrongStep: 409,
   BookClosed: 409,
+  /** The succession data names no single successor (a split commune, a district): a manager must choose. */
+  NeedsDecision: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   TooManyRequests: 429,

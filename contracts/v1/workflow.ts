@@ -5,7 +5,9 @@ import {
   artifactSchema,
   bookSchema,
   countsSchema,
+  custodianSchema,
   failingSchema,
+  handoverSchema,
   isoDateTime,
   noteSchema,
   noticeSchema,
@@ -67,6 +69,10 @@ export const carriedStateSchema = z.object({
   failing: failingSchema.nullable().optional(),
   /** Notes people left on the book (absent in books that never had one). */
   notes: z.array(noteSchema).optional(),
+  /** The unit holding the book when it is no longer the agency that registered it (absent until a handover). */
+  custodian: custodianSchema.optional(),
+  /** Every change of holder, oldest first (absent until a handover). */
+  handovers: z.array(handoverSchema).optional(),
   settings: planSettingsSchema.pick({ reminderDays: true, waitReminderDays: true }),
 });
 export type CarriedStateV1 = z.infer<typeof carriedStateSchema>;

@@ -32,7 +32,7 @@ describe('inventory import (POST /api/registers/import) against files made to ex
 
   it('a CSV over the row limit is refused at that row (413), without reading the rest', async () => {
     const file = join(dir, 'danh-muc.csv');
-    const rows = Array.from({ length: 60_000 }, (_, i) => `20194,KS,${i},2017`);
+    const rows = Array.from({ length: 60_000 }, (_, i) => `20335,KS,${i},2017`);
     await writeFile(file, ['agencyCode,type,bookNo,yearFrom', ...rows].join('\n'));
     const run = await inChild({ kind: 'inventory', file, name: 'danh-muc.csv' });
     await record('inventory: 60,000-row CSV', run);
@@ -43,7 +43,7 @@ describe('inventory import (POST /api/registers/import) against files made to ex
 
   it('a cell longer than the cell limit, and a row with more cells than allowed, are refused naming the row and the limit', async () => {
     const long = join(dir, 'dai.csv');
-    await writeFile(long, `agencyCode,type,bookNo,yearFrom,note\n20194,KS,01,2017,ok\n20194,KS,02,2017,"${'x'.repeat(40_000)}"\n`);
+    await writeFile(long, `agencyCode,type,bookNo,yearFrom,note\n20335,KS,01,2017,ok\n20335,KS,02,2017,"${'x'.repeat(40_000)}"\n`);
     const a = await inChild({ kind: 'inventory', file: long, name: 'dai.csv' });
     expect(a.result).toMatchObject({ ok: false, error: { status: 413 } });
     expect((a.result as { error: { message: string } }).error.message).toMatch(/dòng 3: ô dài hơn 32767 ký tự.*SOHOA_MAX_CELL_CHARS/);

@@ -122,4 +122,11 @@ export const mutations: Mutation[] = [
     find: 'if (due.changed) changed();',
     replace: 'if (due.notices.length) changed();',
   },
+  {
+    // A rule of the 2025 handover: the holder changes, the reminders already sent stay sent.
+    name: 'a handover sends the reminders again (domain rule)',
+    file: 'domain/state/transitions.ts',
+    find: '      s.custodian = to;\n',
+    replace: '      s.custodian = to;\n      s.remindersSent = [];\n',
+  },
 ];

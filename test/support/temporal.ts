@@ -51,8 +51,9 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
 }
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
-const INDEXED: Record<'KEYWORD' | 'BOOL' | 'DATETIME' | 'INT', proto.temporal.api.enums.v1.IndexedValueType> = {
+const INDEXED: Record<'KEYWORD' | 'KEYWORD_LIST' | 'BOOL' | 'DATETIME' | 'INT', proto.temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
   DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
   INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,

@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookSchema, workflowIdFor } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
-import { findAgency } from '../../domain/data/quangNam';
+import { units } from '../support/fixtures';
+
+const findAgency = units.findAgency;
 import { days, TIME_ZONE } from '../../domain/settings';
-import { loadDemo } from '../../scripts/lib/demo';
+import { demoBooks, loadDemo } from '../../scripts/lib/demo';
 import { ensureSchedules } from '../../clients/temporal/schedules';
 import { sampleCases } from '../../clients/samples';
 import { makeJpeg } from '../support/images';
@@ -34,13 +36,13 @@ interface ListBody {
 let h: WebHarness;
 let browser: Browser;
 /** The book the clerk and the contractor take from inventory to the Excel step. */
-const NEW_BOOK = bookSchema.parse({ agency: findAgency('20194'), type: 'birth', bookNo: '05', yearFrom: 2019, yearTo: 2019, expectedCases: 3 });
+const NEW_BOOK = bookSchema.parse({ agency: findAgency('20335'), type: 'birth', bookNo: '05', yearFrom: 2019, yearTo: 2019, expectedCases: 3 });
 const NEW_ID = workflowIdFor(NEW_BOOK);
 
 beforeAll(async () => {
   h = await startWeb(new Date(Date.now() + days(45)).toISOString());
   // The demo province: 37 books of all levels, some done, some overdue (their first wave's deadline passed).
-  await loadDemo(h.env.client, h.store, h.taskQueue, planSettingsFromConfig(h.config), Date.now());
+  await loadDemo(h.env.client, h.store, h.taskQueue, planSettingsFromConfig(h.config), Date.now(), units);
   await ensureSchedules(h.env.client, h.config);
   browser = await launch();
 }, 300_000);
@@ -197,7 +199,8 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
 
   it('a rejected action shows the server’s message', async () => {
     const page = await browser.page();
-    const id = 'reg-506-CMC-01-2001';
+    // A demo book of a district office still with its old unit, waiting at an early step.
+    const id = workflowIdFor(demoBooks(units).find((b) => b.slot === 'D2' && b.book.type === 'parentChild')!.book);
     await signIn(page, h.baseUrl, h.tokens.manager, `/books/${id}`);
     await page.getByRole('button', { name: 'Đặt mức ưu tiên' }).click();
     await page.getByLabel(/Mức ưu tiên/).selectOption('5');
@@ -219,7 +222,7 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await signIn(page, h.baseUrl, h.tokens.manager, '/books');
     const form = page.getByTestId('new-books');
     await form.locator('summary').click();
-    await form.getByLabel('Đơn vị lưu giữ sổ').selectOption('20194');
+    await form.getByLabel('Đơn vị lưu giữ sổ').selectOption('20335');
     await form.getByLabel('Loại sổ', { exact: true }).selectOption('birth');
     await form.getByLabel('Số quyển', { exact: true }).fill('05');
     await form.getByLabel('Năm đầu').fill('2019');
@@ -281,7 +284,7 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
 
     // A folder of page images (one folder per case) keeps its layout: the page zips it before sending.
     // First only 2 of the 12 cases the inventory counted: the workflow sends the step back with the problem.
-    const kh = bookSchema.parse({ agency: findAgency('20194'), type: 'marriage', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
+    const kh = bookSchema.parse({ agency: findAgency('20335'), type: 'marriage', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
     const khId = workflowIdFor(kh);
     const delivery = async (cases: number) => {
       const folder = join(await mkdtemp(join(tmpdir(), 'sohoa-giao-')), 'giao-hang');
@@ -343,10 +346,10 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.text(page.getByTestId('action-notice'), 'Đã thực hiện: Ghi chú');
     await see.count(notes, 2);
     const mine = (await status(NEW_ID)).notes.at(-1)!;
-    expect(mine).toMatchObject({ userId: PEOPLE.clerk.userId, role: 'clerk', agencyCode: '20194', step: 'c06', text });
+    expect(mine).toMatchObject({ userId: PEOPLE.clerk.userId, role: 'clerk', agencyCode: '20335', step: 'c06', text });
     // Newest first: the clerk's note, then the manager's.
     await see.text(notes.nth(0), 'Trang 12 bị rách góc');
-    await see.text(notes.nth(0), `${PEOPLE.clerk.userId} (Công chức tư pháp, ${findAgency('20194')!.name})`);
+    await see.text(notes.nth(0), `${PEOPLE.clerk.userId} (Công chức tư pháp, ${findAgency('20335')!.name})`);
     await see.text(notes.nth(0), `${viDateTime(mine.at)} · bước Dữ liệu C06 bàn giao`);
     await see.text(notes.nth(1), 'Ưu tiên hoàn thành trong tháng này');
     await see.text(notes.nth(1), `${PEOPLE.manager.userId} (Quản lý dự án`);
