@@ -17,6 +17,8 @@ export const ERRORS = {
   Conflict: 409,
   WrongStep: 409,
   BookClosed: 409,
+  /** The book already holds as many unsubmitted uploads as allowed (SOHOA_MAX_DRAFTS_PER_BOOK). */
+  TooManyDrafts: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   TooManyRequests: 429,
