@@ -1,5 +1,7 @@
 import type { Notice } from '../domain/notices';
 import { createAcceptanceActivities } from './acceptance';
+import { createC06UploadActivities } from './c06/upload';
+import { createInventoryActivities } from './inventory';
 import { createExcelActivities } from './excel';
 import { createImportActivities, type RegistryGateway } from './gateway';
 import type { FileOutbox } from '../clients/outbox';
@@ -20,6 +22,7 @@ export interface ActivityDeps {
 /** Activities are plain async functions built from their dependencies. */
 export function createActivities(deps: ActivityDeps): Activities {
   const { validateExcel } = createExcelActivities({ store: deps.store });
+  const limited = { store: deps.store, ...(deps.limits ? { limits: deps.limits } : {}) };
   return {
     async notify(notice: Notice) {
       await deps.outbox.write(notice);
@@ -28,5 +31,8 @@ export function createActivities(deps: ActivityDeps): Activities {
     validateExcel,
     ...createImportActivities({ store: deps.store, gateway: deps.gateway }),
     ...createAcceptanceActivities({ store: deps.store }),
+    // Users' files the API takes in, read here so a hostile one never costs the API its memory.
+    ...createInventoryActivities(limited),
+    ...createC06UploadActivities(limited),
   };
 }

@@ -1,5 +1,7 @@
 import type { Notice } from '../domain/notices';
 import type { AcceptanceActivities } from './acceptance';
+import type { C06UploadActivities } from './c06/upload';
+import type { InventoryActivities } from './inventory';
 import type { ExcelActivities } from './excel';
 import type { ImportActivities } from './gateway';
 import type { ScanActivities } from './scans/packageScans';
@@ -8,4 +10,6 @@ import type { ScanActivities } from './scans/packageScans';
 export type Activities = { notify(notice: Notice): Promise<void> } & ScanActivities &
   Pick<ExcelActivities, 'validateExcel'> &
   ImportActivities &
-  AcceptanceActivities;
+  AcceptanceActivities &
+  InventoryActivities &
+  C06UploadActivities;

@@ -89,6 +89,8 @@ export const configSchema = z.object({
    */
   SOHOA_MAX_DRAFTS_PER_BOOK: int(10, 1, 1000),
   SOHOA_DRAFT_TTL_S: int(7 * 86_400, 1, 365 * 86_400),
+  /** How long the API waits for a worker to read a user's file (inventory, C06 batch) before 504. */
+  SOHOA_PARSE_TIMEOUT_S: int(600, 1, 86_400),
   /** How often the API looks for drafts past their time. */
   SOHOA_DRAFT_SWEEP_S: int(3600, 1, 86_400),
   WORKER_MAX_CACHED_WORKFLOWS: int(2000),

@@ -1,1 +1,2 @@
 export { registerDigitization } from './registerDigitization';
+export { intakeC06Upload, parseInventoryUpload } from './userFiles';

@@ -1,23 +1,23 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { intakeC06Batch, type C06Format } from '../../activities/c06';
+import type { C06Format } from '../../activities/c06';
 import { intakeScans, IntakeError, newUploadId } from '../../activities/scans/intake';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { limitsOf } from '../../clients/config';
 import { peek, ZIP_MAGIC } from '../../activities/streams';
 import { actorCovers } from '../../domain/actors';
-import { bookSchema, type Book } from '../../domain/book';
+import { bookSchema, parseWorkflowId, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
 import { C06_TYPES, type CandidateBook } from '../../domain/c06';
 import { artifactKeys, excelName } from '../../domain/naming';
 import { registerTypeOf, registerTypes, typeCodes } from '../../domain/registerTypes';
 import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
-import { ApiError, commonErrors, conflict, errorBodySchema, fromFailure } from '../errors';
+import { ApiError, commonErrors, conflict, errorBodySchema } from '../errors';
 import { excelUploadResponseSchema, scansUploadResponseSchema } from '../../contracts/v1';
 import { idParamsSchema } from '../schemas/registers';
+import { intakeOnWorker } from '../services/c06';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import { XLSX, SCAN_EXTS, TooLarge, fileTooLarge, uploadError, requestFiles, oneFile } from '../services/requestFiles';
@@ -219,14 +219,14 @@ export const uploadRoutes =
             return book.success ? { workflowId: b.id, book: book.data as Book } : undefined;
           })
           .filter((c): c is CandidateBook => !!c);
-        let intake;
-        try {
-          intake = await intakeC06Batch({ store, batch: { stream: file.body, format, fileName: file.name, ...(type ? { type } : {}) }, candidates, districts: ctx.units.districts, limits });
-        } catch (e) {
-          if (e instanceof ApplicationFailure) throw fromFailure(e, file.name);
-          throw uploadError(e, maxBytes, file.name);
-        }
-        const matched = await mapLimit(intake.matched, 8, async (m) => {
+        const intake = await intakeOnWorker(ctx, store, actor, { ...file, format, ...(type ? { type } : {}) }, candidates, budget);
+        // Only the caller's books are acted on as the caller (the batch was matched against them only).
+        const mine = intake.matched.filter((m) => {
+          const p = parseWorkflowId(m.workflowId);
+          const agency = p && ctx.units.findAgency(p.agencyCode);
+          return !!agency && actorCovers(actor, agency);
+        });
+        const matched = await mapLimit(mine, 8, async (m) => {
           try {
             // No update id here: a book sent back to the C06 step must be able to take the same batch again.
             const out = await ctx.books.act(m.workflowId, 'c06Received', actor, { batchRef: intake.batchRef, records: m.rows, rowsKey: m.key, sha256: m.sha256 }, `c06:${intake.batchRef}`);
