@@ -60,11 +60,19 @@ export class Drafts {
     await this.store.put(this.markerKey(d.bookId, d.uploadId), JSON.stringify({ ...d, at: now.toISOString() }), { contentType: 'application/json' });
   }
 
-  /** The drafts whose files hold one of these keys were submitted: they stop being drafts. */
+  /**
+   * The drafts whose files hold one of these keys were submitted: they stop being drafts. A failure
+   * here is not the action's: the sweep keeps whatever the book's workflow holds.
+   */
   async submitted(bookId: string, keys: readonly string[]): Promise<void> {
-    for (const key of await this.markers(`${ROOT}/${bookId}/`)) {
-      const d = await this.read(key);
-      if (d && keys.some((k) => k === d.prefix || k.startsWith(`${d.prefix}/`))) await this.store.delete(key);
+    if (!keys.length) return;
+    try {
+      for (const key of await this.markers(`${ROOT}/${bookId}/`)) {
+        const d = await this.read(key);
+        if (d && keys.some((k) => k === d.prefix || k.startsWith(`${d.prefix}/`))) await this.store.delete(key);
+      }
+    } catch {
+      // The marker stays; the sweep finds the draft referenced and keeps its files.
     }
   }
 
