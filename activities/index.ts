@@ -1,5 +1,7 @@
 import type { Notice } from '../domain/notices';
 import { createAcceptanceActivities } from './acceptance';
+import { createC06UploadActivities } from './c06/upload';
+import { createInventoryActivities } from './inventory';
 import { createExcelActivities } from './excel';
 import { createImportActivities, type RegistryGateway } from './gateway';
 import type { FileOutbox } from '../clients/outbox';
@@ -27,15 +29,19 @@ export interface ActivityDeps {
 
 /** Activities are plain async functions built from their dependencies. */
 export function createActivities(deps: ActivityDeps): Activities {
-  const { validateExcel } = createExcelActivities({ store: deps.store, ...(deps.limits ? { limits: deps.limits } : {}) });
+  const limited = { store: deps.store, ...(deps.limits ? { limits: deps.limits } : {}) };
+  const { validateExcel } = createExcelActivities(limited);
   return {
     async notify(notice: Notice) {
       await deps.outbox.write(notice);
     },
-    ...createScanActivities({ store: deps.store, ...(deps.limits ? { limits: deps.limits } : {}) }),
+    ...createScanActivities(limited),
     validateExcel,
     ...createImportActivities({ store: deps.store, gateway: deps.gateway }),
     ...createAcceptanceActivities({ store: deps.store }),
     ...createScheduleActivities({ store: deps.store, outbox: deps.outbox, temporal: deps.temporal, units: deps.units ?? loadUnits() }),
+    // Users' files the API takes in, read here so a hostile one never costs the API its memory.
+    ...createInventoryActivities(limited),
+    ...createC06UploadActivities(limited),
   };
 }

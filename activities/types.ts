@@ -1,5 +1,7 @@
 import type { Notice } from '../domain/notices';
 import type { AcceptanceActivities } from './acceptance';
+import type { C06UploadActivities } from './c06/upload';
+import type { InventoryActivities } from './inventory';
 import type { ExcelActivities } from './excel';
 import type { ImportActivities } from './gateway';
 import type { ScanActivities } from './scans/packageScans';
@@ -10,4 +12,6 @@ export type Activities = { notify(notice: Notice): Promise<void> } & ScanActivit
   Pick<ExcelActivities, 'validateExcel'> &
   ImportActivities &
   AcceptanceActivities &
-  ScheduleActivities;
+  ScheduleActivities &
+  InventoryActivities &
+  C06UploadActivities;

@@ -36,6 +36,7 @@ import { uploadRoutes } from './routes/uploads';
 import { doubleEntryRoutes } from './routes/doubleEntry';
 import { BookService, mapTemporalError } from './services/books';
 import { DeniedLog } from './services/deniedLog';
+import { Drafts } from './services/drafts';
 import { JobRegistry } from './services/jobs';
 import { StuckScanner } from './services/stuck';
 import { ScheduleService } from './services/schedules';
@@ -103,6 +104,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     client: opts.temporal.client,
     books,
     store: opts.store,
+    ...(opts.store ? { drafts: new Drafts(opts.store, books, { maxPerBook: config.SOHOA_MAX_DRAFTS_PER_BOOK, ttlMs: config.SOHOA_DRAFT_TTL_S * 1000 }) } : {}),
     outbox: opts.outbox,
     users: opts.users,
     denied,
@@ -170,7 +172,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       reply.log.info({ method: req.method, url: req.url.split('?')[0], route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'yêu cầu xong');
     }
   });
+  // Drafts not submitted in time go, with their files.
+  const sweep = ctx.drafts && setInterval(() => void sweepDrafts(ctx.drafts!, logger), config.SOHOA_DRAFT_SWEEP_S * 1000).unref();
   app.addHook('onClose', async () => {
+    if (sweep) clearInterval(sweep);
     logger.flush();
     await Promise.race([ctx.jobs.drain(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   });
@@ -199,6 +204,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await app.register(webRoutes(opts.webRoot));
   }
   return app;
+}
+
+async function sweepDrafts(drafts: Drafts, log: Pick<FastifyBaseLogger, 'info' | 'error'>): Promise<void> {
+  try {
+    const { removed, kept } = await drafts.sweep();
+    if (removed.length) log.info({ drafts: { removed: removed.map((d) => ({ bookId: d.bookId, prefix: d.prefix, by: d.by, at: d.at })), kept } }, 'dọn bản nháp quá hạn');
+  } catch (e) {
+    log.error({ err: e }, 'không dọn được bản nháp');
+  }
 }
 
 type Log = { error: (o: object, m: string) => void; warn: (o: object, m: string) => void };

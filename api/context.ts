@@ -7,6 +7,7 @@ import type { UserStore } from '../clients/users';
 import type { ApiMetrics } from './metrics';
 import type { BookService } from './services/books';
 import type { DeniedLog } from './services/deniedLog';
+import type { Drafts } from './services/drafts';
 import type { JobRegistry } from './services/jobs';
 import type { ScheduleService } from './services/schedules';
 import type { StuckScanner } from './services/stuck';
@@ -19,6 +20,8 @@ export interface AppContext {
   client: Client;
   books: BookService;
   store?: ArtifactStore;
+  /** Unsubmitted uploads of each book (with a store only). */
+  drafts?: Drafts;
   outbox: FileOutbox;
   users: UserStore;
   denied: DeniedLog;

@@ -113,6 +113,16 @@ export const configSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: int(3000, 0, 65535),
   SOHOA_MAX_UPLOAD_MB: int(2048, 1, 100_000),
+  /**
+   * Drafts (`PUT …/scans|excel?submit=false`): kept for a later submission or a double-entry
+   * comparison, at most this many per book, and removed when not submitted within their time.
+   */
+  SOHOA_MAX_DRAFTS_PER_BOOK: int(10, 1, 1000),
+  SOHOA_DRAFT_TTL_S: int(7 * 86_400, 1, 365 * 86_400),
+  /** How long the API waits for a worker to read a user's file (inventory, C06 batch) before 504. */
+  SOHOA_PARSE_TIMEOUT_S: int(600, 1, 86_400),
+  /** How often the API looks for drafts past their time. */
+  SOHOA_DRAFT_SWEEP_S: int(3600, 1, 86_400),
   WORKER_MAX_CACHED_WORKFLOWS: int(2000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(8),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(40),

@@ -15,6 +15,12 @@ export function actionRoles(action: ActionName): Role[] {
   return [...new Set(steps.flatMap((s) => rolesFor(action, s)))];
 }
 
+/** The stored files an action hands to the workflow (a draft submitted this way stops being one). */
+function submittedKeys(body: unknown): string[] {
+  const p = (body ?? {}) as { uploadPrefix?: unknown; excelKey?: unknown };
+  return [p.uploadPrefix, p.excelKey].filter((k): k is string => typeof k === 'string');
+}
+
 const headersSchema = z.object({
   'idempotency-key': z
     .string()
@@ -58,6 +64,7 @@ export const actionRoutes =
             }
             const out = await ctx.books.act(id, action, actor, payload, key ?? req.id, key !== undefined);
             ctx.metrics.actions.inc({ action, outcome: out.unchanged ? 'unchanged' : 'done' });
+            if (!out.unchanged) await ctx.drafts?.submitted(id, submittedKeys(req.body));
             req.log.info({ action, unchanged: out.unchanged }, 'thao tác');
             return out.unchanged ? { unchanged: true, message: out.message } : { unchanged: false, status: out.status };
           } catch (e) {

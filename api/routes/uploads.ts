@@ -1,8 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { intakeC06Batch, type C06Format } from '../../activities/c06';
+import type { C06Format } from '../../activities/c06';
 import { intakeScans, IntakeError, newUploadId } from '../../activities/scans/intake';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { limitsOf } from '../../clients/config';
@@ -15,9 +14,10 @@ import { registerTypeOf, registerTypes, typeCodes } from '../../domain/registerT
 import { actorOf, assertBookInJurisdiction, holderOfSummary, recordDenied } from '../auth/access';
 import { bookAccess, reachOf } from '../../domain/custody';
 import type { AppContext } from '../context';
-import { ApiError, commonErrors, conflict, errorBodySchema, fromFailure } from '../errors';
+import { ApiError, commonErrors, conflict, errorBodySchema } from '../errors';
 import { excelUploadResponseSchema, scansUploadResponseSchema } from '../../contracts/v1';
 import { idParamsSchema } from '../schemas/registers';
+import { intakeOnWorker } from '../services/c06';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import { XLSX, SCAN_EXTS, TooLarge, fileTooLarge, uploadError, requestFiles, oneFile } from '../services/requestFiles';
@@ -27,20 +27,31 @@ export function needStore(ctx: AppContext): ArtifactStore {
   return ctx.store;
 }
 
-/** The book must be at `step`, waiting for work, before a file is taken for it (else 409, nothing read). */
-export async function bookAtStep(ctx: AppContext, req: FastifyRequest, id: string, step: string, submit: boolean): Promise<BookStatus> {
+/**
+ * The book must be at `step`, waiting for work, before a file is taken for it, whether it is submitted
+ * at once or kept as a draft (else 409, nothing read): a closed book takes nothing.
+ */
+export async function bookAtStep(ctx: AppContext, req: FastifyRequest, id: string, step: string): Promise<BookStatus> {
   await assertBookInJurisdiction(req, ctx, id, 'act');
   const status = await ctx.books.status(id);
-  if (submit && !(status.step === step && status.phase === 'work')) {
-    const reason = `sổ đang ở bước ${status.step} (${status.phase}); chỉ nhận tệp ở bước ${step} khi đang chờ thực hiện`;
-    await recordDenied(req, ctx.denied, 409, 'WrongStep', reason, { bookId: id });
-    throw conflict(reason, 'WrongStep');
+  if (!(status.step === step && status.phase === 'work')) {
+    const closed = status.step === 'done' || status.step === 'withdrawn';
+    const reason = closed
+      ? `sổ đã ${status.step === 'done' ? 'hoàn thành' : 'rút khỏi kế hoạch'}; không nhận tệp`
+      : `sổ đang ở bước ${status.step} (${status.phase}); chỉ nhận tệp ở bước ${step} khi đang chờ thực hiện`;
+    const code = closed ? 'BookClosed' : 'WrongStep';
+    await recordDenied(req, ctx.denied, 409, code, reason, { bookId: id });
+    throw conflict(reason, code);
   }
   return status;
 }
 
 const uploadQuery = z.object({
-  submit: z.enum(['true', 'false']).default('true').transform((v) => v === 'true').describe('true: báo luôn cho workflow (scansUploaded / excelUploaded)'),
+  submit: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('true: báo luôn cho workflow (scansUploaded / excelUploaded); false: giữ làm bản nháp (có hạn số lượng và thời gian)'),
   filename: z.string().max(200).optional().describe('tên tệp khi gửi nội dung thô'),
 });
 
@@ -82,7 +93,8 @@ export const uploadRoutes =
       handler: async (req) => {
         const store = needStore(ctx);
         const { id } = req.params;
-        const status = await bookAtStep(ctx, req, id, 'scan', req.query.submit);
+        const status = await bookAtStep(ctx, req, id, 'scan');
+        if (!req.query.submit) await ctx.drafts?.assertRoom(id);
         const budget = { used: 0, max: maxBytes };
         let result;
         try {
@@ -95,7 +107,10 @@ export const uploadRoutes =
           throw e;
         }
         req.log.info({ upload: result }, 'nhận bản quét');
-        if (!req.query.submit) return result;
+        if (!req.query.submit) {
+          await ctx.drafts?.add({ bookId: id, uploadId: result.uploadId, kind: 'scans', prefix: result.uploadPrefix, by: actorOf(req).userId });
+          return result;
+        }
         return { ...result, action: await submitUpload(ctx, req, id, 'scansUploaded', { uploadPrefix: result.uploadPrefix }, `scans:${result.uploadId}`) };
       },
     });
@@ -119,7 +134,8 @@ export const uploadRoutes =
       handler: async (req) => {
         const store = needStore(ctx);
         const { id } = req.params;
-        const status = await bookAtStep(ctx, req, id, 'excel', req.query.submit);
+        const status = await bookAtStep(ctx, req, id, 'excel');
+        if (!req.query.submit) await ctx.drafts?.assertRoom(id);
         const budget = { used: 0, max: maxBytes };
         const file = await oneFile(req, budget, excelName(status.book));
         if (!/\.xlsx$/i.test(file.name)) {
@@ -132,7 +148,8 @@ export const uploadRoutes =
           throw new ApiError('UnsupportedMediaType', `${file.name}: không phải tệp Excel .xlsx (nội dung không đúng định dạng)`, [{ path: file.name, message: 'không phải .xlsx' }]);
         }
         const uploadId = newUploadId();
-        const excelKey = `${artifactKeys(status.book).prefix}/excel/${uploadId}/${excelName(status.book)}`;
+        const folder = `${artifactKeys(status.book).prefix}/excel/${uploadId}`;
+        const excelKey = `${folder}/${excelName(status.book)}`;
         let stored;
         try {
           stored = await store.put(excelKey, whole, { contentType: XLSX });
@@ -142,7 +159,10 @@ export const uploadRoutes =
         }
         req.log.info({ excelKey, bytes: stored.bytes }, 'nhận tệp Excel');
         const result = { excelKey, sha256: stored.sha256, bytes: stored.bytes };
-        if (!req.query.submit) return result;
+        if (!req.query.submit) {
+          await ctx.drafts?.add({ bookId: id, uploadId, kind: 'excel', prefix: folder, by: actorOf(req).userId });
+          return result;
+        }
         return { ...result, action: await submitUpload(ctx, req, id, 'excelUploaded', { excelKey, sha256: stored.sha256 }, `excel:${uploadId}`) };
       },
     });
@@ -200,14 +220,11 @@ export const uploadRoutes =
             return book.success ? { workflowId: b.id, book: book.data as Book } : undefined;
           })
           .filter((c): c is CandidateBook => !!c);
-        let intake;
-        try {
-          intake = await intakeC06Batch({ store, batch: { stream: file.body, format, fileName: file.name, ...(type ? { type } : {}) }, candidates, districts: ctx.units.districts, limits });
-        } catch (e) {
-          if (e instanceof ApplicationFailure) throw fromFailure(e, file.name);
-          throw uploadError(e, maxBytes, file.name);
-        }
-        const matched = await mapLimit(intake.matched, 8, async (m) => {
+        const intake = await intakeOnWorker(ctx, store, actor, { ...file, format, ...(type ? { type } : {}) }, candidates, budget);
+        // Only the caller's books are acted on as the caller (the batch was matched against them only).
+        const ours = new Set(candidates.map((c) => c.workflowId));
+        const mine = intake.matched.filter((m) => ours.has(m.workflowId));
+        const matched = await mapLimit(mine, 8, async (m) => {
           try {
             // No update id here: a book sent back to the C06 step must be able to take the same batch again.
             const out = await ctx.books.act(m.workflowId, 'c06Received', actor, { batchRef: intake.batchRef, records: m.rows, rowsKey: m.key, sha256: m.sha256 }, `c06:${intake.batchRef}`);

@@ -4,7 +4,7 @@ import { bookSchema, workflowIdFor } from '../../domain/book';
 import { describeIssues } from '../../domain/bookState';
 import type { Units } from '../../domain/units';
 import { issuesToDetails } from '../errors';
-import type { CreateResponse, ItemResult } from '../../contracts/v1';
+import type { CreateResponse, ItemResult, ProblemDetail } from '../../contracts/v1';
 import { registerItemSchema } from '../schemas/registers';
 import type { BookService } from './books';
 import { mapLimit } from './pool';
@@ -14,6 +14,8 @@ export interface RegisterOptions {
   concurrency?: number;
   /** File rows of the items, for answers that name the row. */
   rows?: number[];
+  /** Items already refused where the file was read (the worker), with why: answered rejected as they are. */
+  refused?: ReadonlyArray<{ reason: string; details: ProblemDetail[] } | undefined>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -45,7 +47,9 @@ export function checkItem(units: Units, raw: unknown, actor: Actor): Checked {
 /** Registers books one by one: created, existing (already started, even by this same request) or rejected. */
 export async function registerItems(books: BookService, units: Units, actor: Actor, items: readonly unknown[], opts: RegisterOptions = {}): Promise<CreateResponse> {
   const seen = new Set<string>();
-  const checked = items.map((raw) => {
+  const checked = items.map((raw, i) => {
+    const refused = opts.refused?.[i];
+    if (refused) return { ok: false as const, result: { result: 'rejected' as const, ...refused } };
     const c = checkItem(units, raw, actor);
     if (!c.ok) return c;
     const id = workflowIdFor(c.book);

@@ -19,6 +19,8 @@ export const ERRORS = {
   BookClosed: 409,
   /** The succession data names no single successor (a split commune, a district): a manager must choose. */
   NeedsDecision: 409,
+  /** The book already holds as many unsubmitted uploads as allowed (SOHOA_MAX_DRAFTS_PER_BOOK). */
+  TooManyDrafts: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   TooManyRequests: 429,

@@ -158,7 +158,7 @@ async function drive(client: Client, store: ArtifactStore, book: Book, stage: nu
 async function takeC06Batch(store: ArtifactStore, book: Book, workflowId: string, cases: number, units: Units) {
   const r = await intakeC06Batch({
     store,
-    batch: { stream: Readable.from(sampleC06Csv(book, cases)), format: 'csv', fileName: `C06-${book.agency.code}-${book.type}.csv`, type: book.type },
+    batch: { source: { stream: Readable.from(sampleC06Csv(book, cases)) }, format: 'csv', fileName: `C06-${book.agency.code}-${book.type}.csv`, type: book.type },
     candidates: [{ workflowId, book }],
     districts: units.districts,
   });

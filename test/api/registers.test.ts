@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSchema, roles, steps } from '../../contracts/v1';
 import { MANAGEMENT_ACTIONS, roleMayAct } from '../../domain/actions';
 import { statusQuery } from '../../workflows/definitions';
-import { eventually, item, startApi, type ApiHarness } from './helpers';
+import { buildApp } from '../../api/app';
+import { eventually, item, LogCapture, startApi, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -226,6 +227,25 @@ describe('inventory import', () => {
     expect(m.statusCode).toBe(400);
     expect(m.json().message).toContain('bookNo');
     expect(m.json().details[0].path).toContain('ds.csv');
+  });
+});
+
+describe('files read on the worker', () => {
+  it('with no worker to read them, an inventory and a C06 batch answer 504 after SOHOA_PARSE_TIMEOUT_S and leave nothing in the store', async () => {
+    // The same API, its parsing workflows sent to a task queue no worker polls.
+    const app = await buildApp({ config: { ...h.config, TEMPORAL_TASK_QUEUE: 'khong-co-worker', SOHOA_PARSE_TIMEOUT_S: 2 }, temporal: { client: h.env.client }, store: h.store, outbox: h.outbox, users: h.usersFile, logStream: new LogCapture() });
+    try {
+      const headers = { authorization: `Bearer ${h.tokens.manager}`, 'content-type': 'text/csv' };
+      const inv = await app.inject({ method: 'POST', url: '/api/registers/import?filename=ds.csv', headers, payload: 'agencyCode,type,bookNo,yearFrom\n20194,KS,77,2017\n' });
+      expect(inv.statusCode, inv.body).toBe(504);
+      expect(inv.json()).toMatchObject({ error: 'Timeout', message: expect.stringContaining('SOHOA_PARSE_TIMEOUT_S') });
+      const c06 = await app.inject({ method: 'POST', url: '/api/c06/batches?filename=c06.csv', headers: { ...headers, authorization: `Bearer ${h.tokens.c06}` }, payload: 'SOQUYEN,HOTEN\n01/2017,An\n' });
+      expect(c06.statusCode, c06.body).toBe(504);
+      expect([...(await h.store.list('inventory')), ...(await h.store.list('c06/incoming'))]).toEqual([]);
+      expect((await h.call('manager', 'GET', '/api/registers/reg-20194-KS-77-2017')).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -91,7 +91,7 @@ describe('C06 batch intake (real files in a local store)', () => {
   afterAll(() => s.cleanup());
 
   const intake = (buf: Buffer, format: 'csv' | 'xlsx', fileName: string) =>
-    intakeC06Batch({ store: s.store, batch: { stream: Readable.from([buf]), format, fileName }, candidates, districts: units.districts, maxYear: 2025 });
+    intakeC06Batch({ store: s.store, batch: { source: { stream: Readable.from([buf]) }, format, fileName }, candidates, districts: units.districts, maxYear: 2025 });
 
   async function correctionsOf(r: C06IntakeResult): Promise<C06Correction[]> {
     return JSON.parse((await s.store.getBuffer(r.correctionsKey)).toString('utf8'));

@@ -34,18 +34,19 @@ const limits = { ...DEFAULT_LIMITS, ...job.limits };
 async function run(): Promise<unknown> {
   switch (job.kind) {
     case 'inventory': {
-      const { formatOf, parseInventory } = await import('../../api/services/inventory');
-      const rows = await parseInventory(await readFile(job.file), job.name, formatOf(job.name)!, limits);
-      return { rows: rows.length };
+      const { formatOf, readInventory } = await import('../../activities/inventory');
+      let rows = 0;
+      for await (const _ of readInventory(await readFile(job.file), job.name, formatOf(job.name)!, limits)) rows++;
+      return { rows };
     }
     case 'c06': {
       const [{ intakeC06Batch }, { formatOf }, { FsStore }, { units }] = await Promise.all([
         import('../../activities/c06/intake'),
-        import('../../api/services/inventory'),
+        import('../../activities/inventory'),
         import('../../clients/storage/fs'),
         import('../support/fixtures'),
       ]);
-      const batch = { stream: createReadStream(job.file), format: formatOf(job.name)!, fileName: job.name };
+      const batch = { source: { stream: createReadStream(job.file) }, format: formatOf(job.name)!, fileName: job.name };
       const r = await intakeC06Batch({ store: new FsStore(job.root), batch, candidates: [], districts: units.districts, limits });
       return { rows: r.rows };
     }
