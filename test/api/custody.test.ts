@@ -39,7 +39,7 @@ beforeAll(async () => {
   });
   const items = r.json().items as Array<{ id: string; result: string }>;
   expect(items.map((i) => i.result)).toEqual(['created', 'created', 'created', 'created', 'created']);
-  [ids.tanThanh, ids.tanThanh2, ids.tamKy, ids.tayGiang, ids.minhAn] = items.map((i) => i.id);
+  [ids.tanThanh, ids.tanThanh2, ids.tamKy, ids.tayGiang, ids.minhAn] = items.map((i) => i.id) as [string, string, string, string, string];
   await eventually(() => get('manager', '/api/registers?status=running'), (x) => x.json().items.length === 5);
 }, 120_000);
 afterAll(async () => h?.close());
