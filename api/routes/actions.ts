@@ -8,6 +8,7 @@ import type { AppContext } from '../context';
 import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
 import { actionResponseSchema } from '../../contracts/v1';
 import { idParamsSchema } from '../schemas/registers';
+import { idempotentKey, KeyLocks } from '../services/idempotency';
 
 /** Roles that may take an action at some step (the workflow checks the step's own list). */
 export function actionRoles(action: ActionName): Role[] {
@@ -19,12 +20,13 @@ const headersSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,80}$/)
     .optional()
-    .describe('gửi lại cùng khóa = cùng một thao tác (Temporal bỏ qua bản trùng)'),
+    .describe('gửi lại cùng khóa với cùng dữ liệu = cùng một thao tác (trả lời như lần đầu); cùng khóa với thao tác hay dữ liệu khác: 409'),
 });
 
 export const actionRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    const locks = new KeyLocks();
     for (const action of actionNames) {
       app.route({
         method: 'POST',
@@ -47,8 +49,15 @@ export const actionRoutes =
           await assertBookInJurisdiction(req, ctx, id);
           const actor = actorOf(req);
           const key = req.headers['idempotency-key'];
+          const payload = req.body ?? {};
           try {
-            const out = await ctx.books.act(id, action, actor, req.body ?? {}, key ?? req.id, key !== undefined);
+            const out =
+              key === undefined
+                ? await ctx.books.act(id, action, actor, payload, req.id)
+                : await locks.run(id, key, async () => {
+                    const sent = idempotentKey((await ctx.books.status(id)).actions, action, key, payload);
+                    return ctx.books.act(id, action, actor, payload, req.id, { idempotencyKey: sent });
+                  });
             ctx.metrics.actions.inc({ action, outcome: out.unchanged ? 'unchanged' : 'done' });
             req.log.info({ action, unchanged: out.unchanged }, 'thao tác');
             return out.unchanged ? { unchanged: true, message: out.message } : { unchanged: false, status: out.status };

@@ -1,4 +1,4 @@
-import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseWorkflowId } from '../../domain/book';
 import { actorOf, assertBookInJurisdiction } from '../auth/access';
@@ -8,6 +8,7 @@ import { listQuerySchema, type ListQuery } from '../../contracts/v1/filters';
 import { bookStatusSchema, createResponseSchema, jobAcceptedSchema, jobViewSchema, listResponseSchema, type RegisterSummary, type ResultSummary } from '../../contracts/v1';
 import { createBodyLooseSchema, createBodySchema, idParamsSchema } from '../schemas/registers';
 import { viewOfJob } from '../schemas/jobs';
+import { safeTextValidatorCompiler } from '../schemas/text';
 import { formatOf, parseInventory } from '../services/inventory';
 import { registerItems } from '../services/registration';
 import { singleFile } from '../services/upload';
@@ -34,7 +35,7 @@ export const registerRoutes =
         response: { 200: createResponseSchema, ...commonErrors },
       },
       // Only the list's shape is checked up front; items are checked one by one (a bad item is rejected, the others go on).
-      validatorCompiler: (route) => validatorCompiler({ ...route, schema: (route.httpPart === 'body' ? createBodyLooseSchema : route.schema) as never }),
+      validatorCompiler: (route) => safeTextValidatorCompiler({ ...route, schema: (route.httpPart === 'body' ? createBodyLooseSchema : route.schema) as never }),
       handler: async (req) => {
         const actor = actorOf(req);
         const items = (req.body as { items: unknown[] }).items;
@@ -82,7 +83,7 @@ export const registerRoutes =
         });
         if (!req.query.wait) return reply.code(202).send({ jobId: job.id, total: job.total, statusUrl: `/api/jobs/${job.id}` });
         await job.finished;
-        if (job.state === 'failed') throw new Error(job.error);
+        if (job.state === 'failed') throw job.cause;
         return { summary: job.summary as ResultSummary, items: job.results ?? [] };
       },
     });

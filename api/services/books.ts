@@ -6,6 +6,7 @@ import { planSettingsFromConfig, type Config } from '../../clients/config';
 import { actionUpdates, SA, statusQuery } from '../../workflows/definitions';
 import { startBook, type CreatedBy } from '../../clients/temporal/startBook';
 import { ApiError, conflict, notFound } from '../errors';
+import { PageTokens } from './pageTokens';
 
 /** gRPC status codes (grpc-js is not a direct dependency). */
 const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
@@ -17,6 +18,8 @@ export type ActionOutcome = { unchanged: false; status: BookStatus } | { unchang
 
 /** The books as Temporal holds them: start, status query, updates, visibility lists. */
 export class BookService {
+  private readonly pageTokens = new PageTokens();
+
   constructor(
     readonly client: Client,
     readonly config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'SOHOA_PLAN_DEADLINE' | 'SOHOA_REMINDER_DAYS' | 'SOHOA_WAIT_REMINDER_DAYS'>,
@@ -67,14 +70,16 @@ export class BookService {
    * Sends a human action as the workflow's update, with the actor for the validator's own check.
    * Refusals come back typed (REFUSAL_TYPES) and become 400/403/409, or `unchanged`.
    */
-  async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe = false): Promise<ActionOutcome> {
-    const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}), ...(dedupe && requestId ? { idempotencyKey: requestId } : {}) };
+  async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe: boolean | { idempotencyKey: string } = false): Promise<ActionOutcome> {
+    // `dedupe`: the request id is also the idempotency key, or the key comes apart from it (a client's key: the audit keeps the server's request id).
+    const idempotencyKey = typeof dedupe === 'object' ? dedupe.idempotencyKey : dedupe ? requestId : undefined;
+    const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}) };
     try {
       const status = await this.client.withDeadline(Date.now() + CALL_TIMEOUT_MS, () =>
         this.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], {
           args: [request],
           // The same idempotency key sent twice is one update: Temporal deduplicates by update id.
-          ...(dedupe && requestId ? { updateId: `${action}:${requestId}` } : {}),
+          ...(idempotencyKey ? { updateId: `${action}:${idempotencyKey}` } : {}),
         }),
       );
       return { unchanged: false, status };
@@ -101,7 +106,7 @@ export class BookService {
         namespace: this.namespace,
         query,
         pageSize,
-        nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+        nextPageToken: pageToken ? this.pageTokens.open(pageToken) : undefined,
       });
     } catch (e) {
       throw mapTemporalError(e);
@@ -109,7 +114,7 @@ export class BookService {
     const infos = await Promise.all(
       response.executions.map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.namespace)),
     );
-    const token = response.nextPageToken && response.nextPageToken.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+    const token = response.nextPageToken && response.nextPageToken.length ? this.pageTokens.seal(Buffer.from(response.nextPageToken)) : undefined;
     return { items: infos.map((i) => summaryOf(i as WorkflowExecutionInfo)), ...(token ? { nextPageToken: token } : {}) };
   }
 

@@ -15,9 +15,12 @@ export const ERRORS = {
   NotFound: 404,
   MethodNotAllowed: 405,
   Conflict: 409,
+  /** An idempotency key sent again with another action or payload than the first time. */
+  IdempotencyKeyReused: 409,
   WrongStep: 409,
   BookClosed: 409,
   PayloadTooLarge: 413,
+  UriTooLong: 414,
   UnsupportedMediaType: 415,
   TooManyRequests: 429,
   Internal: 500,
