@@ -8,3 +8,4 @@ export * from './reports';
 export * from './filters';
 export * from './reference';
 export * from './responses';
+export * from './cells';
