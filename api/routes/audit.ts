@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorCovers } from '../../domain/actors';
 import { WORKFLOW_TYPE } from '../../workflows/definitions';
-import { actorOf, agencyOfBookId, assertBookInJurisdiction } from '../auth/access';
+import { actorOf, assertBookInJurisdiction } from '../auth/access';
+import { parseWorkflowId } from '../../domain/book';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, forbidden } from '../errors';
 import { existsSync } from 'node:fs';
@@ -55,7 +56,11 @@ export const auditRoutes =
         summary: 'Xuất nguyên lịch sử sự kiện (JSON của Temporal, dùng được để replay)',
         params: idParamsSchema,
         querystring: z.object({ runId: z.string().max(100).optional().describe('lượt chạy (mặc định: lượt mới nhất)') }),
-        response: { ...commonErrors, 404: errorBodySchema },
+        response: {
+          200: { description: 'lịch sử sự kiện (JSON của Temporal)', content: { 'application/json': { schema: z.looseObject({ events: z.array(z.looseObject({})) }) } } },
+          ...commonErrors,
+          404: errorBodySchema,
+        },
       },
       handler: async (req, reply) => {
         const { id } = req.params;
@@ -88,6 +93,7 @@ export const auditRoutes =
         response: {
           200: replayResponseSchema,
           ...commonErrors,
+          404: errorBodySchema,
         },
       },
       handler: async (req) => {
@@ -97,8 +103,10 @@ export const auditRoutes =
         if (ids && agency) throw badRequest('chỉ dùng một trong hai: ids hoặc agency', [{ path: 'body', message: 'ids và agency cùng có' }]);
         let histories: AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[];
         if (ids) {
-          for (const id of ids) {
-            const a = agencyOfBookId(ctx.units, id);
+          for (const [i, id] of ids.entries()) {
+            const p = parseWorkflowId(id);
+            const a = p && ctx.units.findAgency(p.agencyCode);
+            if (!a) throw badRequest(`"${id}" không phải mã sổ (dạng reg-{mã đơn vị}-{mã loại}-{quyển}-{năm})`, [{ path: `body.ids.${i}`, message: 'không phải mã sổ' }]);
             if (!actorCovers(actor, a)) throw forbidden(`sổ ${id} ngoài phạm vi của người dùng ${actor.userId}`);
           }
           histories = [];
