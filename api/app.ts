@@ -4,7 +4,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -20,11 +20,12 @@ import type { Config } from '../clients/config';
 import { WORKFLOW_BUNDLE } from '../clients/paths';
 import { authHook, isRefusal, recordDenied } from './auth/access';
 import { AuthFailures, TooManyFailures } from './auth/failures';
-import { HELMET_OPTIONS } from './headers';
+import { DOCS_HELMET, HELMET_OPTIONS } from './headers';
 import type { UserStore } from '../clients/users';
 import type { AppContext } from './context';
 import { ApiError, codeOfStatus, type ErrorBody } from './errors';
 import { createMetrics } from './metrics';
+import { MethodTable } from './methods';
 import { safeTextValidatorCompiler } from './schemas/text';
 import { auditRoutes } from './routes/audit';
 import { webRoutes } from './routes/web';
@@ -70,7 +71,6 @@ export interface BuildAppOptions {
 export const API_VERSION = '1.0.0';
 /** Longest path parameter the router takes (ids are at most 200 characters: a longer one is a 400 naming it); beyond, 414. */
 const MAX_PARAM_LENGTH = 500;
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** The sohoa HTTP API: fastify 5, zod schemas, OpenAPI at /docs, bearer tokens, JSON errors. */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -100,6 +100,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   });
   app.setValidatorCompiler(safeTextValidatorCompiler);
+  const methods = MethodTable.install(app, { maxParamLength: MAX_PARAM_LENGTH });
   app.setSerializerCompiler(serializerCompiler);
 
   const units = opts.units ?? loadUnits();
@@ -154,7 +155,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // The docs need no token: their routes are public by their own config, like /health.
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => {
-      route.config = { ...route.config, public: true };
+      // @fastify/helmet reads a route's own policy from its config.
+      route.config = Object.assign({}, route.config, { public: true, helmet: DOCS_HELMET });
     });
     await docs.register(fastifySwaggerUi, { routePrefix: '/docs' });
   });
@@ -199,10 +201,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await Promise.race([ctx.jobs.drain(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   });
 
-  app.setNotFoundHandler((req, reply) => unmatched(app, req, reply));
+  app.setNotFoundHandler((req, reply) => methods.answer(req, reply));
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
     // No route took the request (its body could not even be read): the answer is still 404 or 405.
-    if (!req.routeOptions.url) return unmatched(app, req, reply);
+    if (!req.routeOptions.url) return methods.answer(req, reply);
     if (isRefusal(err) && !req.deniedRecorded) await recordDenied(req, denied, err.status, err.code, err.message);
     if (err instanceof TooManyFailures) reply.header('retry-after', String(err.retryAfter));
     const body = errorBody(err, req.log, req.id);
@@ -224,23 +226,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await app.register(webRoutes(opts.webRoot));
   }
   return app;
-}
-
-/** No route for this method and path: 405 with the methods there are (`Allow`), else 404. */
-function unmatched(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
-  const path = req.url.split('?')[0]!;
-  // The dashboard's catch-all (`/*`) answers any GET: it does not make a path exist.
-  const allowed = METHODS.filter((method) => {
-    const r = app.findRoute({ method, url: path });
-    return r && !(r.params && '*' in r.params);
-  });
-  if (allowed.length && !allowed.includes(req.method as (typeof METHODS)[number])) {
-    return reply
-      .code(405)
-      .header('allow', allowed.join(', '))
-      .send({ error: 'MethodNotAllowed', message: `${path} không nhận ${req.method}; dùng ${allowed.join(', ')}` } satisfies ErrorBody);
-  }
-  return reply.code(404).send({ error: 'NotFound', message: `không có đường dẫn ${req.method} ${path}` } satisfies ErrorBody);
 }
 
 type Log = { error: (o: object, m: string) => void; warn: (o: object, m: string) => void };

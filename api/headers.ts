@@ -20,6 +20,14 @@ export const CONTENT_SECURITY_POLICY = {
   'style-src': ["'self'"],
 };
 
+/**
+ * The API docs (swagger-ui) set inline styles from their script: allowed there only. The page shows
+ * the API's own OpenAPI document, never a user's data; scripts stay limited to the own origin.
+ */
+export const DOCS_HELMET = {
+  contentSecurityPolicy: { useDefaults: false, directives: { ...CONTENT_SECURITY_POLICY, 'style-src': ["'self'", "'unsafe-inline'"] } },
+};
+
 /** @fastify/helmet's headers on every answer, JSON and errors included. */
 export const HELMET_OPTIONS: FastifyHelmetOptions = {
   // Not helmet's defaults: they allow inline styles and https: sources, and ask for https upgrades the API (plain http behind a proxy) cannot serve.

@@ -98,6 +98,9 @@ describe('what schemathesis found, kept as plain cases', () => {
     const broken = await as('PUT', '/api/me', { headers: { 'content-type': 'application/json' }, payload: '{"x":' });
     expect(broken.statusCode).toBe(405);
     expect((await as('POST', '/api/khong-co', { headers: { 'content-type': 'application/json' }, payload: '{' })).statusCode).toBe(404);
+    // A catch-all that names the actions is no documented route: it makes no path exist for a 405.
+    expect((await as('GET', '/api/bulk/khong-phai-ma-cong-viec')).statusCode).toBe(404);
+    expect((await as('GET', `/api/registers/${a1}/actions/khong-co`)).statusCode).toBe(404);
   });
 
   it('a book id too long is a 400 naming it, then a 414 in the usual error format', async () => {
