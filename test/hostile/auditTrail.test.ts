@@ -69,6 +69,7 @@ describe('audit entries come only from signed-in callers', () => {
   it('a signed-in refusal is in the book’s history under the id the server gave the request, not the caller’s', async () => {
     const r = await h.call('otherClerk', 'POST', `/api/registers/${a1}/actions/confirmInventory`, { cases: 1, pages: 1, condition: 'good' }, { 'x-request-id': 'ma-gia-mao-cua-toi' });
     expect(r.statusCode).toBe(403);
+    expect(r.headers['x-request-id']).toMatch(UUID);
     const mine = (await deniedOf(a1)).filter((e) => e.actor?.userId === 'congchuc.minhan');
     expect(mine.map((e) => e.requestId)).toEqual([r.headers['x-request-id']]);
   });
