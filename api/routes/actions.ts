@@ -9,6 +9,7 @@ import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
 import { actionResponseSchema, handoverRequestSchema, type HandoverRequest } from '../../contracts/v1';
 import { resolveHandover } from '../services/custody';
 import { idParamsSchema } from '../schemas/registers';
+import { idempotentKey, KeyLocks } from '../services/idempotency';
 
 /** Roles that may take an action at some step (the workflow checks the step's own list). */
 export function actionRoles(action: ActionName): Role[] {
@@ -26,12 +27,13 @@ const headersSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,80}$/)
     .optional()
-    .describe('gửi lại cùng khóa = cùng một thao tác (Temporal bỏ qua bản trùng)'),
+    .describe('gửi lại cùng khóa với cùng dữ liệu = cùng một thao tác (trả lời như lần đầu); cùng khóa với thao tác hay dữ liệu khác: 409'),
 });
 
 export const actionRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    const locks = new KeyLocks();
     for (const action of actionNames) {
       app.route({
         method: 'POST',
@@ -62,7 +64,14 @@ export const actionRoutes =
               if ('unchanged' in h) return { unchanged: true, message: h.unchanged };
               payload = h.payload;
             }
-            const out = await ctx.books.act(id, action, actor, payload, key ?? req.id, key !== undefined);
+            const body = payload;
+            const out =
+              key === undefined
+                ? await ctx.books.act(id, action, actor, body, req.id)
+                : await locks.run(id, key, async () => {
+                    const sent = idempotentKey((await ctx.books.status(id)).actions, action, key, body);
+                    return ctx.books.act(id, action, actor, body, req.id, { idempotencyKey: sent });
+                  });
             ctx.metrics.actions.inc({ action, outcome: out.unchanged ? 'unchanged' : 'done' });
             if (!out.unchanged) await ctx.drafts?.submitted(id, submittedKeys(req.body));
             req.log.info({ action, unchanged: out.unchanged }, 'thao tác');

@@ -6,6 +6,7 @@ import { bookAccess, reachOf } from '../../domain/custody';
 import { legacyCustodian } from '../../domain/units';
 import { WORKFLOW_TYPE } from '../../workflows/definitions';
 import { actorOf, assertBookInJurisdiction } from '../auth/access';
+import { parseWorkflowId } from '../../domain/book';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, forbidden } from '../errors';
 import { existsSync } from 'node:fs';
@@ -56,7 +57,11 @@ export const auditRoutes =
         summary: 'Xuất nguyên lịch sử sự kiện (JSON của Temporal, dùng được để replay)',
         params: idParamsSchema,
         querystring: z.object({ runId: z.string().max(100).optional().describe('lượt chạy (mặc định: lượt mới nhất)') }),
-        response: { ...commonErrors, 404: errorBodySchema },
+        response: {
+          200: { description: 'lịch sử sự kiện (JSON của Temporal)', content: { 'application/json': { schema: z.looseObject({ events: z.array(z.looseObject({})) }) } } },
+          ...commonErrors,
+          404: errorBodySchema,
+        },
       },
       handler: async (req, reply) => {
         const { id } = req.params;
@@ -89,6 +94,7 @@ export const auditRoutes =
         response: {
           200: replayResponseSchema,
           ...commonErrors,
+          404: errorBodySchema,
         },
       },
       handler: async (req) => {
@@ -98,7 +104,10 @@ export const auditRoutes =
         if (ids && agency) throw badRequest('chỉ dùng một trong hai: ids hoặc agency', [{ path: 'body', message: 'ids và agency cùng có' }]);
         let histories: AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[];
         if (ids) {
-          for (const id of ids) await assertBookInJurisdiction(req, ctx, id);
+          for (const [i, id] of ids.entries()) {
+            if (!parseWorkflowId(id)) throw badRequest(`"${id}" không phải mã sổ (dạng reg-{mã đơn vị}-{mã loại}-{quyển}-{năm})`, [{ path: `body.ids.${i}`, message: 'không phải mã sổ' }]);
+            await assertBookInJurisdiction(req, ctx, id);
+          }
           histories = [];
           for (const id of ids) {
             try {

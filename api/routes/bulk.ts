@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ACTION_LABELS_VI, actionPayloads, type ActionName } from '../../domain/actions';
 import type { Actor } from '../../domain/actors';
 import { parseWorkflowId } from '../../domain/book';
-import { actorOf } from '../auth/access';
+import { actorOf, isRefusal, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, notFound } from '../errors';
 import { bookFilterSchema } from '../../contracts/v1/filters';
@@ -76,6 +76,8 @@ export const bulkRoutes =
           req.log.info({ action, books: ids.length + early.length, filter: body.filter }, 'thao tác hàng loạt');
           const job = ctx.jobs.start<BulkResult>({ kind: 'bulk', action, owner: actor.userId, total: ids.length + early.length }, async (progress) => {
             const tally = { total: ids.length + early.length, done: 0, unchanged: 0, refused: early.length };
+            // Books outside the caller's jurisdiction were refused before anything was sent: each refusal is kept once.
+            for (const r of early) if (r.code === 'Forbidden') await recordDenied(req, ctx.denied, 403, 'Forbidden', r.reason!, { bookId: r.id, action, perBook: true });
             const results = await mapLimit(
               ids,
               req.query.concurrency,
@@ -91,11 +93,14 @@ export const bulkRoutes =
                   const out = await ctx.books.act(id, action, actor, payload, `bulk:${req.id}`);
                   r = out.unchanged ? { id, result: 'unchanged', reason: out.message } : { id, result: 'done' };
                 } catch (e) {
-                  r = e instanceof NoChange
-                    ? { id, result: 'unchanged', reason: e.message }
-                    : e instanceof ApiError ? { id, result: 'refused', code: e.code, reason: e.message } : { id, result: 'refused', code: 'Error', reason: (e as Error).message };
-                  if (e instanceof ApiError && e.status === 403) {
-                    req.log.warn({ denied: { bookId: id, action, reason: e.message } }, 'yêu cầu bị từ chối');
+                  if (e instanceof NoChange) {
+                    r = { id, result: 'unchanged', reason: e.message };
+                  } else if (e instanceof ApiError) {
+                    r = { id, result: 'refused', code: e.code, reason: e.message };
+                    if (isRefusal(e)) await recordDenied(req, ctx.denied, e.status, e.code, e.message, { bookId: id, action, perBook: true });
+                  } else {
+                    req.log.error({ err: e, bookId: id, action }, 'thao tác hàng loạt: lỗi hệ thống');
+                    r = { id, result: 'refused', code: 'Error', reason: `lỗi hệ thống; chi tiết được ghi trong nhật ký máy chủ với mã yêu cầu ${req.id}` };
                   }
                 }
                 tally[r.result]++;
@@ -108,7 +113,7 @@ export const bulkRoutes =
           });
           if (!req.query.wait) return reply.code(202).send({ jobId: job.id, total: job.total, statusUrl: `/api/bulk/${job.id}` });
           await job.finished;
-          if (job.state === 'failed') throw new Error(job.error);
+          if (job.state === 'failed') throw job.cause;
           return { jobId: job.id, summary: job.summary as BulkSummary, results: job.results ?? [] };
         },
       });
@@ -116,7 +121,8 @@ export const bulkRoutes =
 
     app.route({
       method: 'GET',
-      url: '/api/bulk/:jobId',
+      // Only a job id matches, so GET /api/bulk/approve is a 405 (the action is POST), not a 400 about its id.
+      url: '/api/bulk/:jobId([0-9a-fA-F-]{36})',
       schema: {
         tags: ['bulk'],
         summary: 'Tiến độ và kết quả của một thao tác hàng loạt',

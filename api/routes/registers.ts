@@ -1,4 +1,4 @@
-import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseWorkflowId } from '../../domain/book';
 import { actorOf, assertBookInJurisdiction } from '../auth/access';
@@ -10,6 +10,7 @@ import { createBodyLooseSchema, createBodySchema, idParamsSchema } from '../sche
 import { viewOfJob } from '../schemas/jobs';
 import { formatOf, MAX_INVENTORY_BYTES } from '../../activities/inventory';
 import { readInventoryOnWorker } from '../services/inventory';
+import { safeTextValidatorCompiler } from '../schemas/text';
 import { registerItems } from '../services/registration';
 import { oneFile } from '../services/requestFiles';
 import { needStore } from './uploads';
@@ -32,7 +33,7 @@ export const registerRoutes =
         response: { 200: createResponseSchema, ...commonErrors },
       },
       // Only the list's shape is checked up front; items are checked one by one (a bad item is rejected, the others go on).
-      validatorCompiler: (route) => validatorCompiler({ ...route, schema: (route.httpPart === 'body' ? createBodyLooseSchema : route.schema) as never }),
+      validatorCompiler: (route) => safeTextValidatorCompiler({ ...route, schema: (route.httpPart === 'body' ? createBodyLooseSchema : route.schema) as never }),
       handler: async (req) => {
         const actor = actorOf(req);
         const items = (req.body as { items: unknown[] }).items;
@@ -86,7 +87,7 @@ export const registerRoutes =
         });
         if (!req.query.wait) return reply.code(202).send({ jobId: job.id, total: job.total, statusUrl: `/api/jobs/${job.id}` });
         await job.finished;
-        if (job.state === 'failed') throw new Error(job.error);
+        if (job.state === 'failed') throw job.cause;
         return { summary: job.summary as ResultSummary, items: job.results ?? [] };
       },
     });

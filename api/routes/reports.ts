@@ -4,7 +4,8 @@ import type { Units } from '../../domain/units';
 import { noticeSchema } from '../../domain/notices';
 import { actorOf } from '../auth/access';
 import type { AppContext } from '../context';
-import { commonErrors } from '../errors';
+import { commonErrors, download } from '../errors';
+import { XLSX } from '../services/requestFiles';
 import { bookFilterSchema } from '../../contracts/v1/filters';
 import { progressBy, progressDimensions } from '../../domain/progress';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
@@ -59,7 +60,7 @@ export const reportRoutes =
           date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('ngày lập biên bản yyyy-mm-dd (mặc định hôm nay)'),
           contractor: z.string().max(200).optional().describe('tên đơn vị thực hiện'),
         }),
-        response: { ...commonErrors, 404: errorBodySchema },
+        response: { 200: download('biên bản nghiệm thu (.xlsx)', [XLSX]), ...commonErrors, 404: errorBodySchema },
       },
       handler: async (req, reply) => {
         const { date, contractor, ...filter } = req.query;
@@ -87,7 +88,7 @@ export const reportRoutes =
         });
         const day = (date ?? new Date().toISOString().slice(0, 10)).replace(/-/g, '');
         return reply
-          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .type(XLSX)
           .header('content-disposition', `attachment; filename="bien-ban-nghiem-thu-${day}.xlsx"`)
           .header('x-books', String(rows.length))
           .send(buf as never);

@@ -11,7 +11,7 @@ import type { BookStatus } from '../../domain/bookState';
 import { C06_TYPES, type CandidateBook } from '../../domain/c06';
 import { artifactKeys, excelName } from '../../domain/naming';
 import { registerTypeOf, registerTypes, typeCodes } from '../../domain/registerTypes';
-import { actorOf, assertBookInJurisdiction, holderOfSummary, recordDenied } from '../auth/access';
+import { actorOf, assertBookInJurisdiction, holderOfSummary, isRefusal, recordDenied } from '../auth/access';
 import { bookAccess, reachOf } from '../../domain/custody';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, conflict, errorBodySchema } from '../errors';
@@ -230,7 +230,12 @@ export const uploadRoutes =
             const out = await ctx.books.act(m.workflowId, 'c06Received', actor, { batchRef: intake.batchRef, records: m.rows, rowsKey: m.key, sha256: m.sha256 }, `c06:${intake.batchRef}`);
             return { id: m.workflowId, rows: m.rows, result: out.unchanged ? ('unchanged' as const) : ('done' as const), ...(out.unchanged ? { reason: out.message } : {}) };
           } catch (e) {
-            return { id: m.workflowId, rows: m.rows, result: 'refused' as const, reason: (e as Error).message };
+            if (!(e instanceof ApiError)) {
+              req.log.error({ err: e, bookId: m.workflowId }, 'lô C06: lỗi hệ thống');
+              return { id: m.workflowId, rows: m.rows, result: 'refused' as const, reason: `lỗi hệ thống; chi tiết được ghi trong nhật ký máy chủ với mã yêu cầu ${req.id}` };
+            }
+            if (isRefusal(e)) await recordDenied(req, ctx.denied, e.status, e.code, e.message, { bookId: m.workflowId, action: 'c06Received', perBook: true });
+            return { id: m.workflowId, rows: m.rows, result: 'refused' as const, reason: e.message };
           }
         });
         req.log.info({ batchRef: intake.batchRef, rows: intake.rows, matched: matched.length }, 'nhận lô C06');

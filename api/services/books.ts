@@ -9,6 +9,7 @@ import { listAll, listPage, type SummaryPage } from '../../clients/temporal/visi
 /** The list line mapping moved down to clients/temporal (the scheduled activities use it too). */
 export { summaryOf } from '../../clients/temporal/visibility';
 import { ApiError, conflict, notFound } from '../errors';
+import { PageTokens } from './pageTokens';
 
 /** gRPC status codes (grpc-js is not a direct dependency). */
 const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
@@ -20,6 +21,8 @@ export type ActionOutcome = { unchanged: false; status: BookStatus } | { unchang
 
 /** The books as Temporal holds them: start, status query, updates, visibility lists. */
 export class BookService {
+  private readonly pageTokens = new PageTokens();
+
   constructor(
     readonly client: Client,
     readonly config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'SOHOA_PLAN_DEADLINE' | 'SOHOA_REMINDER_DAYS' | 'SOHOA_WAIT_REMINDER_DAYS'>,
@@ -70,14 +73,16 @@ export class BookService {
    * Sends a human action as the workflow's update, with the actor for the validator's own check.
    * Refusals come back typed (REFUSAL_TYPES) and become 400/403/409, or `unchanged`.
    */
-  async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe = false): Promise<ActionOutcome> {
-    const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}), ...(dedupe && requestId ? { idempotencyKey: requestId } : {}) };
+  async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe: boolean | { idempotencyKey: string } = false): Promise<ActionOutcome> {
+    // `dedupe`: the request id is also the idempotency key, or the key comes apart from it (a client's key: the audit keeps the server's request id).
+    const idempotencyKey = typeof dedupe === 'object' ? dedupe.idempotencyKey : dedupe ? requestId : undefined;
+    const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}) };
     try {
       const status = await this.client.withDeadline(Date.now() + CALL_TIMEOUT_MS, () =>
         this.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], {
           args: [request],
           // The same idempotency key sent twice is one update: Temporal deduplicates by update id.
-          ...(dedupe && requestId ? { updateId: `${action}:${requestId}` } : {}),
+          ...(idempotencyKey ? { updateId: `${action}:${idempotencyKey}` } : {}),
         }),
       );
       return { unchanged: false, status };
@@ -99,7 +104,9 @@ export class BookService {
   /** One page of a visibility query, with Temporal's page token (the server's own order: newest first). */
   async listPage(query: string, pageSize: number, pageToken?: string): Promise<SummaryPage> {
     try {
-      return await listPage(this.client, query, pageSize, pageToken);
+      // The caller's token was sealed by this API; Temporal sees only its own tokens.
+      const page = await listPage(this.client, query, pageSize, pageToken ? this.pageTokens.open(pageToken).toString('base64url') : undefined);
+      return page.nextPageToken ? { ...page, nextPageToken: this.pageTokens.seal(Buffer.from(page.nextPageToken, 'base64url')) } : page;
     } catch (e) {
       throw mapTemporalError(e);
     }

@@ -9,3 +9,4 @@ export * from './filters';
 export * from './reference';
 export * from './responses';
 export * from './schedules';
+export * from './cells';

@@ -97,11 +97,12 @@ describe('authentication', () => {
     expect(checked).toBeGreaterThan(35);
   });
 
-  it('every response carries a request id; a caller-given one is kept and logged with the user', async () => {
+  it('every response carries a request id the server made (a caller-given one is ignored), logged with the user', async () => {
     const r = await h.call('clerk', 'GET', '/api/me', undefined, { 'x-request-id': 'kiem-tra-123' });
-    expect(r.headers['x-request-id']).toBe('kiem-tra-123');
-    const line = h.logs.lines.find((l) => l.requestId === 'kiem-tra-123' && l.user === 'congchuc.tanthanh');
-    expect(line).toBeDefined();
+    const id = r.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(h.logs.lines.find((l) => l.requestId === id && l.user === 'congchuc.tanthanh')).toBeDefined();
+    expect(h.logs.raw).not.toContain('kiem-tra-123');
   });
 });
 

@@ -429,4 +429,20 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await shot(page, '16-tablet-book');
     await page.close();
   });
+
+  it('runs under the content security policy: the API docs render too, and no page of this file had anything blocked', async () => {
+    const page = await browser.page();
+    const res = await page.goto(`${h.baseUrl}/docs/`);
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await see.visible(page.getByText('sohoa — số hóa sổ hộ tịch').first());
+    await page.close();
+    // A refused sign-in shows its message under the same policy.
+    const bad = await browser.page();
+    await bad.goto(h.baseUrl);
+    await bad.getByLabel('Mã truy cập').fill('khong-phai-ma-that-khong-phai-ma-that');
+    await bad.getByRole('button', { name: 'Đăng nhập' }).click();
+    await see.text(bad.locator('.signin-card'), 'Không đăng nhập được');
+    await bad.close();
+    expect(browser.cspViolations).toEqual([]);
+  });
 });
