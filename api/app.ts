@@ -183,6 +183,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await auth(req, reply);
   });
   app.addHook('preHandler', async (req, reply) => {
+    // The multipart parser throws a bare error on a missing boundary (a 500 otherwise): refuse it first.
     const type = req.headers['content-type'];
     if (type && /^multipart\/form-data/i.test(type) && !/;\s*boundary=/i.test(type)) {
       throw new ApiError('BadRequest', 'multipart/form-data thiếu boundary: không đọc được các phần của yêu cầu', [{ path: 'headers.content-type', message: 'thiếu boundary=…' }]);
