@@ -103,3 +103,9 @@ export function planHandover(units: Units, holder: Custodian, to: string, reason
     }
   }
 }
+
+/** Who holds the province's books is the province's decision (its managers', province-wide): why another may not hand over. */
+export function handoverRefusal(actor: Actor): string | undefined {
+  if (actor.role === 'admin' || actor.scope === 'province') return undefined;
+  return `chỉ quản lý cấp tỉnh được bàn giao sổ; người dùng ${actor.userId} thuộc phạm vi ${actor.scope} ${actor.agencyCode}`;
+}

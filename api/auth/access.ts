@@ -6,7 +6,7 @@ import type { Custodian } from '../../contracts/v1/values';
 import { actorCovers, type Actor, type Role } from '../../domain/actors';
 import type { Agency } from '../../domain/agencies';
 import { parseWorkflowId } from '../../domain/book';
-import { bookAccess, reachOf } from '../../domain/custody';
+import { bookAccess, handoverRefusal, reachOf } from '../../domain/custody';
 import { legacyCustodian, type Units } from '../../domain/units';
 import { SA } from '../../workflows/definitions';
 import { ApiError, forbidden, notFound, unauthorized } from '../errors';
@@ -239,4 +239,12 @@ export async function assertBookInJurisdiction(
 /** Agencies an actor covers (reference data for forms and reports). */
 export function agenciesOf(units: Units, actor: Actor): Agency[] {
   return units.agencies.filter((a) => actorCovers(actor, a));
+}
+
+/** Refuses a handover by anyone but a province manager before any book is looked at (403, recorded once). */
+export async function assertMayHandOver(req: FastifyRequest, denied: DeniedLog, action: string): Promise<void> {
+  const reason = action === 'changeCustodian' ? handoverRefusal(actorOf(req)) : undefined;
+  if (!reason) return;
+  await recordDenied(req, denied, 403, 'Forbidden', reason, { action });
+  throw forbidden(reason);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ACTION_LABELS_VI, actionNames, actionPayloads, rolesFor, type ActionName } from '../../domain/actions';
 import type { Role } from '../../domain/actors';
 import { steps } from '../../domain/plan';
-import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
+import { actorOf, assertBookInJurisdiction, assertMayHandOver, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
 import { actionResponseSchema, handoverRequestSchema, type HandoverRequest } from '../../contracts/v1';
@@ -54,6 +54,7 @@ export const actionRoutes =
         },
         handler: async (req) => {
           const { id } = req.params;
+          await assertMayHandOver(req, ctx.denied, action);
           const { holder } = await assertBookInJurisdiction(req, ctx, id, 'act');
           const actor = actorOf(req);
           const key = req.headers['idempotency-key'];

@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { ACTION_LABELS_VI, actionPayloads, type ActionName } from '../../domain/actions';
 import type { Actor } from '../../domain/actors';
 import { parseWorkflowId } from '../../domain/book';
-import { actorOf, isRefusal, recordDenied } from '../auth/access';
+import { actorOf, agencyOfBookId, assertMayHandOver, holderOfBook, isRefusal, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, notFound } from '../errors';
 import { bookFilterSchema } from '../../contracts/v1/filters';
 import { bulkResponseSchema, handoverRequestSchema, jobAcceptedSchema, jobViewSchema, type BulkResult, type BulkSummary, type HandoverRequest } from '../../contracts/v1';
-import { agencyOfBookId, holderOfBook } from '../auth/access';
 import { resolveHandover } from '../services/custody';
 import { viewOfJob } from '../schemas/jobs';
 import { mapLimit } from '../services/pool';
@@ -70,6 +69,7 @@ export const bulkRoutes =
           response: { 200: bulkResponseSchema, 202: jobAcceptedSchema, ...commonErrors },
         },
         handler: async (req, reply) => {
+          await assertMayHandOver(req, ctx.denied, action);
           const actor = actorOf(req);
           const body = req.body as { ids?: string[]; filter?: z.output<typeof bookFilterSchema>; payload: unknown };
           const { ids, early } = await targets(ctx, actor, body);

@@ -3,7 +3,7 @@ import type { ActionName, Command } from '../../contracts/v1/commands';
 import type { RefusalCode } from '../../contracts/v1/errors';
 import type { Actor } from '../../contracts/v1/values';
 import { actionPayloads, MANAGEMENT_ACTIONS, roleMayAct, WORK_ACTION_STEP } from '../actions';
-import { actorHolds, holderOf } from '../custody';
+import { actorHolds, handoverRefusal, holderOf } from '../custody';
 import { artifactKeys } from '../naming';
 import { STEP_LABELS_VI } from '../plan';
 import { isClosed, type BookState } from './types';
@@ -54,10 +54,8 @@ export function checkAction(s: BookState, action: ActionName, actor: Actor, payl
   if (!roleMayAct(actor.role, action, s.step)) {
     return { code: 'Forbidden', message: `vai trò ${actor.role} không được thực hiện "${action}" ở bước ${STEP_LABELS_VI[s.step]}` };
   }
-  // Who holds the province's books is the province's decision (its managers', province-wide).
-  if (action === 'changeCustodian' && actor.role !== 'admin' && actor.scope !== 'province') {
-    return { code: 'Forbidden', message: `chỉ quản lý cấp tỉnh được bàn giao sổ; người dùng ${actor.userId} thuộc phạm vi ${actor.scope} ${actor.agencyCode}` };
-  }
+  const notHandover = action === 'changeCustodian' ? handoverRefusal(actor) : undefined;
+  if (notHandover) return { code: 'Forbidden', message: notHandover };
   const holder = holderOf(s);
   if (!actorHolds(actor, holder)) {
     return { code: 'Forbidden', message: `sổ do ${holder.name} (${holder.key}) giữ, ngoài phạm vi của người dùng ${actor.userId}` };

@@ -9,7 +9,7 @@ import { startApi, type ApiHarness } from './helpers';
 import { multipart } from './multipart';
 
 /**
- * A C06 batch is kept per uploader scope: the commune clerk of Minh An (20245, Hội An) re-posting
+ * A C06 batch is kept per uploader scope: the commune clerk of Minh An (20398, Hội An) re-posting
  * the batch of Tam Kỳ's communes learns nothing of Tam Kỳ's books and acts on none of them, and the
  * C06 officer of Tam Kỳ (502) uploading the same file afterwards gets it processed.
  */
@@ -28,8 +28,8 @@ const timeline = async (id: string) => (await h.call('admin', 'GET', `/api/regis
 
 describe('C06 batches are kept and answered per uploader scope', () => {
   it('a clerk of another commune posting a batch first: nothing of the batch’s books, no update; the C06 officer’s later upload is processed', async () => {
-    const b1 = book({ agencyCode: '20194', type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
-    const b2 = book({ agencyCode: '20194', type: 'birth', bookNo: '02', yearFrom: 2017, yearTo: 2017 });
+    const b1 = book({ agencyCode: '20335', type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
+    const b2 = book({ agencyCode: '20335', type: 'birth', bookNo: '02', yearFrom: 2017, yearTo: 2017 });
     const ids = await Promise.all([driveTo(h, b1, 'dataWork'), driveTo(h, b2, 'dataWork')]);
 
     const clerk = await post('otherClerk', ksCsv(), 'c06-tamky.csv');

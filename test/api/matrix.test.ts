@@ -13,7 +13,7 @@ import { multipart } from './multipart';
 
 /**
  * The generated matrix: every route and method of the API's own OpenAPI document, called as every
- * role at every scope (province 49, district 502, agency 20194) and anonymously, against a book
+ * role at every scope (province 49, district 502, agency 20335) and anonymously, against a book
  * inside and books outside the caller's scope. What each call must answer comes from TABLE; a 2xx
  * where the table says no, or another scope's book (id, title, note) in any answer, fails.
  */
@@ -21,15 +21,15 @@ import { multipart } from './multipart';
 const SCOPES = [
   { scope: 'province', agencyCode: '49' },
   { scope: 'district', agencyCode: '502' },
-  { scope: 'agency', agencyCode: '20194' },
+  { scope: 'agency', agencyCode: '20335' },
 ] as const;
 type Scope = (typeof SCOPES)[number]['scope'];
 
-/** The books: Tân Thạnh (20194, Tam Kỳ 502), Phước Hòa (20197, Tam Kỳ 502), Minh An (20245, Hội An 503). */
+/** The books: Tân Thạnh (20335, Tam Kỳ 502), An Mỹ (20341, Tam Kỳ 502), Minh An (20398, Hội An 503). */
 const BOOKS = {
-  commune: fixtureBook({ agencyCode: '20194', type: 'birth', bookNo: '01', yearFrom: 2016, yearTo: 2016 }),
-  district: fixtureBook({ agencyCode: '20197', type: 'birth', bookNo: '01', yearFrom: 2016, yearTo: 2016 }),
-  other: fixtureBook({ agencyCode: '20245', type: 'birth', bookNo: '01', yearFrom: 2016, yearTo: 2016 }),
+  commune: fixtureBook({ agencyCode: '20335', type: 'birth', bookNo: '01', yearFrom: 2016, yearTo: 2016 }),
+  district: fixtureBook({ agencyCode: '20341', type: 'birth', bookNo: '01', yearFrom: 2016, yearTo: 2016 }),
+  other: fixtureBook({ agencyCode: '20398', type: 'birth', bookNo: '01', yearFrom: 2016, yearTo: 2016 }),
 } satisfies Record<string, Book>;
 type BookKey = keyof typeof BOOKS;
 const BOOK_KEYS = Object.keys(BOOKS) as BookKey[];
@@ -72,6 +72,8 @@ interface Rule {
   who: 'public' | 'any' | readonly Role[];
   /** Only its owner (and admin) see it; others get 404, as if it did not exist. */
   owned?: true;
+  /** Only callers of these scopes (and admin): the others of an allowed role get 403. */
+  scopes?: readonly Scope[];
   /** The workflow checks the role again at the book's step: an allowed role may get its 403. */
   stepRoles?: true;
   /**
@@ -106,6 +108,7 @@ const ACTION_ROLES: Record<string, readonly Role[]> = {
   setPriority: ['manager'],
   withdraw: ['manager'],
   addNote: ['clerk', 'manager'],
+  changeCustodian: ['manager'],
 };
 const deadline = { deadline: '2100-01-01T00:00:00+07:00', reason: 'kế hoạch mới' };
 const bulk = (name: string, payload: unknown): Rule => ({
@@ -115,7 +118,7 @@ const bulk = (name: string, payload: unknown): Rule => ({
     { method: 'POST', url: `/api/bulk/${name}?wait=true`, body: { filter: {}, payload } },
   ],
 });
-const inventoryCsv = (n: number) => `agencyCode,type,bookNo,yearFrom\n20197,KT,${n},2010\n20245,KT,${n},2010\n`;
+const inventoryCsv = (n: number) => `agencyCode,type,bookNo,yearFrom\n20341,KT,${n},2010\n20398,KT,${n},2010\n`;
 let seq = 10;
 
 /** THE table: every route of the OpenAPI document, who may call it, and the calls made. */
@@ -128,7 +131,7 @@ const TABLE: Record<string, Rule> = {
     who: ['manager', 'clerk'],
     calls: () => {
       const n = ++seq;
-      return [{ method: 'POST', url: '/api/registers', body: { items: ['20197', '20245'].map((agencyCode) => ({ agencyCode, type: 'KH', bookNo: String(n), yearFrom: 2010 })) } }];
+      return [{ method: 'POST', url: '/api/registers', body: { items: ['20341', '20398'].map((agencyCode) => ({ agencyCode, type: 'KH', bookNo: String(n), yearFrom: 2010 })) } }];
     },
   },
   'GET /api/registers': {
@@ -136,7 +139,7 @@ const TABLE: Record<string, Rule> = {
     calls: (w) => [
       { method: 'GET', url: '/api/registers?pageSize=100' },
       { method: 'GET', url: `/api/registers?q=${w.ids.other}` },
-      { method: 'GET', url: '/api/registers?agency=20245,20197&sort=deadline' },
+      { method: 'GET', url: '/api/registers?agency=20398,20341&sort=deadline' },
       { method: 'GET', url: '/api/registers?q=Minh%20An&status=all' },
     ],
   },
@@ -159,6 +162,8 @@ const TABLE: Record<string, Rule> = {
   'POST /api/registers/{id}/actions/setPriority': action('setPriority', () => ({ priority: 2 })),
   'POST /api/registers/{id}/actions/withdraw': action('withdraw', () => ({ reason: 'sổ trùng lặp' })),
   'POST /api/registers/{id}/actions/addNote': action('addNote', () => ({ text: 'đã kiểm tra' })),
+  // Handovers of the 2025 reorganisation: province managers only.
+  'POST /api/registers/{id}/actions/changeCustodian': { ...action('changeCustodian', () => ({ to: 'successor', reason: 'bàn giao thử' })), scopes: ['province'] },
   'PUT /api/registers/{id}/scans': {
     who: ['contractor', 'clerk'],
     calls: (w) =>
@@ -209,6 +214,7 @@ const TABLE: Record<string, Rule> = {
   'POST /api/bulk/setPriority': bulk('setPriority', { priority: 4 }),
   'POST /api/bulk/approve': bulk('approve', {}),
   'POST /api/bulk/withdraw': bulk('withdraw', { reason: 'rút thử hàng loạt' }),
+  'POST /api/bulk/changeCustodian': { ...bulk('changeCustodian', { to: 'successor', reason: 'bàn giao thử hàng loạt' }), scopes: ['province'] },
   'GET /api/bulk/{jobId}': { who: 'any', owned: true, calls: (w) => [{ method: 'GET', url: `/api/bulk/${w.bulkJob}` }] },
   'GET /api/reports/progress': {
     who: 'any',
@@ -219,6 +225,12 @@ const TABLE: Record<string, Rule> = {
     calls: () => [{ method: 'GET', url: '/api/reports/acceptance?step=inventory,scan,c06,excel,import,acceptance,done' }],
   },
   'GET /api/notices': { who: 'any', calls: (w) => [{ method: 'GET', url: '/api/notices' }, { method: 'GET', url: `/api/notices?bookId=${w.ids.other}` }] },
+  'GET /api/schedules': { who: ['manager', 'auditor'], calls: () => [{ method: 'GET', url: '/api/schedules' }] },
+  'POST /api/schedules/{id}/{action}': {
+    who: ['manager'],
+    scopes: ['province'],
+    calls: () => [{ method: 'POST', url: '/api/schedules/sohoa-overdue-digest/unpause', body: { reason: 'kiểm tra quyền' } }],
+  },
   'GET /api/reports/stuck': { who: ['manager', 'auditor', 'clerk'], calls: () => [{ method: 'GET', url: '/api/reports/stuck?days=0&deep=true' }] },
   'GET /api/registers/{id}/history': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/history` })) },
   'GET /api/registers/{id}/history.json': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/history.json` })) },
@@ -228,7 +240,7 @@ const TABLE: Record<string, Rule> = {
     calls: (w) => [
       // Each replay builds a replay worker: one call over the caller's books, and the other district's book asked for by id and by agency.
       { method: 'POST', url: '/api/audit/replay', body: { limit: 3 } },
-      { method: 'POST', url: '/api/audit/replay', body: { agency: '20245', limit: 1 }, book: 'other' },
+      { method: 'POST', url: '/api/audit/replay', body: { agency: '20398', limit: 1 }, book: 'other' },
       { method: 'POST', url: '/api/audit/replay', body: { ids: [w.ids.other] }, book: 'other' },
     ],
   },
@@ -242,6 +254,7 @@ function expectedOf(rule: Rule, p: Principal, call: Call, w: World): Expected {
   const admin = p.role === 'admin';
   if (rule.owned) return admin || p.name === w.jobOwner ? 'allowed' : 404;
   if (rule.who !== 'any' && !admin && !rule.who.includes(p.role)) return 403;
+  if (rule.scopes && !admin && !rule.scopes.includes(p.scope!)) return 403;
   if (call.book && !COVERS[p.scope!].includes(call.book)) return 403;
   if (call.deny) return 403;
   return 'allowed';
@@ -294,7 +307,7 @@ beforeAll(async () => {
     fileKey[k] = (await h.store.list(artifactKeys(BOOKS[k]).prefix)).find((o) => o.key.endsWith('.pdf'))!.key;
   }
   const owner = principals.find((p) => p.name === 'manager.province')!;
-  const imp = await as(owner, 'POST', '/api/registers/import?wait=false&filename=ds.csv', 'agencyCode,type,bookNo,yearFrom\n20194,XX,01,2016\n', { 'content-type': 'text/csv' });
+  const imp = await as(owner, 'POST', '/api/registers/import?wait=false&filename=ds.csv', 'agencyCode,type,bookNo,yearFrom\n20335,XX,01,2016\n', { 'content-type': 'text/csv' });
   const blk = await as(owner, 'POST', '/api/bulk/setPriority', { ids: [ids.commune], payload: { priority: 2 } });
   if (imp.statusCode !== 202 || blk.statusCode !== 202) throw new Error(`${imp.body} ${blk.body}`);
   world = {

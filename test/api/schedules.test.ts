@@ -21,20 +21,20 @@ const WEEKLY = SCHEDULES.weeklyReport.id;
 let h: ApiHarness;
 const ids: Record<string, string> = {};
 
-/** Tân Thạnh (20194, Tam Kỳ 502): 3 overdue books, 1 on time, 1 withdrawn; Minh An (20245, Hội An 503): 2 overdue. */
+/** Tân Thạnh (20335, Tam Kỳ 502): 3 overdue books, 1 on time, 1 withdrawn; Minh An (20398, Hội An 503): 2 overdue. */
 beforeAll(async () => {
   h = await startApi({ config: { SOHOA_DIGEST_LISTED: '2' } });
   const start = async (name: string, agencyCode: string, bookNo: string, plan: typeof PAST, expectedCases: number) => {
     ids[name] = (await startBook(h.env.client, h.config.TEMPORAL_TASK_QUEUE, book({ agencyCode, bookNo, expectedCases }), plan)).id;
   };
   await Promise.all([
-    start('a1', '20194', '71', PAST, 10),
-    start('a2', '20194', '72', PAST, 10),
-    start('a3', '20194', '73', PAST, 10),
-    start('a4', '20194', '74', FUTURE, 10),
-    start('a5', '20194', '75', FUTURE, 0),
-    start('b1', '20245', '76', PAST, 5),
-    start('b2', '20245', '77', PAST, 5),
+    start('a1', '20335', '71', PAST, 10),
+    start('a2', '20335', '72', PAST, 10),
+    start('a3', '20335', '73', PAST, 10),
+    start('a4', '20335', '74', FUTURE, 10),
+    start('a5', '20335', '75', FUTURE, 0),
+    start('b1', '20398', '76', PAST, 5),
+    start('b2', '20398', '77', PAST, 5),
   ]);
   await h.env.client.workflow.getHandle(ids.a5!).executeUpdate(actionUpdates.withdraw, { args: [{ actor: users.manager, payload: { reason: 'Sổ trùng' } }] });
   // Visibility is eventually consistent: wait until it shows what the runs will read.
@@ -118,14 +118,14 @@ describe('Temporal Schedules: the daily overdue digest and the weekly report per
     expect(run.lastRun?.result).toBe(`ngày ${day.split('-').reverse().join('/')}: 5 sổ quá hạn ở 2 đơn vị, 2 thông báo mới`);
 
     const digests = (await h.outbox.list()).filter((n) => n.kind === 'overdueDigest');
-    expect(digests.map((n) => n.id).sort()).toEqual([`overdue-digest:20194:${day}`, `overdue-digest:20245:${day}`]);
-    const tanThanh = digests.find((n) => n.agencyCode === '20194')!;
+    expect(digests.map((n) => n.id).sort()).toEqual([`overdue-digest:20335:${day}`, `overdue-digest:20398:${day}`]);
+    const tanThanh = digests.find((n) => n.agencyCode === '20335')!;
     expect(tanThanh.workflowIds?.sort()).toEqual([ids.a1, ids.a2, ids.a3].sort());
     const lines = tanThanh.message.split('\n');
     expect(lines[0]).toMatch(/^QUÁ HẠN \(ngày \d{2}\/\d{2}\/\d{4}\): UBND phường Tân Thạnh có 3 sổ quá hạn chưa hoàn thành:$/);
     expect(lines[1]).toMatch(/^- Sổ đăng ký khai sinh quyển 71 .*: bước Rà soát, thống kê, hạn 01\/01\/2025$/);
     expect(lines.slice(3)).toEqual(['và 1 sổ khác']);
-    expect(digests.find((n) => n.agencyCode === '20245')!.message).not.toContain('sổ khác');
+    expect(digests.find((n) => n.agencyCode === '20398')!.message).not.toContain('sổ khác');
     // No book wrote an overdue notice of its own.
     expect((await h.outbox.list()).filter((n) => n.kind === 'overdue')).toEqual([]);
     // The province manager sees both; Tân Thạnh's clerk only theirs, also when asking by book.

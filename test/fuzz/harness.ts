@@ -19,7 +19,7 @@ export const SCHEMATHESIS = join(ROOT, '.tools', 'venv', 'bin', 'st');
 export const FUZZ_USERS: Record<Role, Actor> = {
   admin: { userId: 'fuzz.admin', role: 'admin', scope: 'province', agencyCode: '49' },
   manager: { userId: 'fuzz.manager', role: 'manager', scope: 'province', agencyCode: '49' },
-  clerk: { userId: 'fuzz.clerk', role: 'clerk', scope: 'agency', agencyCode: '20194' },
+  clerk: { userId: 'fuzz.clerk', role: 'clerk', scope: 'agency', agencyCode: '20335' },
   contractor: { userId: 'fuzz.contractor', role: 'contractor', scope: 'district', agencyCode: '502' },
   c06: { userId: 'fuzz.c06', role: 'c06', scope: 'district', agencyCode: '502' },
   auditor: { userId: 'fuzz.auditor', role: 'auditor', scope: 'province', agencyCode: '49' },
@@ -73,9 +73,9 @@ export async function startFuzzApi(): Promise<FuzzApi> {
       headers: { authorization: `Bearer ${tokens.manager}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         items: [
-          { agencyCode: '20194', type: 'KS', bookNo: '01', yearFrom: 2017 },
-          { agencyCode: '20194', type: 'KH', bookNo: '01', yearFrom: 2012 },
-          { agencyCode: '20245', type: 'KT', bookNo: '02', yearFrom: 2018 },
+          { agencyCode: '20335', type: 'KS', bookNo: '01', yearFrom: 2017 },
+          { agencyCode: '20335', type: 'KH', bookNo: '01', yearFrom: 2012 },
+          { agencyCode: '20398', type: 'KT', bookNo: '02', yearFrom: 2018 },
         ],
       }),
     });

@@ -5,12 +5,12 @@ import { LogCapture, startApi, type ApiHarness } from '../api/helpers';
 
 /** Errors a hostile caller provokes: each must be a fast 4xx naming what is wrong, and a 5xx must tell nothing. */
 let h: ApiHarness;
-const a1 = 'reg-20194-KS-01-2017';
+const a1 = 'reg-20335-KS-01-2017';
 
 beforeAll(async () => {
   h = await startApi();
   const r = await h.call('manager', 'POST', '/api/registers', {
-    items: ['01', '02', '03'].map((bookNo) => ({ agencyCode: '20194', type: 'KS', bookNo, yearFrom: 2017 })),
+    items: ['01', '02', '03'].map((bookNo) => ({ agencyCode: '20335', type: 'KS', bookNo, yearFrom: 2017 })),
   });
   expect(r.json().summary.created).toBe(3);
 });
@@ -143,7 +143,7 @@ describe('what schemathesis found, kept as plain cases', () => {
 
 describe('free text', () => {
   it('NUL, control characters and bidi overrides are refused with a 400 naming the field; ordinary Vietnamese text with line breaks is taken', async () => {
-    const id = 'reg-20194-KS-02-2017';
+    const id = 'reg-20335-KS-02-2017';
     const cases: Array<[string, object, string]> = [
       ['addNote', { text: 'ghi chú\u0000ẩn' }, 'body.text'],
       ['addNote', { text: 'hóa đơn \u202Efdp.exe' }, 'body.text'],

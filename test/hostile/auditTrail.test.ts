@@ -11,18 +11,18 @@ import { startApi, type ApiHarness } from '../api/helpers';
 
 /** Who can write into a book's audit trail, and how much of it a history request reads. */
 let h: ApiHarness;
-const a1 = 'reg-20194-KS-01-2017';
-const a2 = 'reg-20194-KS-02-2017';
-const b1 = 'reg-20245-KS-01-2018';
+const a1 = 'reg-20335-KS-01-2017';
+const a2 = 'reg-20335-KS-02-2017';
+const b1 = 'reg-20398-KS-01-2018';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 beforeAll(async () => {
   h = await startApi();
   const r = await h.call('manager', 'POST', '/api/registers', {
     items: [
-      { agencyCode: '20194', type: 'KS', bookNo: '01', yearFrom: 2017 },
-      { agencyCode: '20194', type: 'KS', bookNo: '02', yearFrom: 2017 },
-      { agencyCode: '20245', type: 'KS', bookNo: '01', yearFrom: 2018 },
+      { agencyCode: '20335', type: 'KS', bookNo: '01', yearFrom: 2017 },
+      { agencyCode: '20335', type: 'KS', bookNo: '02', yearFrom: 2017 },
+      { agencyCode: '20398', type: 'KS', bookNo: '01', yearFrom: 2018 },
     ],
   });
   expect(r.json().summary.created).toBe(3);
@@ -109,7 +109,7 @@ describe('the audit logs are bounded and read by range', () => {
   const attempt = (bookId: string, i: number): DeniedAttempt => ({
     at: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
     requestId: `r-${i}`,
-    actor: { userId: 'congchuc.minhan', role: 'clerk', scope: 'agency', agencyCode: '20245' },
+    actor: { userId: 'congchuc.minhan', role: 'clerk', scope: 'agency', agencyCode: '20398' },
     method: 'POST',
     url: `/api/registers/${bookId}/actions/approve`,
     bookId,
@@ -123,7 +123,7 @@ describe('the audit logs are bounded and read by range', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sohoa-denied-'));
     const limits = { maxBytes: 20_000, keep: 2 };
     const log = new DeniedLog(join(dir, 'denied.ndjson'), limits);
-    for (let i = 0; i < 400; i++) await log.append(attempt(i % 40 === 0 ? 'reg-20194-KH-09-2010' : `reg-20245-KS-${String(i % 30).padStart(2, '0')}-2018`, i));
+    for (let i = 0; i < 400; i++) await log.append(attempt(i % 40 === 0 ? 'reg-20335-KH-09-2010' : `reg-20398-KS-${String(i % 30).padStart(2, '0')}-2018`, i));
     const files = (await readdir(dir)).sort();
     expect(files).toEqual(['denied.ndjson', 'denied.ndjson.1', 'denied.ndjson.2']);
     for (const f of files) expect((await stat(join(dir, f))).size).toBeLessThanOrEqual(limits.maxBytes);
@@ -132,7 +132,7 @@ describe('the audit logs are bounded and read by range', () => {
     const reader = new DeniedLog(join(dir, 'denied.ndjson'), limits);
     await reader.forBook('reg-x');
     const read = vi.spyOn(RotatingLog.prototype, 'read');
-    const mine = await reader.forBook('reg-20194-KH-09-2010');
+    const mine = await reader.forBook('reg-20335-KH-09-2010');
     const bytes = read.mock.calls.flatMap(([refs]) => refs).reduce((n, r) => n + r.length, 0);
     read.mockRestore();
     // Only the newest lines survive rotation: ~3 files of 20 kB hold the last ~160 of 400.

@@ -71,7 +71,7 @@ describe('routes are matched on the decoded path', () => {
 
 describe('tokens', () => {
   it(`a token expires SOHOA_TOKEN_TTL_DAYS after it was issued; a rotated one works again`, async () => {
-    const { token } = await h.usersFile.add({ userId: 'het.han', role: 'clerk', scope: 'agency', agencyCode: '20194' });
+    const { token } = await h.usersFile.add({ userId: 'het.han', role: 'clerk', scope: 'agency', agencyCode: '20335' });
     expect((await get('/api/me', bearer(token))).statusCode).toBe(200);
     await backdate('het.han', 31);
     const r = await eventually(() => get('/api/me', bearer(token)), (x) => x.statusCode === 401, 3000);
@@ -97,7 +97,7 @@ describe('tokens', () => {
   });
 
   it("one user's expired or revoked token is limited from any address, while the user's valid token still works", async () => {
-    const { token: old } = await h.usersFile.add({ userId: 'bi.lo', role: 'clerk', scope: 'agency', agencyCode: '20194' });
+    const { token: old } = await h.usersFile.add({ userId: 'bi.lo', role: 'clerk', scope: 'agency', agencyCode: '20335' });
     await backdate('bi.lo', 40);
     await eventually(() => get('/api/me', bearer(old)), (x) => x.statusCode === 401, 3000);
     const codes: number[] = [];
@@ -119,7 +119,7 @@ describe('no token in any log', () => {
     await backdate('qua.han', 45);
     const garbage = 'Zz9-gia-mao-khong-phai-ma-that-0123456789ab';
     const used = [...Object.values(h.tokens), revoked.token, expired.token, garbage];
-    const id = 'reg-20194-KS-01-2017';
+    const id = 'reg-20335-KS-01-2017';
     for (const t of used) {
       const ip = newIp();
       const calls = [

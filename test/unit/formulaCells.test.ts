@@ -37,7 +37,7 @@ describe('formula-looking cells in exports', () => {
   it('in the acceptance minutes (.xlsx): the contractor’s name and the agencies’ names', async () => {
     const xlsx = await buildAcceptanceMinutes({
       province: { code: '49', name: 'Quảng Nam' },
-      rows: [{ workflowId: 'reg-20194-KS-01-2017', agencyCode: '20194', agencyName: '=1+2', districtCode: '502', cases: 1, pages: 2, pdfs: 1, imported: 1 }],
+      rows: [{ workflowId: 'reg-20335-KS-01-2017', agencyCode: '20335', agencyName: '=1+2', districtCode: '502', cases: 1, pages: 2, pdfs: 1, imported: 1 }],
       pricePerPage: 100,
       date: '2025-03-12',
       contractor: HOSTILE[0]!,

@@ -22,7 +22,7 @@ const tokens: string[] = [];
 
 beforeAll(async () => {
   store = UserStore.inDataDir(await mkdtemp(join(tmpdir(), 'sohoa-tokens-')), units);
-  for (let i = 0; i < USERS; i++) tokens.push((await store.add({ userId: `nguoi.${i}`, role: 'clerk', scope: 'agency', agencyCode: '20194' })).token);
+  for (let i = 0; i < USERS; i++) tokens.push((await store.add({ userId: `nguoi.${i}`, role: 'clerk', scope: 'agency', agencyCode: '20335' })).token);
 });
 
 describe('token comparison', () => {
