@@ -86,6 +86,10 @@ export const configSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: int(2000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(8),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(40),
+  /** Opt-in: the worker answers /health/live and /health/ready on this port, and serves the SDK's Prometheus metrics on the other. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  WORKER_HTTP_HOST: z.string().default('127.0.0.1'),
   SOHOA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SOHOA_DEMO: bool(false),
   /** What the worker runs: the prebuilt bundle (rebuilt when older than the sources) or the sources. */
