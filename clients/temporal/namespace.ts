@@ -1,13 +1,14 @@
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { SEARCH_ATTRIBUTE_REGISTRATION } from '../../workflows/definitions';
 
-const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  Int: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+const { IndexedValueType } = proto.temporal.api.enums.v1;
+const INDEXED: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
+  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
 };
 
 const isNotFound = (e: unknown) => (e as { code?: number }).code === 5;
