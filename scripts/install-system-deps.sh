@@ -14,8 +14,8 @@ for a in "$@"; do
   case "$a" in
     bench) pkgs+=(img2pdf zip) ;;
     # make up-cluster: PostgreSQL 15 run by scripts/cluster (its own data folder; the package's own
-    # service is not used), envsubst for the config templates, curl for the health checks.
-    cluster) pkgs+=(postgresql-15 postgresql-client-15 gettext-base curl) ;;
+    # service is not used), curl for the health checks.
+    cluster) pkgs+=(postgresql-15 postgresql-client-15 curl) ;;
     *) echo "unknown argument: $a" >&2; exit 2 ;;
   esac
 done

@@ -5,7 +5,9 @@
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 ALL=(postgres temporal ui minio worker-1 worker-2 api)
 
-pid_of() { local f="$RUN/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+# A killed process whose parent is gone may stay a zombie (nothing reaps it here): that is not alive.
+alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${st:0:1}" != Z ]; }
+pid_of() { local f="$RUN/$1.pid"; [ -f "$f" ] && alive "$(cat "$f")" && cat "$f"; }
 running() { [ -n "$(pid_of "$1")" ]; }
 
 # A process in its own session (Ctrl-C of the caller leaves it), its output appended to its log.
@@ -20,9 +22,9 @@ stop_pid() { # name grace-seconds
   local name=$1 grace=$2 pid; pid=$(pid_of "$name") || true
   if [ -n "$pid" ]; then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq $((grace * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then echo "$name: no exit after ${grace}s, SIGKILL" >&2; kill -KILL "$pid" 2>/dev/null || true; fi
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    for _ in $(seq $((grace * 10))); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then echo "$name: no exit after ${grace}s, SIGKILL" >&2; kill -KILL "$pid" 2>/dev/null || true; fi
+    while alive "$pid"; do sleep 0.1; done
   fi
   rm -f "$RUN/$name.pid"
 }
@@ -45,7 +47,11 @@ psql_su() { as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKETS" -p "$
 start_postgres() {
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
     mkdir -p "$PGDATA" "$PG_SOCKETS"; chmod 700 "$PGDATA"
-    [ "$(id -u)" -eq 0 ] && chown "$PG_USER" "$PGDATA" "$PG_SOCKETS" "$(dirname "$PGDATA")"
+    if [ "$(id -u)" -eq 0 ]; then
+      chown "$PG_USER" "$PGDATA" "$PG_SOCKETS"
+      # The fallback outside the checkout (env.sh) is the postgres user's own folder.
+      [ "$(dirname "$PGDATA")" = "$CLUSTER_DIR" ] || chown "$PG_USER" "$(dirname "$PGDATA")"
+    fi
     local pw; pw=$(mktemp); echo "$PG_SUPERUSER_PASSWORD" > "$pw"; [ "$(id -u)" -eq 0 ] && chown "$PG_USER" "$pw"
     as_pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --pwfile="$pw" --auth-local=peer --auth-host=scram-sha-256 \
       --encoding=UTF8 --locale=C.UTF-8 > "$LOGS/initdb.log"
@@ -99,18 +105,13 @@ schemas() {
   done
 }
 
-# --- Temporal server: every service in one process, config rendered from the template.
-render() { # template output: only our variables are replaced
-  local vars; vars=$(grep -o '\${[A-Z_]*}' "$1" | sort -u | tr -d '\n')
-  (umask 077; envsubst "$vars" < "$1" > "$2")
-}
+# --- Temporal server: every service in one process; its config file is a template it renders itself
+# from the variables of env.sh (the database password never lands on disk).
 temporal_health() { "$BIN/temporal" operator cluster health --address "127.0.0.1:$TEMPORAL_GRPC_PORT" --command-timeout 2s | grep -q SERVING; }
 start_temporal() {
   running temporal && return 0
-  mkdir -p "$CLUSTER_DIR/temporal"
-  cp "$ROOT/scripts/cluster/dynamicconfig.yaml" "$CLUSTER_DIR/temporal/dynamicconfig.yaml"
-  TEMPORAL_DYNAMIC_CONFIG="$CLUSTER_DIR/temporal/dynamicconfig.yaml" render "$ROOT/scripts/cluster/temporal.yaml.tmpl" "$CLUSTER_DIR/temporal/config.yaml"
-  daemon temporal "$BIN/temporal-server" --config-file "$CLUSTER_DIR/temporal/config.yaml" --allow-no-auth start
+  TEMPORAL_DYNAMIC_CONFIG="$ROOT/scripts/cluster/dynamicconfig.yaml" \
+    daemon temporal "$BIN/temporal-server" --config-file "$ROOT/scripts/cluster/temporal.yaml" --allow-no-auth start
   wait_for temporal 120 temporal_health
 }
 
@@ -118,9 +119,8 @@ start_temporal() {
 start_ui() {
   running ui && return 0
   [ -x "$BIN/temporal-ui-server" ] || { echo "ui: $BIN/temporal-ui-server is not built, skipped (the CLI: $BIN/temporal)"; return 0; }
-  mkdir -p "$CLUSTER_DIR/ui"
-  render "$ROOT/scripts/cluster/ui.yaml.tmpl" "$CLUSTER_DIR/ui/production.yaml"
-  daemon ui "$BIN/temporal-ui-server" --root "$CLUSTER_DIR/ui" --config . --env production start
+  # The UI server reads <config>/<env>.yaml, a template it renders itself (like the Temporal server).
+  daemon ui "$BIN/temporal-ui-server" --root "$ROOT/scripts/cluster" --config . --env ui start
   wait_for ui 30 http_ok "http://127.0.0.1:$UI_PORT/healthz"
 }
 

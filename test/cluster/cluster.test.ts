@@ -77,7 +77,7 @@ describe('a province on the cluster: PostgreSQL, Temporal server, MinIO, two wor
     await createToScan(c.api, K);
     kill = await killMidPackaging(c, K, pids);
     expect(kill.cutShort).toBe(true);
-    expect(await pidOf(kill.worker)).toBeUndefined();
+    await expect.poll(() => pidOf(kill.worker), { timeout: 10_000 }).toBeUndefined();
     // Its people carry on; the packaging comes back on the other worker after its heartbeat timeout.
     background.k = driver.drive(as(K, 'done'));
   });

@@ -35,12 +35,10 @@ export const services = (cmd: 'start' | 'stop' | 'restart', ...names: string[]) 
 export async function pidOf(name: string): Promise<number | undefined> {
   const pid = Number(await readFile(join(TEST_CLUSTER.SOHOA_CLUSTER_DIR, 'run', `${name}.pid`), 'utf8').catch(() => ''));
   if (!pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
+  // Alive, and not a zombie (a killed daemon nobody reaps): its state follows the ')' ending its name.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state && state !== 'Z' ? pid : undefined;
 }
 
 export interface ClusterClients {
@@ -60,19 +58,25 @@ export async function clusterEnv(): Promise<Record<string, string>> {
   return Object.fromEntries(stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
+let tokens: Record<Person, string> | undefined;
+async function makeTokens(users: UserStore): Promise<Record<Person, string>> {
+  const out = {} as Record<Person, string>;
+  const known = new Set((await users.list()).map((u) => u.userId));
+  for (const [name, a] of Object.entries(PEOPLE) as Array<[Person, Actor]>) {
+    const user = { userId: `${a.userId}.cluster`, role: a.role, scope: a.scope, agencyCode: a.agencyCode };
+    out[name] = (known.has(user.userId) ? await users.rotate(user.userId) : await users.add(user)).token;
+  }
+  return out;
+}
+
 /** A Temporal client, the bucket, and the API as the province's people use it (their tokens made here). */
 export async function openCluster(): Promise<ClusterClients> {
   const e = await clusterEnv();
   const config = loadConfig(e);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const users = UserStore.inDataDir(config.SOHOA_DATA_DIR, units);
-  const tokens = {} as Record<Person, string>;
-  const known = new Set((await users.list()).map((u) => u.userId));
-  for (const [name, a] of Object.entries(PEOPLE) as Array<[Person, Actor]>) {
-    const user = { userId: `${a.userId}.cluster`, role: a.role, scope: a.scope, agencyCode: a.agencyCode };
-    tokens[name] = (known.has(user.userId) ? await users.rotate(user.userId) : await users.add(user)).token;
-  }
+  // Made once; a restored cluster has them too (its users file is in the backup).
+  tokens ??= await makeTokens(UserStore.inDataDir(config.SOHOA_DATA_DIR, units));
   const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
   return {
     config,
