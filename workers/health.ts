@@ -17,7 +17,9 @@ export function serveWorkerHealth(o: { worker: Worker; connection: NativeConnect
     const state = o.worker.getState();
     if (state !== 'RUNNING') return send(503, { status: 'not-ready', state });
     const t0 = performance.now();
-    o.connection.workflowService.getSystemInfo({}).then(
+    // Bounded: with Temporal away the SDK keeps retrying the call, and a probe must answer.
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Temporal không trả lời sau 2000 ms')), 2000).unref());
+    Promise.race([o.connection.workflowService.getSystemInfo({}), timeout]).then(
       () => send(200, { status: 'ok', state, temporalMs: Math.round(performance.now() - t0) }),
       (e: Error) => send(503, { status: 'not-ready', state, temporal: e.message }),
     );

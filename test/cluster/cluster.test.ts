@@ -153,8 +153,10 @@ describe('backup and restore drill (scripts/cluster/backup.sh, restore.sh)', () 
     // The timer fires on the restored cluster: T becomes overdue, and lists say so.
     const t = await waitStatus(c.api, T.id, (s) => s.overdue, Math.max(0, Date.parse(deadline) - Date.now()) + 90_000);
     expect(Date.parse(t.overdueSince!)).toBeGreaterThanOrEqual(Date.parse(deadline));
-    const overdue = await c.api.call<{ items: { id: string }[] }>('manager', 'GET', '/api/registers?overdue=true&district=502&pageSize=1000');
-    expect(overdue.body.items.map((b) => b.id)).toContain(T.id);
+    // Lists are visibility, written a moment after the workflow's own state.
+    const overdueIds = async () =>
+      (await c.api.call<{ items: { id: string }[] }>('manager', 'GET', '/api/registers?overdue=true&district=502&pageSize=1000')).body.items?.map((b) => b.id);
+    await expect.poll(overdueIds, { timeout: 30_000, interval: 500 }).toContain(T.id);
     expect(await failedRuns(c)).toEqual([]);
   });
 });
