@@ -1,6 +1,10 @@
-# The two commands of the README. Both install what they need first (npm packages, the pinned
-# Temporal CLI and test server, MinIO, Debian packages for the tests).
+# The commands of the README. All install what they need first (the pinned Node.js 24 LTS, npm
+# packages, the pinned Temporal CLI and test server, MinIO, Debian packages for the tests).
 .PHONY: up test install tools system-deps web clean up-cluster down-cluster test-cluster compose-config
+
+# Everything below runs on the pinned Node in .tools/node, not on the machine's own.
+export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
+NODE := .tools/node/.version
 
 # make up needs only the Temporal binaries (MinIO is for the tests and the S3 profile).
 up: node_modules/.package-lock.json web
@@ -28,6 +32,7 @@ compose-config:
 	else echo "temporal-docker: no docker compose client, check skipped"; fi
 
 test: install system-deps web
+	node --version
 	npx tsc --noEmit -p tsconfig.json
 	npm run lint
 	npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest.json
@@ -35,7 +40,11 @@ test: install system-deps web
 
 install: node_modules/.package-lock.json tools
 
-node_modules/.package-lock.json: package.json package-lock.json
+# Made once; `make tools` (part of install) brings it to the version the script pins.
+$(NODE):
+	scripts/install-tools.sh node
+
+node_modules/.package-lock.json: package.json package-lock.json $(NODE)
 	npm ci --no-audit --no-fund
 
 tools:

@@ -1,5 +1,7 @@
 import type { Notice } from '../domain/notices';
 import { createAcceptanceActivities } from './acceptance';
+import { createC06UploadActivities } from './c06/upload';
+import { createInventoryActivities } from './inventory';
 import { createExcelActivities } from './excel';
 import { createImportActivities, type RegistryGateway } from './gateway';
 import type { FileOutbox } from '../clients/outbox';
@@ -7,6 +9,10 @@ import { createScanActivities } from './scans/packageScans';
 import type { ArtifactStore } from '../clients/storage/types';
 import type { Activities } from './types';
 import type { Limits } from '../clients/config';
+import type { Client } from '@temporalio/client';
+import { loadUnits } from '../clients/units';
+import type { Units } from '../domain/units';
+import { createScheduleActivities } from './schedules';
 
 /** What activities need from the outside world; tests hand in real local ones. */
 export interface ActivityDeps {
@@ -15,18 +21,27 @@ export interface ActivityDeps {
   gateway: RegistryGateway;
   /** What users' files may hold; the configured defaults otherwise. */
   limits?: Limits;
+  /** Visibility lists for the scheduled runs (digest, weekly report). */
+  temporal: Client;
+  /** The units the reports name (the configured province's by default). */
+  units?: Units;
 }
 
 /** Activities are plain async functions built from their dependencies. */
 export function createActivities(deps: ActivityDeps): Activities {
-  const { validateExcel } = createExcelActivities({ store: deps.store });
+  const limited = { store: deps.store, ...(deps.limits ? { limits: deps.limits } : {}) };
+  const { validateExcel } = createExcelActivities(limited);
   return {
     async notify(notice: Notice) {
       await deps.outbox.write(notice);
     },
-    ...createScanActivities({ store: deps.store, ...(deps.limits ? { limits: deps.limits } : {}) }),
+    ...createScanActivities(limited),
     validateExcel,
     ...createImportActivities({ store: deps.store, gateway: deps.gateway }),
     ...createAcceptanceActivities({ store: deps.store }),
+    ...createScheduleActivities({ store: deps.store, outbox: deps.outbox, temporal: deps.temporal, units: deps.units ?? loadUnits() }),
+    // Users' files the API takes in, read here so a hostile one never costs the API its memory.
+    ...createInventoryActivities(limited),
+    ...createC06UploadActivities(limited),
   };
 }

@@ -1,15 +1,16 @@
+import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream } from 'pino';
@@ -17,11 +18,15 @@ import type { FileOutbox } from '../clients/outbox';
 import type { ArtifactStore } from '../clients/storage/types';
 import type { Config } from '../clients/config';
 import { WORKFLOW_BUNDLE } from '../clients/paths';
-import { authHook } from './auth/access';
+import { authHook, isRefusal, recordDenied } from './auth/access';
+import { AuthFailures, TooManyFailures } from './auth/failures';
+import { DOCS_HELMET, HELMET_OPTIONS } from './headers';
 import type { UserStore } from '../clients/users';
 import type { AppContext } from './context';
 import { ApiError, codeOfStatus, type ErrorBody } from './errors';
 import { createMetrics } from './metrics';
+import { MethodTable } from './methods';
+import { safeTextValidatorCompiler } from './schemas/text';
 import { auditRoutes } from './routes/audit';
 import { webRoutes } from './routes/web';
 import { bulkRoutes } from './routes/bulk';
@@ -36,8 +41,12 @@ import { uploadRoutes } from './routes/uploads';
 import { doubleEntryRoutes } from './routes/doubleEntry';
 import { BookService, mapTemporalError } from './services/books';
 import { DeniedLog } from './services/deniedLog';
+import { Drafts } from './services/drafts';
+import { SecurityLog } from './services/securityLog';
 import { JobRegistry } from './services/jobs';
 import { StuckScanner } from './services/stuck';
+import { ScheduleService } from './services/schedules';
+import { scheduleRoutes } from './routes/schedules';
 import { loadUnits } from '../clients/units';
 import type { Units } from '../domain/units';
 
@@ -48,8 +57,10 @@ export interface BuildAppOptions {
   store?: ArtifactStore;
   outbox: FileOutbox;
   users: UserStore;
-  /** Where refused attempts are kept (default `${SOHOA_DATA_DIR}/audit/denied.ndjson`). */
+  /** Where signed-in users' refused attempts are kept (default `${SOHOA_DATA_DIR}/audit/denied.ndjson`). */
   denied?: DeniedLog;
+  /** Where refusals before sign-in are kept (default `${SOHOA_DATA_DIR}/audit/security.ndjson`). */
+  security?: SecurityLog;
   /** Workflow code that `POST /api/audit/replay` replays with (default: the prebuilt bundle). */
   workflowBundlePath?: string;
   /** Log destination (default stdout). */
@@ -61,7 +72,8 @@ export interface BuildAppOptions {
 }
 
 export const API_VERSION = '1.0.0';
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
+/** Longest path parameter the router takes (ids are at most 200 characters: a longer one is a 400 naming it); beyond, 414. */
+const MAX_PARAM_LENGTH = 500;
 
 /** The sohoa HTTP API: fastify 5, zod schemas, OpenAPI at /docs, bearer tokens, JSON errors. */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -77,36 +89,46 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    genReqId: (req) => {
-      const h = req.headers['x-request-id'];
-      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
-    },
+    // The server names every request: a client's x-request-id never becomes an audit entry's id.
+    genReqId: () => randomUUID(),
     // One line per request, written at its end by the onResponse hook (with user and book).
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // A path the router cannot read (bad percent-encoding, a parameter over MAX_PARAM_LENGTH): the same JSON errors as the rest.
+    frameworkErrors: (err, req, reply) => {
+      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const message = status === 414 ? `đường dẫn quá dài (mỗi tham số tối đa ${MAX_PARAM_LENGTH} ký tự)` : 'đường dẫn không hợp lệ';
+      void (reply as FastifyReply).code(status).header('x-request-id', req.id).send({ error: status === 414 ? 'UriTooLong' : 'BadRequest', message } satisfies ErrorBody);
+    },
   });
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(safeTextValidatorCompiler);
+  const methods = MethodTable.install(app, { maxParamLength: MAX_PARAM_LENGTH });
   app.setSerializerCompiler(serializerCompiler);
 
-  const units = opts.units ?? loadUnits();
+  const units = opts.units ?? loadUnits(config);
   const books = new BookService(opts.temporal.client, config);
   const stuck = new StuckScanner(books, units);
   const metrics = createMetrics({ books, stuck, units });
-  const denied = opts.denied ?? DeniedLog.inDataDir(config.SOHOA_DATA_DIR);
+  const auditLimits = { maxBytes: config.SOHOA_AUDIT_LOG_MB * 1024 * 1024, keep: config.SOHOA_AUDIT_LOG_FILES };
+  const denied = opts.denied ?? DeniedLog.inDataDir(config.SOHOA_DATA_DIR, auditLimits);
   denied.onAppend = (a) => metrics.denied.inc({ status: String(a.status) });
+  const security = opts.security ?? SecurityLog.inDataDir(config.SOHOA_DATA_DIR, auditLimits, config.SOHOA_SECURITY_LOG_PER_MINUTE);
+  security.onAppend = (e) => metrics.denied.inc({ status: String(e.status) });
   const ctx: AppContext = {
     config,
     units,
     client: opts.temporal.client,
     books,
     store: opts.store,
+    ...(opts.store ? { drafts: new Drafts(opts.store, books, { maxPerBook: config.SOHOA_MAX_DRAFTS_PER_BOOK, ttlMs: config.SOHOA_DRAFT_TTL_S * 1000 }) } : {}),
     outbox: opts.outbox,
     users: opts.users,
     denied,
-    jobs: new JobRegistry(),
+    jobs: new JobRegistry(logger),
     metrics,
     stuck,
+    schedules: new ScheduleService(opts.temporal.client, config.SOHOA_SCHEDULE_TIME_ZONE),
     workflowBundlePath: opts.workflowBundlePath ?? WORKFLOW_BUNDLE,
   };
 
@@ -135,7 +157,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // The docs need no token: their routes are public by their own config, like /health.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      // @fastify/helmet reads a route's own policy from its config.
+      route.config = Object.assign({}, route.config, { public: true, helmet: DOCS_HELMET });
+    });
+    await docs.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  });
+  await app.register(fastifyHelmet, HELMET_OPTIONS);
+  await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.SOHOA_MAX_UPLOAD_MB * 1024 * 1024, files: 50_000, fields: 50, parts: 50_050 },
   });
@@ -145,14 +176,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     (_req, payload, done) => done(null, payload),
   );
 
-  const auth = authHook(opts.users, denied);
+  const auth = authHook({ users: opts.users, denied, security, failures: new AuthFailures(app, config), tokenTtlDays: config.SOHOA_TOKEN_TTL_DAYS });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    // Everything under /api/ needs a token; /health, /metrics, /docs and the dashboard's files do not.
-    if (!req.url.startsWith('/api/')) return;
+    // Every route needs a token unless its config says `public` (/health, /metrics, /docs, the dashboard's files).
     await auth(req, reply);
   });
   app.addHook('preHandler', async (req, reply) => {
+    // The multipart parser throws a bare error on a missing boundary (a 500 otherwise): refuse it first.
+    const type = req.headers['content-type'];
+    if (type && /^multipart\/form-data/i.test(type) && !/;\s*boundary=/i.test(type)) {
+      throw new ApiError('BadRequest', 'multipart/form-data thiếu boundary: không đọc được các phần của yêu cầu', [{ path: 'headers.content-type', message: 'thiếu boundary=…' }]);
+    }
     const id = (req.params as { id?: unknown } | undefined)?.id;
     if (typeof id === 'string') {
       req.bookId = id;
@@ -167,17 +202,22 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       reply.log.info({ method: req.method, url: req.url.split('?')[0], route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'yêu cầu xong');
     }
   });
+  // Drafts not submitted in time go, with their files.
+  const sweep = ctx.drafts && setInterval(() => void sweepDrafts(ctx.drafts!, logger), config.SOHOA_DRAFT_SWEEP_S * 1000).unref();
   app.addHook('onClose', async () => {
+    if (sweep) clearInterval(sweep);
     logger.flush();
     await Promise.race([ctx.jobs.drain(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   });
 
-  app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: 'NotFound', message: `không có đường dẫn ${req.method} ${req.url.split('?')[0]}` } satisfies ErrorBody);
-  });
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const body = errorBody(err, req.log);
-    reply.code(body.status).send(body.body);
+  app.setNotFoundHandler((req, reply) => methods.answer(req, reply));
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    // No route took the request (its body could not even be read): the answer is still 404 or 405.
+    if (!req.routeOptions.url) return methods.answer(req, reply);
+    if (isRefusal(err) && !req.deniedRecorded) await recordDenied(req, denied, err.status, err.code, err.message);
+    if (err instanceof TooManyFailures) reply.header('retry-after', String(err.retryAfter));
+    const body = errorBody(err, req.log, req.id);
+    return reply.code(body.status).send(body.body);
   });
 
   await app.register(opsRoutes(ctx));
@@ -190,6 +230,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(doubleEntryRoutes(ctx));
   await app.register(bulkRoutes(ctx));
   await app.register(reportRoutes(ctx));
+  await app.register(scheduleRoutes(ctx));
   await app.register(auditRoutes(ctx));
   if (opts.webRoot) {
     await app.register(webRoutes(opts.webRoot));
@@ -197,10 +238,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   return app;
 }
 
+async function sweepDrafts(drafts: Drafts, log: Pick<FastifyBaseLogger, 'info' | 'error'>): Promise<void> {
+  try {
+    const { removed, kept } = await drafts.sweep();
+    if (removed.length) log.info({ drafts: { removed: removed.map((d) => ({ bookId: d.bookId, prefix: d.prefix, by: d.by, at: d.at })), kept } }, 'dọn bản nháp quá hạn');
+  } catch (e) {
+    log.error({ err: e }, 'không dọn được bản nháp');
+  }
+}
+
 type Log = { error: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 
-/** Every error as `{ error, message, details }` with its status. */
-export function errorBody(err: unknown, log: Log): { status: number; body: ErrorBody } {
+/** Every error as `{ error, message, details }` with its status; a 5xx never tells what went wrong inside (the log does). */
+export function errorBody(err: unknown, log: Log, requestId: string): { status: number; body: ErrorBody } {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = (err as { validationContext?: string }).validationContext ?? 'body';
     const details = err.validation.map((v) => ({ path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'), message: v.message ?? 'không hợp lệ' }));
@@ -212,7 +262,7 @@ export function errorBody(err: unknown, log: Log): { status: number; body: Error
   }
   if (isResponseSerializationError(err as Error) && (err as { cause?: unknown }).cause) {
     log.error({ err }, 'phản hồi không khớp lược đồ');
-    return { status: 500, body: { error: 'Internal', message: 'lỗi hệ thống: phản hồi không khớp lược đồ' } };
+    return { status: 500, body: internal(requestId) };
   }
   const e = err as FastifyError;
   if (e.code === 'ECONNRESET' || e.message === 'aborted') {
@@ -227,5 +277,11 @@ export function errorBody(err: unknown, log: Log): { status: number; body: Error
     return { status, body: { error: code, message } };
   }
   log.error({ err }, 'lỗi không lường trước');
-  return { status: 500, body: { error: 'Internal', message: `lỗi hệ thống: ${(err as Error)?.message ?? String(err)}` } };
+  return { status: 500, body: internal(requestId) };
 }
+
+const internal = (requestId: string): ErrorBody => ({
+  error: 'Internal',
+  message: `lỗi hệ thống; chi tiết được ghi trong nhật ký máy chủ với mã yêu cầu ${requestId}`,
+  details: [{ path: 'requestId', message: requestId }],
+});

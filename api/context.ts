@@ -7,7 +7,9 @@ import type { UserStore } from '../clients/users';
 import type { ApiMetrics } from './metrics';
 import type { BookService } from './services/books';
 import type { DeniedLog } from './services/deniedLog';
+import type { Drafts } from './services/drafts';
 import type { JobRegistry } from './services/jobs';
+import type { ScheduleService } from './services/schedules';
 import type { StuckScanner } from './services/stuck';
 
 /** What the routes share: built once by `buildApp`. */
@@ -18,12 +20,16 @@ export interface AppContext {
   client: Client;
   books: BookService;
   store?: ArtifactStore;
+  /** Unsubmitted uploads of each book (with a store only). */
+  drafts?: Drafts;
   outbox: FileOutbox;
   users: UserStore;
   denied: DeniedLog;
   jobs: JobRegistry;
   metrics: ApiMetrics;
   stuck: StuckScanner;
+  /** The Temporal Schedules (digest, weekly report): read and driven, never created here. */
+  schedules: ScheduleService;
   /** The workflow bundle that replays histories (the current workflow code). */
   workflowBundlePath: string;
 }

@@ -1,11 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
 import { ERRORS, errorBodySchema, type ErrorCode, type ProblemDetail } from '../contracts/v1';
 
 export { errorBodySchema, type ErrorBody, type ProblemDetail } from '../contracts/v1';
 
 /** The generic code of an HTTP status the API answers without a code of its own (fastify's errors). */
 export function codeOfStatus(status: number): ErrorCode {
-  const generic: ErrorCode[] = ['BadRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'MethodNotAllowed', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests', 'Internal', 'Unavailable', 'Timeout'];
+  const generic: ErrorCode[] = ['BadRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'MethodNotAllowed', 'Conflict', 'PayloadTooLarge', 'UriTooLong', 'UnsupportedMediaType', 'TooManyRequests', 'Internal', 'Unavailable', 'Timeout'];
   return generic.find((c) => ERRORS[c] === status) ?? (status >= 500 ? 'Internal' : 'BadRequest');
 }
 
@@ -43,9 +44,20 @@ export function issuesToDetails(issues: ReadonlyArray<{ path: ReadonlyArray<Prop
   }));
 }
 
-/** The error responses every protected route may give, for the OpenAPI document. */
+/**
+ * The error responses every protected route may give, for the OpenAPI document: bad input, no or a
+ * bad token, not allowed, a path parameter too long for the router, too many failed sign-ins.
+ */
 export const commonErrors = {
   400: errorBodySchema,
   401: errorBodySchema,
   403: errorBodySchema,
+  414: errorBodySchema,
+  429: errorBodySchema,
 } as const;
+
+/** A file answered as it is (a Buffer or a stream, never serialised): its media types for the OpenAPI document. */
+export function download(description: string, types: readonly string[]) {
+  const file = z.string().meta({ format: 'binary' });
+  return { description, content: Object.fromEntries(types.map((t) => [t, { schema: file }])) };
+}

@@ -7,18 +7,21 @@ import { loadConfig } from '../clients/config';
 import { ROOT } from '../clients/paths';
 import { buildApp } from './app';
 import { loadUnits } from '../clients/units';
+import { ensureSchedules } from '../clients/temporal/schedules';
 import { UserStore } from '../clients/users';
 
 /** The API process: config, Temporal client, store; listens on API_HOST:API_PORT; stops gracefully. */
 let config;
+let units;
 try {
   config = loadConfig(process.env);
+  // The province's units and settings: a bad SOHOA_PROVINCE or settings file stops the start here.
+  units = loadUnits(config);
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
 }
 const dataDir = resolve(config.SOHOA_DATA_DIR);
-const units = loadUnits();
 
 async function connect(address: string, waitMs = 30_000): Promise<Connection> {
   const until = Date.now() + waitMs;
@@ -34,6 +37,11 @@ async function connect(address: string, waitMs = 30_000): Promise<Connection> {
 
 const connection = await connect(config.TEMPORAL_ADDRESS);
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+// The schedules exist whichever process starts first (make up creates them too); a failure here leaves the API up.
+const schedules = await ensureSchedules(client, config).catch((e: unknown) => {
+  console.warn(`api: không tạo được lịch chạy (schedules): ${(e as Error).message}`);
+  return [];
+});
 const store = await createStore(config, (e) => console.warn(`api: artifact store unreachable, trying again: ${(e as Error).message}`));
 const webRoot = join(ROOT, 'web', 'dist');
 const app = await buildApp({
@@ -67,5 +75,6 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+app.log.info({ schedules }, 'lịch chạy (schedules)');
 app.log.info({ address, temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'API sẵn sàng');
 console.log(`sohoa API: ${address} (tài liệu: ${address}/docs)`);

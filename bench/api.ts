@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { UserStore } from '../clients/users';
 import { bookFilterSchema } from '../contracts/v1/filters';
 import { buildQuery } from '../clients/temporal/visibilityQuery';
-import { QUANG_NAM_AGENCIES, QUANG_NAM_CODE } from '../domain/data/quangNam';
 import { statusQuery } from '../workflows/definitions';
 import { registerTypes, typeCode } from '../domain/registerTypes';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
@@ -29,7 +28,9 @@ const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = 10;
 const LIST_FILTER = { district: '502', step: 'inventory' };
-const PROVINCE = { scope: 'province' as const, agencyCode: QUANG_NAM_CODE };
+const units = loadUnits();
+const AGENCIES = units.agencies;
+const PROVINCE = { scope: 'province' as const, agencyCode: units.provinceCode };
 
 const children: ChildProcess[] = [];
 const stopChildren = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
@@ -126,7 +127,7 @@ async function main() {
     SOHOA_PLAN_DEADLINE: '2099-01-01T00:00:00+07:00',
     WORKER_MAX_CACHED_WORKFLOWS: String(BOOKS + 200),
   };
-  const { token } = await UserStore.inDataDir(dir, loadUnits()).add({ userId: 'quanly.tinh', role: 'manager', scope: 'province', agencyCode: QUANG_NAM_CODE });
+  const { token } = await UserStore.inDataDir(dir, units).add({ userId: 'quanly.tinh', role: 'manager', scope: 'province', agencyCode: units.provinceCode });
   startTs('workers/main.ts', common, 'ignore');
   // Production logging (info, two lines a request) to the API's stdout, discarded here.
   const api = startTs('api/main.ts', { ...common, API_HOST: '127.0.0.1', API_PORT: String(port), SOHOA_LOG_LEVEL: 'info' }, 'ignore');
@@ -141,8 +142,8 @@ async function main() {
 
   // 2,000 books across every agency, type and period, registered through the API.
   const items = Array.from({ length: BOOKS }, (_, i) => ({
-    agencyCode: QUANG_NAM_AGENCIES[i % QUANG_NAM_AGENCIES.length]!.code,
-    type: typeCode(registerTypes[Math.floor(i / QUANG_NAM_AGENCIES.length) % registerTypes.length]!),
+    agencyCode: AGENCIES[i % AGENCIES.length]!.code,
+    type: typeCode(registerTypes[Math.floor(i / AGENCIES.length) % registerTypes.length]!),
     bookNo: String(1 + Math.floor(i / 300)).padStart(2, '0'),
     yearFrom: 1990 + (i % 30),
   }));
@@ -156,8 +157,8 @@ async function main() {
     }
   }
   const startSeconds = (performance.now() - t0) / 1000;
-  while ((await client.workflow.count(buildQuery(loadUnits(), PROVINCE, { status: 'running' }))).count < BOOKS) await new Promise((r) => setTimeout(r, 250));
-  const query = buildQuery(loadUnits(), PROVINCE, bookFilterSchema.parse(LIST_FILTER));
+  while ((await client.workflow.count(buildQuery(units, PROVINCE, { status: 'running' }))).count < BOOKS) await new Promise((r) => setTimeout(r, 250));
+  const query = buildQuery(units, PROVINCE, bookFilterSchema.parse(LIST_FILTER));
   const matching = (await client.workflow.count(query)).count;
 
   const randomId = () => ids[Math.floor(Math.random() * ids.length)]!;

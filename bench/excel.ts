@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { bookSchema, type Book } from '../domain/book';
-import { findAgency } from '../domain/data/quangNam';
+import { loadUnits } from '../clients/units';
 import { TEMPLATES } from '../domain/excel';
 import { artifactKeys, pdfName } from '../domain/naming';
 import { createValidateExcel } from '../activities/excel/validateExcel';
@@ -25,7 +25,7 @@ const arg = (name: string, dflt: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 
-const book: Book = bookSchema.parse({ agency: findAgency('20194'), type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
+const book: Book = bookSchema.parse({ agency: loadUnits().findAgency('20335'), type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
 const keys = artifactKeys(book);
 const MANIFEST_KEY = keys.manifest;
 

@@ -25,7 +25,9 @@ import { FsStore } from '../clients/storage/fs';
 import { S3Store } from '../clients/storage/s3';
 import type { ArtifactStore } from '../clients/storage/types';
 import { bookSchema, type Book } from '../domain/book';
-import { findAgency } from '../domain/data/quangNam';
+import { loadUnits } from '../clients/units';
+
+const units = loadUnits();
 import { artifactKeys, pdfName } from '../domain/naming';
 import { makeJpeg } from '../test/support/images';
 import { startMinio } from '../test/support/minio';
@@ -37,7 +39,7 @@ const PAGE_KB = Number(process.env.BENCH_PAGE_KB ?? 100);
 const SELF = fileURLToPath(import.meta.url);
 
 const mkBook = (bookNo: string): Book =>
-  bookSchema.parse({ agency: findAgency('20194'), type: 'birth', bookNo, yearFrom: 2017, yearTo: 2017 });
+  bookSchema.parse({ agency: units.findAgency('20335'), type: 'birth', bookNo, yearFrom: 2017, yearTo: 2017 });
 
 const caseName = (book: Book, n: number) =>
   pdfName({ ...book, registrationDate: `2017-${String(((n - 1) % 12) + 1).padStart(2, '0')}-${String(((n - 1) % 28) + 1).padStart(2, '0')}`, caseNo: n });

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBook } from '../clients/temporal/startBook';
 import { bookSchema, type Book } from '../domain/book';
-import { QUANG_NAM_AGENCIES } from '../domain/data/quangNam';
+import { loadUnits } from '../clients/units';
+
+const AGENCIES = loadUnits().agencies;
 import { TASK_QUEUE } from '../workflows/definitions';
 import { registerTypes } from '../domain/registerTypes';
 import { planSettingsSchema } from '../domain/settings';
@@ -31,7 +33,7 @@ const freePort = () =>
 function books(n: number): Book[] {
   return Array.from({ length: n }, (_, i) =>
     bookSchema.parse({
-      agency: QUANG_NAM_AGENCIES[i % QUANG_NAM_AGENCIES.length],
+      agency: AGENCIES[i % AGENCIES.length],
       type: registerTypes[i % registerTypes.length],
       bookNo: String(1 + i), // unique per book
       yearFrom: 1990 + (i % 30),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PLAN_DEADLINE, DEFAULT_REMINDER_DAYS, DEFAULT_WAIT_REMINDER_DAYS, isoDateTime } from '../domain/settings';
+import { DEFAULT_PLAN_DEADLINE, DEFAULT_REMINDER_DAYS, DEFAULT_WAIT_REMINDER_DAYS, isoDateTime, TIME_ZONE } from '../domain/settings';
 
 const int = (def: number, min = 1, max = 1_000_000) => z.coerce.number().int().min(min).max(max).default(def);
 const bool = (def: boolean) =>
@@ -18,6 +18,32 @@ const dayList = z
     }
     return days;
   });
+
+/** A time of day, `HH:MM` (24 hours), as the hour and minute a schedule fires at. */
+const timeOfDay = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((s, ctx) => {
+      const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(s.trim());
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: 'phải là giờ HH:MM, ví dụ 07:30' });
+        return z.NEVER;
+      }
+      return { hour: Number(m[1]), minute: Number(m[2]) };
+    });
+const timeZone = z
+  .string()
+  .default(TIME_ZONE)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'phải là múi giờ IANA, ví dụ Asia/Ho_Chi_Minh');
+export const weekDays = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 
 /**
  * Limits on what a user's file may hold, checked while it is read, before anything is built from
@@ -80,9 +106,23 @@ export const configSchema = z.object({
   SOHOA_REMINDER_DAYS: dayList,
   SOHOA_WAIT_REMINDER_DAYS: int(DEFAULT_WAIT_REMINDER_DAYS, 1, 365),
   SOHOA_PRICE_PER_PAGE: int(11_200, 0, 10_000_000),
+  /** The province served, by its code before 1/7/2025 (49 = Quảng Nam): its units come from domain/data/units. */
+  SOHOA_PROVINCE: z.string().regex(/^\d{2}$/, 'mã tỉnh là 2 chữ số (mã thống kê trước 1/7/2025, ví dụ 49)').default('49'),
+  /** The province's succession settings (district books' successors, reading by abolished districts); default config/provinces/{SOHOA_PROVINCE}.json. */
+  SOHOA_SUCCESSION_FILE: z.string().optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: int(3000, 0, 65535),
   SOHOA_MAX_UPLOAD_MB: int(2048, 1, 100_000),
+  /**
+   * Drafts (`PUT …/scans|excel?submit=false`): kept for a later submission or a double-entry
+   * comparison, at most this many per book, and removed when not submitted within their time.
+   */
+  SOHOA_MAX_DRAFTS_PER_BOOK: int(10, 1, 1000),
+  SOHOA_DRAFT_TTL_S: int(7 * 86_400, 1, 365 * 86_400),
+  /** How long the API waits for a worker to read a user's file (inventory, C06 batch) before 504. */
+  SOHOA_PARSE_TIMEOUT_S: int(600, 1, 86_400),
+  /** How often the API looks for drafts past their time. */
+  SOHOA_DRAFT_SWEEP_S: int(3600, 1, 86_400),
   WORKER_MAX_CACHED_WORKFLOWS: int(2000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(8),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(40),
@@ -90,8 +130,30 @@ export const configSchema = z.object({
   WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   WORKER_HTTP_HOST: z.string().default('127.0.0.1'),
+  /** Days a token stays valid after it was issued or rotated (`sohoa user rotate` gives a new one); 0: never expires. */
+  SOHOA_TOKEN_TTL_DAYS: int(90, 0, 3650),
+  /**
+   * Failed sign-ins (a token presented and refused) within the window: per IP address, after which
+   * every request from it answers 429 until the window ends; and per user, counting the expired or
+   * revoked tokens of one user, after which they answer 429 (the user's valid token still works).
+   */
+  SOHOA_AUTH_FAILURES_PER_IP: int(50, 1, 1_000_000),
+  SOHOA_AUTH_FAILURES_PER_USER: int(10, 1, 1_000_000),
+  SOHOA_AUTH_FAILURE_WINDOW_S: int(600, 1, 86_400),
+  /** The audit logs (refusals of signed-in users; refusals before sign-in): size of one file, rotated files kept. */
+  SOHOA_AUDIT_LOG_MB: int(16, 1, 10_000),
+  SOHOA_AUDIT_LOG_FILES: int(4, 1, 100),
+  /** Lines a minute the security log takes (refusals before sign-in); the rest are only counted. */
+  SOHOA_SECURITY_LOG_PER_MINUTE: int(600, 1, 1_000_000),
   SOHOA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SOHOA_DEMO: bool(false),
+  /** The Temporal Schedules: their time zone, the daily overdue digest's time and length, the weekly report's day and time. */
+  SOHOA_SCHEDULE_TIME_ZONE: timeZone,
+  SOHOA_DIGEST_TIME: timeOfDay('07:30'),
+  /** Books a digest names one by one; the rest are counted ("và X sổ khác"). */
+  SOHOA_DIGEST_LISTED: int(20, 1, 500),
+  SOHOA_REPORT_DAY: z.enum(weekDays).default('MONDAY'),
+  SOHOA_REPORT_TIME: timeOfDay('07:00'),
   /** What the worker runs: the prebuilt bundle (rebuilt when older than the sources) or the sources. */
   SOHOA_WORKFLOWS: z.enum(['bundle', 'source']).default('bundle'),
 });

@@ -1,10 +1,10 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { noticeSchema, type Notice } from '../domain/notices';
 
 /**
- * Reminders and overdue notices, one JSON file each under `{root}/{province}/{district}/{agency}/`.
- * The notice id is stable per event, so a retried write is a no-op; writes are temp-then-rename.
+ * Notices, one JSON file each under `{root}/{province}/{district}/{agency}/`. The notice id is
+ * stable per event, so a retried write is a no-op; writes are temp-then-rename (or temp-then-link).
  */
 export class FileOutbox {
   constructor(private readonly root: string) {}
@@ -13,13 +13,35 @@ export class FileOutbox {
     return join(this.root, n.provinceCode, n.districtCode, n.agencyCode);
   }
 
-  async write(notice: Notice): Promise<void> {
+  private async fileOf(notice: Notice): Promise<{ file: string; tmp: string }> {
     const dir = this.dir(notice);
     await mkdir(dir, { recursive: true });
     const file = join(dir, `${encodeURIComponent(notice.id)}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
+    return { file, tmp: `${file}.${process.pid}.tmp` };
+  }
+
+  async write(notice: Notice): Promise<void> {
+    const { file, tmp } = await this.fileOf(notice);
     await writeFile(tmp, JSON.stringify(notice));
     await rename(tmp, file);
+  }
+
+  /**
+   * Writes the notice unless one with its id is there already (its first wording stands); true when
+   * written. For notices that a re-run must not repeat or reword: a link never replaces a file.
+   */
+  async writeOnce(notice: Notice): Promise<boolean> {
+    const { file, tmp } = await this.fileOf(notice);
+    await writeFile(tmp, JSON.stringify(notice));
+    try {
+      await link(tmp, file);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
 
   /** Notices under a province, district or agency folder path (e.g. ['49'], ['49','502']), newest first. */

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { actorSchema, roleSchema, type Actor } from '../domain/actors';
+import { jurisdictionExists, withinOf } from '../domain/custody';
 import type { Units } from '../domain/units';
 
 /** A user as stored: the token only as its sha256, never in clear. */
@@ -29,17 +30,8 @@ export const hashToken = (token: string) => createHash('sha256').update(token, '
 /** 32 random bytes, base64url: shown once, then only its hash is kept. */
 export const newToken = () => randomBytes(32).toString('base64url');
 
-/** Does the jurisdiction exist? A province by its code, a district among the province's, an agency in the list. */
-export function checkJurisdiction(units: Units, scope: Actor['scope'], code: string): string | undefined {
-  switch (scope) {
-    case 'province':
-      return code === units.provinceCode ? undefined : `mã tỉnh "${code}" không có trong danh mục (tỉnh đang phục vụ: ${units.provinceCode})`;
-    case 'district':
-      return units.districts.some((d) => d.code === code) ? undefined : `mã huyện "${code}" không có trong danh mục`;
-    case 'agency':
-      return units.findAgency(code) ? undefined : `mã đơn vị "${code}" không có trong danh mục`;
-  }
-}
+/** Does the jurisdiction exist? The province (before or after 1/7/2025), one of its districts, one of its units of either era. */
+export const checkJurisdiction = jurisdictionExists;
 
 export class UserError extends Error {
   constructor(message: string) {
@@ -49,6 +41,15 @@ export class UserError extends Error {
 }
 
 const RELOAD_CHECK_MS = 1000;
+const TOKEN_FORMAT = /^[A-Za-z0-9_-]{20,100}$/;
+const DAY_MS = 86_400_000;
+
+/** What a presented token is: a user's valid token, one of theirs that expired or was revoked, or nobody's. */
+export type TokenCheck =
+  | { kind: 'valid'; actor: Actor }
+  | { kind: 'expired'; userId: string; issuedAt: string; expiredAt: string }
+  | { kind: 'revoked'; userId: string }
+  | { kind: 'unknown' };
 
 /**
  * Users and their hashed tokens in one JSON file (`${SOHOA_DATA_DIR}/users.json`), written
@@ -57,7 +58,8 @@ const RELOAD_CHECK_MS = 1000;
  */
 export class UserStore {
   private users: UserRecord[] = [];
-  private byHash = new Map<string, UserRecord>();
+  /** Every user's token hash as bytes, revoked ones too (a revoked token is named as such, never accepted). */
+  private hashes: Array<{ hash: Buffer; user: UserRecord }> = [];
   /** inode and mtime of the file last read: a rename by the CLI always changes the inode. */
   private loadedSig: string | undefined;
   private checkedAt = 0;
@@ -88,7 +90,7 @@ export class UserStore {
 
   private setUsers(users: UserRecord[]): void {
     this.users = users;
-    this.byHash = new Map(users.filter((u) => !u.revokedAt).map((u) => [u.tokenHash, u]));
+    this.hashes = users.map((u) => ({ hash: Buffer.from(u.tokenHash, 'hex'), user: u }));
   }
 
   /** Reloads at most once a second, so revocations from the CLI apply without a restart. */
@@ -100,15 +102,32 @@ export class UserStore {
     await this.loading;
   }
 
-  /** The actor a bearer token stands for, or undefined. */
-  async authenticate(token: string): Promise<Actor | undefined> {
+  /**
+   * Whose token this is. Its hash is compared with every stored hash in constant time, with no early
+   * exit, so the time taken tells nothing about which user (or how many bytes) matched. A token
+   * issued or rotated more than `ttlDays` ago has expired (0: tokens never expire).
+   */
+  async identify(token: string, opts: { ttlDays?: number; now?: Date } = {}): Promise<TokenCheck> {
     await this.fresh();
-    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
-    const hash = hashToken(token);
-    const u = this.byHash.get(hash);
-    // The map lookup already matched; compare again in constant time for good measure.
-    if (!u || !timingSafeEqual(Buffer.from(u.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
-    return { userId: u.userId, role: u.role, scope: u.scope, agencyCode: u.agencyCode, ...(u.name ? { name: u.name } : {}) };
+    if (!TOKEN_FORMAT.test(token)) return { kind: 'unknown' };
+    const hash = Buffer.from(hashToken(token), 'hex');
+    let u: UserRecord | undefined;
+    for (const h of this.hashes) if (timingSafeEqual(h.hash, hash) && !u) u = h.user;
+    if (!u) return { kind: 'unknown' };
+    if (u.revokedAt) return { kind: 'revoked', userId: u.userId };
+    const issuedAt = u.rotatedAt ?? u.createdAt;
+    if (opts.ttlDays) {
+      const expiresAt = Date.parse(issuedAt) + opts.ttlDays * DAY_MS;
+      if (!(expiresAt > (opts.now ?? new Date()).getTime())) return { kind: 'expired', userId: u.userId, issuedAt, expiredAt: new Date(expiresAt).toISOString() };
+    }
+    const within = withinOf(this.units, u);
+    return { kind: 'valid', actor: { userId: u.userId, role: u.role, scope: u.scope, agencyCode: u.agencyCode, ...(u.name ? { name: u.name } : {}), ...(within ? { within } : {}) } };
+  }
+
+  /** The actor a valid bearer token stands for, or undefined. */
+  async authenticate(token: string, opts: { ttlDays?: number; now?: Date } = {}): Promise<Actor | undefined> {
+    const c = await this.identify(token, opts);
+    return c.kind === 'valid' ? c.actor : undefined;
   }
 
   async list(): Promise<UserView[]> {

@@ -1,5 +1,7 @@
 import type { Actor, Role } from '../contracts/v1/values';
-import { jurisdictionCovers, type Agency } from './agencies';
+import type { Agency } from './agencies';
+import { actorHolds } from './custody';
+import { legacyCustodian } from './units';
 
 export { actorSchema, roles, roleSchema, type Actor, type Role } from '../contracts/v1/values';
 
@@ -12,6 +14,7 @@ export const ROLE_LABELS_VI: Record<Role, string> = {
   auditor: 'Kiểm toán',
 };
 
+/** Does the actor act for this agency (as the holder of its own books: registering them, for one)? */
 export function actorCovers(actor: Actor, agency: Agency): boolean {
-  return jurisdictionCovers(actor.scope, actor.agencyCode, agency);
+  return actorHolds(actor, legacyCustodian(agency));
 }

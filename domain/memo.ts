@@ -19,5 +19,7 @@ export function memoOf(s: BookState): BookMemo {
     updatedAt: s.updatedAt,
     openProblems: s.problems.length,
     ...(s.failing ? { failing: s.failing } : {}),
+    // Only books handed over carry it: older histories keep their exact memo.
+    ...(s.custodian ? { custodian: { key: s.custodian.key, name: s.custodian.name } } : {}),
   };
 }

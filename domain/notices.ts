@@ -1,5 +1,6 @@
 import type { Notice } from '../contracts/v1/values';
 import { bookTitleVi } from './book';
+import { holderOf } from './custody';
 import type { BookState, DueEvent } from './bookState';
 import { STEP_LABELS_VI } from './plan';
 import { formatDateVi } from './settings';
@@ -20,11 +21,21 @@ export function noticeFor(s: BookState, e: DueEvent, now: string): Notice {
     id: `${s.workflowId}:${e.key}`,
     kind: e.kind,
     workflowId: s.workflowId,
-    agencyCode: s.book.agency.code,
-    districtCode: s.book.agency.districtCode,
-    provinceCode: s.book.agency.provinceCode,
+    ...holderFolders(s),
     step: s.step,
     message: message.normalize('NFC'),
     createdAt: now,
   };
+}
+
+/**
+ * The holder's unit, district and province, where its notices are filed: the registering agency's
+ * codes until a handover; a 2025 unit has no district, it files under its province's key.
+ */
+function holderFolders(s: BookState): Pick<Notice, 'agencyCode' | 'districtCode' | 'provinceCode'> {
+  if (!s.custodian) return { agencyCode: s.book.agency.code, districtCode: s.book.agency.districtCode, provinceCode: s.book.agency.provinceCode };
+  const h = holderOf(s);
+  const at = (prefix: string) => h.scopes.find((k) => k.startsWith(prefix))?.slice(2);
+  const province = at('p:') ?? h.key;
+  return { agencyCode: h.key, districtCode: at('d:') ?? province, provinceCode: province };
 }

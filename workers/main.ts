@@ -17,12 +17,13 @@ if (config.WORKER_METRICS_PORT) {
   });
 }
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const deps = await depsFromConfig(config);
 const worker = await createWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflows: await workflowsToRun(config.SOHOA_WORKFLOWS, (m) => console.log(`worker: ${m}`)),
-  deps: await depsFromConfig(config),
+  deps,
   tuning: config,
 });
 const health = config.WORKER_HEALTH_PORT
@@ -34,4 +35,5 @@ try {
 } finally {
   health?.close();
   await connection.close();
+  await deps.temporal.connection.close();
 }

@@ -36,13 +36,18 @@ export const SA = {
   priority: defineSearchAttributeKey('SohoaPriority', SearchAttributeType.INT),
   /** Ours: the book's automatic step keeps failing (the third Bool), so the stuck list is one query. */
   failing: defineSearchAttributeKey('SohoaFailing', SearchAttributeType.BOOL),
+  /**
+   * Ours: the jurisdiction keys of the unit holding the book after a handover (its key first), so
+   * lists by jurisdiction stay one query; absent while the registering agency holds it.
+   */
+  custody: defineSearchAttributeKey('SohoaCustody', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 /** `--search-attribute` values for `temporal server start-dev` and `temporal operator search-attribute create`. */
 export const SEARCH_ATTRIBUTE_REGISTRATION: Record<string, string> = Object.fromEntries(
   Object.values(SA).map((k) => [
     k.name,
-    { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', INT: 'Int' }[k.type as 'KEYWORD' | 'BOOL' | 'DATETIME' | 'INT'],
+    { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', BOOL: 'Bool', DATETIME: 'Datetime', INT: 'Int' }[k.type as 'KEYWORD' | 'KEYWORD_LIST' | 'BOOL' | 'DATETIME' | 'INT'],
   ]),
 );
 
@@ -63,5 +68,6 @@ export function searchAttributesOf(s: BookState): SearchAttributePair[] {
     { key: SA.priority, value: s.priority },
     // Only books that ever failed carry it: older histories keep their exact upserts.
     ...(s.failing === undefined ? [] : [{ key: SA.failing, value: s.failing !== null }]),
+    ...(s.custodian === undefined ? [] : [{ key: SA.custody, value: s.custodian.scopes }]),
   ] as SearchAttributePair[];
 }

@@ -38,9 +38,15 @@ export class NoticeQueue {
   }
 }
 
-/** Notices due now, taken from the state (which marks them sent) and worded for their readers. */
-export function dueNotices(state: BookState, at: string): Notice[] {
-  return takeDueEvents(state, Date.parse(at)).map((e) => noticeFor(state, e, at));
+/**
+ * What fell due now, taken from the state (which marks it: `changed`), and the notices it sends, worded
+ * for their readers. With the daily digest, a book that passes its deadline is marked overdue but sends
+ * no notice of its own.
+ */
+export function dueNotices(state: BookState, at: string, digest: boolean): { changed: boolean; notices: Notice[] } {
+  const events = takeDueEvents(state, Date.parse(at));
+  const notified = digest ? events.filter((e) => e.kind !== 'overdue') : events;
+  return { changed: events.length > 0, notices: notified.map((e) => noticeFor(state, e, at)) };
 }
 
 /**

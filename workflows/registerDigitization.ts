@@ -44,6 +44,8 @@ const PATCHES = {
   noticesBesideLoop: 'notices-beside-loop',
   /** Rounds of bounded attempts, cancelled by a withdrawal, the book marked failing between rounds. */
   guardedAutomation: 'guarded-automation',
+  /** An overdue book gets its mark but no notice of its own: its agency's daily digest lists it. */
+  overdueDigest: 'overdue-digest',
 } as const;
 
 /** One physical register book, from inventory to acceptance. */
@@ -71,6 +73,8 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
   // in this run and (carried) in every later one.
   const automatic = new Set<Step>(input.automations ?? automationsByPatch());
   const opts = { automatic };
+  // Decided in the first run and carried; a later run without the choice belongs to a book started before it.
+  const digest = input.overdueDigest ?? (input.carried === undefined && patched(PATCHES.overdueDigest));
 
   for (const action of actionNames) {
     setHandler(
@@ -88,7 +92,7 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
 
   const notices = new NoticeQueue([...(input.notices ?? [])]);
   void notices.drain();
-  const nextRun = () => continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], notices: notices.pending });
+  const nextRun = () => continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], overdueDigest: digest, notices: notices.pending });
 
   changed();
   while (!isClosed(state)) {
@@ -103,9 +107,9 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
       continue;
     }
     if (patched(PATCHES.noticesBesideLoop)) {
-      const due = dueNotices(state, nowIso());
-      if (due.length) changed();
-      notices.push(due);
+      const due = dueNotices(state, nowIso(), digest);
+      if (due.changed) changed();
+      notices.push(due.notices);
     } else {
       await sendInline(state, changed);
       if (isClosed(state)) break;

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { minutesFigures, vndInWords, type MinutesLine, type MinutesRowInput } from '../../domain/acceptance';
 import { formatDateVi } from '../../domain/settings';
+import { neutraliseCell } from '../../contracts/v1/cells';
 
 export interface AcceptanceMinutesInput {
   province: { code: string; name: string };
@@ -75,7 +76,7 @@ function addSheet(wb: ExcelJS.Workbook, name: string, subtitle: string, unitLabe
   const put = (row: number, from: number, to: number, value: string, font: Partial<ExcelJS.Font> = {}, align: Partial<ExcelJS.Alignment> = { horizontal: 'center' }) => {
     if (to > from) ws.mergeCells(row, from, row, to);
     const cell = ws.getCell(row, from);
-    cell.value = value.normalize('NFC');
+    cell.value = neutraliseCell(value.normalize('NFC'));
     cell.font = { name: FONT, size: 12, ...font };
     cell.alignment = { vertical: 'middle', wrapText: true, ...align };
     return cell;
@@ -113,7 +114,7 @@ function addSheet(wb: ExcelJS.Workbook, name: string, subtitle: string, unitLabe
     const row = ws.getRow(r++);
     COLS.forEach((c, i) => {
       const cell = row.getCell(i + 1);
-      cell.value = c.key === 'stt' ? idx + 1 : c.key === 'name' ? l.name.normalize('NFC') : (l[c.key] as number);
+      cell.value = c.key === 'stt' ? idx + 1 : c.key === 'name' ? neutraliseCell(l.name.normalize('NFC')) : (l[c.key] as number);
       cell.font = { name: FONT, size: 11 };
       cell.border = thin;
       cell.alignment = { vertical: 'middle', wrapText: c.key === 'name', horizontal: c.key === 'name' ? 'left' : c.key === 'stt' ? 'center' : 'right' };

@@ -26,7 +26,8 @@ import { parseC06Batch, type C06Format, type C06Limits } from './parse';
 import { RowSpool } from './spool';
 
 export interface C06BatchInput {
-  stream: Readable;
+  /** The batch as a stream to store first, or already stored (by the API) with its sha256. */
+  source: { stream: Readable } | { key: string; sha256: string };
   format: C06Format;
   fileName: string;
   /** The batch's register type when its rows carry none and the header does not tell. */
@@ -60,13 +61,23 @@ export interface C06IntakeResult {
   unknownColumns: string[];
 }
 
-/** Store keys of a batch, by its sha256. */
-export const c06BatchKeys = (sha256: string) => ({
-  prefix: `c06/batches/${sha256}`,
-  report: `c06/batches/${sha256}/report.json`,
-  corrections: `c06/batches/${sha256}/corrections.json`,
-  source: (format: C06Format) => `c06/batches/${sha256}/source.${format}`,
-});
+/** Whose books a batch was matched against, as a key segment: `district-502`, `agency-20194`, `all`. */
+export const C06_SCOPE = /^(all|(province|district|agency)-\d{2,5})$/;
+
+/**
+ * Store keys of a batch, by the uploader's scope and the batch's sha256: the same file sent by
+ * someone of another scope is matched against their own books, never answered from another's.
+ */
+export const c06BatchKeys = (scope: string, sha256: string) => {
+  if (!C06_SCOPE.test(scope)) throw new Error(`phạm vi lô C06 "${scope}" không hợp lệ`);
+  const prefix = `c06/batches/${scope}/${sha256}`;
+  return {
+    prefix,
+    report: `${prefix}/report.json`,
+    corrections: `${prefix}/corrections.json`,
+    source: (format: C06Format) => `${prefix}/source.${format}`,
+  };
+};
 
 
 /**
@@ -79,6 +90,8 @@ export async function intakeC06Batch(opts: {
   store: ArtifactStore;
   batch: C06BatchInput;
   candidates: CandidateBook[];
+  /** The uploader's scope (C06_SCOPE): the candidates are that scope's books. `all` for every book. */
+  scope?: string;
   /** The province's districts by code and name: rows name theirs either way. */
   districts: ReadonlyArray<{ code: string; name: string }>;
   /** Latest possible year in dates (default: this year). */
@@ -87,15 +100,17 @@ export async function intakeC06Batch(opts: {
   limits?: C06Limits;
 }): Promise<C06IntakeResult> {
   const { store, batch } = opts;
-  const incoming = `c06/incoming/${randomUUID()}.${batch.format}`;
-  const stored = await store.put(incoming, batch.stream);
-  const keys = c06BatchKeys(stored.sha256);
+  const own = 'stream' in batch.source;
+  const incoming = 'stream' in batch.source ? `c06/incoming/${randomUUID()}.${batch.format}` : batch.source.key;
+  const stored = 'stream' in batch.source ? await store.put(incoming, batch.source.stream) : await storedBatch(store, batch.source, batch.fileName);
+  const keys = c06BatchKeys(opts.scope ?? 'all', stored.sha256);
   try {
     const previous = await readJson<C06IntakeResult>(store, keys.report);
     if (previous) return { ...previous, unchanged: true };
     await store.copy(incoming, keys.source(batch.format));
   } finally {
-    await store.delete(incoming);
+    // The API's upload is the API's to remove (a retried attempt reads it again).
+    if (own) await store.delete(incoming);
   }
   if (stored.bytes === 0) throw badInput('C06EmptyBatch', `tệp C06 ${batch.fileName} rỗng`);
 
@@ -202,6 +217,14 @@ export async function intakeC06Batch(opts: {
     await spool.dispose();
     await correctionsSpool.dispose();
   }
+}
+
+/** The batch the API stored: it must be there with the sha256 the API read while storing it. */
+async function storedBatch(store: ArtifactStore, source: { key: string; sha256: string }, fileName: string) {
+  const head = await store.head(source.key);
+  if (!head) throw badInput('C06FileMissing', `tệp C06 ${fileName} không còn trong kho (${source.key})`);
+  if (head.sha256 !== source.sha256) throw badInput('Conflict', `tệp C06 ${fileName} trong kho không khớp sha256 đã nhận`);
+  return head;
 }
 
 async function* jsonArray<T>(items: AsyncIterable<T>): AsyncGenerator<string> {

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Readable, Writable } from 'node:stream';
+import { neutraliseCell } from '../../contracts/v1/cells';
 import type { Problem } from '../../domain/excel';
 import { readDataSheet } from './read';
 
@@ -45,7 +46,8 @@ export async function writeAnnotated(
   let lastRow = 0;
   const writeNotes = (rowNo: number, cells: string[]) => {
     const row = ws!.getRow(rowNo);
-    row.values = cells.map((c) => (c === '' ? null : c));
+    // A copy people open in a spreadsheet: a value that looks like a formula stays text.
+    row.values = cells.map((c) => (c === '' ? null : neutraliseCell(c)));
     const marks = byRow.get(rowNo);
     if (marks)
       for (const [col, msgs] of marks) {
@@ -86,7 +88,7 @@ export async function writeAnnotated(
   const h = list.addRow(['Trang', 'Dòng', 'Ô', 'Trường', 'Giá trị', 'Mã lỗi', 'Nội dung']);
   h.font = { bold: true };
   h.commit();
-  for (const p of problems) list.addRow([p.sheet, p.row ?? null, p.cell ?? null, p.column ?? null, p.value ?? null, p.code, p.messageVi]).commit();
+  for (const p of problems) list.addRow([p.sheet, p.row ?? null, p.cell ?? null, p.column ?? null, p.value === undefined ? null : neutraliseCell(p.value), p.code, neutraliseCell(p.messageVi)]).commit();
   list.commit();
   await wb.commit();
 }

@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../../clients/storage/types';
 import { createDoubleEntry } from './doubleEntry';
 import type { Heartbeat } from '../heartbeat';
+import type { XlsxLimits } from '../sheets/xlsx';
 import { createValidateExcel } from './validateExcel';
 
 export { buildTemplate, writeTemplate, type TemplateRow } from './template';
@@ -12,7 +13,7 @@ export { ROW_MISSING } from './doubleEntry';
  * The Excel step's activities: `validateExcel` (returns problems, never fails on bad data),
  * `compareEntries` and `resolveEntries` (double entry).
  */
-export function createExcelActivities(deps: { store: ArtifactStore; heartbeat?: Heartbeat }) {
+export function createExcelActivities(deps: { store: ArtifactStore; heartbeat?: Heartbeat; limits?: XlsxLimits }) {
   return { validateExcel: createValidateExcel(deps), ...createDoubleEntry(deps) };
 }
 export type ExcelActivities = ReturnType<typeof createExcelActivities>;

@@ -1,23 +1,26 @@
-import ExcelJS from 'exceljs';
-import { PassThrough, type Readable } from 'node:stream';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DEFAULT_LIMITS } from '../../clients/config';
 import { cleanText, dateToVi, GUIDE_SHEET_NAME } from '../../domain/excel';
+import { LimitExceeded } from '../limits';
+import type { SheetCell } from '../sheets/cells';
+import { readSharedStrings } from '../sheets/sharedStrings';
+import { readSheetRows } from '../sheets/sheet';
+import { dateStyles, sheetsOf } from '../sheets/workbook';
+import type { XlsxLimits } from '../sheets/xlsx';
+import { WorkbookZip } from '../sheets/zip';
 
-/** Text of a cell value as read by exceljs: strings cleaned, dates as `dd.mm.yyyy`, formulas by result. */
-export function cellText(v: unknown): string {
-  if (v === null || v === undefined) return '';
+/** Text of a cell as a clerk sees it: strings cleaned, dates as `dd.mm.yyyy`, formulas by their result. */
+export function cellText(v: SheetCell | undefined): string {
+  if (v === undefined) return '';
   if (typeof v === 'string') return cleanText(v);
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
   if (typeof v === 'boolean') return v ? '1' : '0';
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : dateToVi(v);
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return cleanText(o.richText.map((r: { text?: string }) => r.text ?? '').join(''));
-    if ('result' in o) return cellText(o.result);
-    if ('formula' in o || 'sharedFormula' in o) return '';
-    if (typeof o.text === 'string') return cleanText(o.text);
-    if ('error' in o) return String(o.error);
-  }
-  return cleanText(String(v));
+  return Number.isNaN(v.getTime()) ? '' : dateToVi(v);
 }
 
 /** Outcome of reading: what the file turned out to be. */
@@ -31,73 +34,65 @@ export interface ReadOutcome {
   sheets: string[];
 }
 
+export interface ReadOptions {
+  limits?: XlsxLimits;
+  /** The name the person knows the file by, for messages. */
+  file?: string;
+}
+
 /**
- * Reads the first sheet that is not the guide sheet, streaming (exceljs WorkbookReader), calling
- * `onRow` with the 1-based row number and the cells' text (`cells[0]` = column A; the array is
- * reused, copy what you keep). `onRow` returning
- * `false` stops the reading. Errors of the source stream (the store) are rethrown as they are, so
- * the activity retries; a file that is not a workbook is reported in the outcome, not thrown.
+ * Reads the first sheet that is not the guide sheet, one row at a time with the limits of
+ * activities/sheets checked while reading (shared strings, cells, characters, unpacked bytes),
+ * calling `onRow` with the 1-based row number and the cells' text (`cells[0]` = column A; the
+ * array is reused, copy what you keep). `onRow` returning `false` stops the reading. The file is
+ * spooled to a temp file first (a zip is read from its end). Errors of the source stream (the
+ * store) are rethrown as they are, so the activity retries; a file over a limit throws
+ * LimitExceeded; a file that is not a workbook is reported in the outcome, not thrown.
  */
 export async function readDataSheet(
   source: Readable,
   onSheet: (name: string) => void,
   onRow: (row: number, cells: string[]) => boolean | void | Promise<boolean | void>,
+  opts: ReadOptions = {},
 ): Promise<ReadOutcome> {
-  let sourceError: Error | undefined;
-  let head: Buffer | undefined;
-  const sniffer = new PassThrough();
-  source.on('data', (chunk: Buffer) => {
-    if (!head) head = chunk.subarray(0, 4);
-  });
-  source.on('error', (e) => {
-    // End (not destroy) the parser's input: a destroyed input would leave the unzip parser waiting.
-    sourceError = e;
-    source.unpipe(sniffer);
-    sniffer.end();
-  });
-  source.pipe(sniffer);
-
-  const outcome: ReadOutcome = { notZip: false, sheets: [] };
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(sniffer, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    // Styles tell date cells from numbers (a clerk may type a real Excel date).
-    styles: 'cache',
-    entries: 'ignore',
-  });
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const file = opts.file ?? 'tệp Excel';
+  const dir = await mkdtemp(join(tmpdir(), 'sohoa-xlsx-'));
+  const path = join(dir, 'book.xlsx');
   try {
-    sheets: for await (const ws of reader) {
-      const name = (ws as unknown as { name: string }).name;
-      outcome.sheets.push(name);
-      if (outcome.sheet !== undefined || name === GUIDE_SHEET_NAME) {
-        // Drain a skipped sheet: exceljs deletes a spooled sheet's temp file as soon as the next
-        // sheet is asked for, and a read stream still opening on it then fails with ENOENT, uncaught.
-        for await (const _row of ws) void _row;
-        continue;
-      }
-      outcome.sheet = name;
-      onSheet(name);
-      // One array reused for every row: onRow must copy what it keeps.
+    await pipeline(source, createWriteStream(path));
+    const head = Buffer.alloc(4);
+    const fh = await open(path);
+    const { bytesRead } = await fh.read(head, 0, 4, 0).finally(() => fh.close());
+    if (bytesRead < 4 || head.readUInt32LE(0) !== 0x04034b50) return { notZip: true, sheets: [] };
+
+    const outcome: ReadOutcome = { notZip: false, sheets: [] };
+    let zip: WorkbookZip | undefined;
+    try {
+      zip = await WorkbookZip.open({ path }, limits.SOHOA_MAX_XLSX_INFLATED_MB, file);
+      const { sheets, date1904 } = await sheetsOf(zip);
+      outcome.sheets = sheets.map((s) => s.name);
+      const data = sheets.find((s) => s.name !== GUIDE_SHEET_NAME);
+      if (!data) return outcome;
+      outcome.sheet = data.name;
+      onSheet(data.name);
+      const ctx = { dateStyles: await dateStyles(zip), strings: await readSharedStrings(zip, limits, file), date1904 };
       const cells: string[] = [];
-      for await (const row of ws) {
-        const values = row.values as unknown[];
-        cells.length = Math.max(0, values.length - 1);
-        for (let i = 1; i < values.length; i++) cells[i - 1] = cellText(values[i]);
-        let r = onRow(row.number, cells);
+      for await (const row of readSheetRows(zip, data.path, ctx, limits, file)) {
+        cells.length = row.cells.length;
+        for (let i = 0; i < row.cells.length; i++) cells[i] = cellText(row.cells[i]);
+        let r = onRow(row.row, cells);
         if (r instanceof Promise) r = await r;
-        if (r === false) break sheets;
+        if (r === false) break;
       }
+    } catch (e) {
+      if (e instanceof LimitExceeded) throw e;
+      outcome.parseError = e instanceof Error ? e.message : String(e);
+    } finally {
+      zip?.close();
     }
-  } catch (e) {
-    if (sourceError) throw sourceError;
-    outcome.parseError = e instanceof Error ? e.message : String(e);
+    return outcome;
   } finally {
-    source.unpipe(sniffer);
-    source.destroy();
-    sniffer.destroy();
+    await rm(dir, { recursive: true, force: true });
   }
-  if (sourceError) throw sourceError;
-  outcome.notZip = !head || head.length < 4 || head.readUInt32LE(0) !== 0x04034b50;
-  return outcome;
 }

@@ -21,6 +21,8 @@ import { isNotFound } from '../../clients/storage/errors';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { writeAnnotated } from './annotate';
 import { readDataSheet } from './read';
+import { LimitExceeded } from '../limits';
+import type { XlsxLimits } from '../sheets/xlsx';
 import { heartbeat as defaultHeartbeat, type Heartbeat } from '../heartbeat';
 
 export interface ValidateExcelInput {
@@ -34,6 +36,8 @@ export interface ValidateExcelInput {
 export interface ExcelActivityDeps {
   store: ArtifactStore;
   heartbeat?: Heartbeat;
+  /** What a workbook may hold; the configured defaults otherwise. */
+  limits?: XlsxLimits;
 }
 
 /** Keys stored beside a workbook: `X.xlsx` → `X.problems.json`, `X.annotated.xlsx`. */
@@ -106,7 +110,7 @@ async function readManifest(store: ArtifactStore, key: string): Promise<Manifest
  * are ordinary errors (Temporal retries them); a missing or malformed manifest is a wiring error
  * (non-retryable ApplicationFailure).
  */
-export function createValidateExcel({ store, heartbeat = defaultHeartbeat }: ExcelActivityDeps) {
+export function createValidateExcel({ store, heartbeat = defaultHeartbeat, limits }: ExcelActivityDeps) {
   return async function validateExcel(input: ValidateExcelInput): Promise<ExcelValidation> {
     const { book, excelKey, manifestKey } = input;
     const t = templateFor(book.type);
@@ -186,20 +190,27 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat }: Exc
           if (dup) log.add(dup);
           if (rows % 2000 === 0) heartbeat({ rows });
         },
-      );
+        { limits, file: fileName },
+      ).catch((e: unknown) => {
+        // Over a limit: the clerk gets the file back with the reason, not an endless retry.
+        if (!(e instanceof LimitExceeded)) throw e;
+        log.file(sheet, 'tooLarge', `Tệp ${fileName} vượt giới hạn cho phép: ${e.message}. Hãy chia tệp hoặc bỏ dữ liệu thừa.`, `${fileName} is over a limit: ${e.message}.`);
+        return undefined;
+      });
 
-      if (!outcome.sheet) {
+      // No outcome: over a limit, reported above.
+      if (outcome && !outcome.sheet) {
         if (outcome.notZip || outcome.sheets.length === 0)
           log.file('', 'notXlsx', `Tệp ${fileName} không phải tệp Excel .xlsx${outcome.parseError ? ` (${outcome.parseError})` : ''}.`, `${fileName} is not an .xlsx workbook.`);
         else log.file('', 'noDataSheet', `Tệp ${fileName} không có trang dữ liệu (chỉ có: ${outcome.sheets.join(', ')}).`, `${fileName} has no data sheet.`);
-      } else if (outcome.parseError) {
+      } else if (outcome?.parseError) {
         log.file(sheet, 'notXlsx', `Tệp ${fileName} hỏng, không đọc hết được: ${outcome.parseError}.`, `${fileName} is damaged: ${outcome.parseError}.`);
-      } else if (!stop) {
+      } else if (outcome && !stop) {
         if (!headerSeen) header([]);
         if (rows === 0) log.file(sheet, 'noRows', `Trang ${sheet} không có dòng dữ liệu nào (từ dòng 2).`, `Sheet ${sheet} has no data rows.`);
         if (manifestKey) index!.compare(await readManifest(store, manifestKey)).forEach((p) => log.add(p));
       }
-      annotate = outcome.sheet !== undefined && !outcome.parseError;
+      annotate = outcome?.sheet !== undefined && !outcome.parseError;
     }
 
     if (log.count > log.list.length)

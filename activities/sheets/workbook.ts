@@ -8,23 +8,32 @@ async function readXml(zip: WorkbookZip, part: string, open: (name: string, attr
   for await (const _ of parseXml(zip.read(part), { open }, MAX_RUN, () => new Error(`phần ${part} hỏng`))) void _;
 }
 
-/** Where the first sheet (the first tab) is, and the date system (1900 or 1904). */
-export async function firstSheet(zip: WorkbookZip): Promise<{ path: string; date1904: boolean }> {
-  let rid: string | undefined;
+/** The workbook's sheets in tab order, with their parts, and the date system (1900 or 1904). */
+export async function sheetsOf(zip: WorkbookZip): Promise<{ sheets: Array<{ name: string; path: string }>; date1904: boolean }> {
+  const declared: Array<{ name: string; rid: string | undefined }> = [];
   let date1904 = false;
   await readXml(zip, 'xl/workbook.xml', (name, a) => {
-    if (name === 'sheet' && rid === undefined) rid = a['r:id'] ?? Object.entries(a).find(([k]) => k.endsWith(':id'))?.[1];
+    if (name === 'sheet') declared.push({ name: a.name ?? '', rid: a['r:id'] ?? Object.entries(a).find(([k]) => k.endsWith(':id'))?.[1] });
     if (name === 'workbookPr') date1904 = a.date1904 === '1' || a.date1904 === 'true';
   });
-  if (rid === undefined) throw new Error('sổ tính không có trang tính nào');
-  let target: string | undefined;
+  const targets = new Map<string, string>();
   if (zip.has('xl/_rels/workbook.xml.rels')) {
     await readXml(zip, 'xl/_rels/workbook.xml.rels', (name, a) => {
-      if (name === 'Relationship' && a.Id === rid) target = a.Target;
+      if (name === 'Relationship' && a.Id && a.Target) targets.set(a.Id, a.Target);
     });
   }
-  if (!target) throw new Error('không tìm thấy trang tính đầu tiên');
-  return { path: target.startsWith('/') ? target.slice(1) : `xl/${target}`, date1904 };
+  const sheets = declared.flatMap(({ name, rid }) => {
+    const target = rid === undefined ? undefined : targets.get(rid);
+    return target ? [{ name, path: target.startsWith('/') ? target.slice(1) : `xl/${target}` }] : [];
+  });
+  return { sheets, date1904 };
+}
+
+/** Where the first sheet (the first tab) is, and the date system (1900 or 1904). */
+export async function firstSheet(zip: WorkbookZip): Promise<{ path: string; date1904: boolean }> {
+  const { sheets, date1904 } = await sheetsOf(zip);
+  if (!sheets.length) throw new Error('sổ tính không có trang tính nào');
+  return { path: sheets[0]!.path, date1904 };
 }
 
 // Built-in number formats that show dates or times (ECMA-376 18.8.30, and the East Asian ones).

@@ -53,7 +53,7 @@ user
   .description('tạo người dùng; in mã truy cập MỘT LẦN (chỉ lưu bản băm)')
   .addOption(new Option('--role <role>', 'vai trò').choices(roles).makeOptionMandatory())
   .addOption(new Option('--scope <scope>', 'phạm vi: province (tỉnh), district (huyện), agency (một đơn vị)').choices(jurisdictionLevels).makeOptionMandatory())
-  .requiredOption('--code <code>', 'mã tỉnh, huyện hoặc đơn vị của phạm vi (ví dụ 49, 502, 20194)')
+  .requiredOption('--code <code>', 'mã tỉnh, huyện hoặc đơn vị của phạm vi (ví dụ 49, 502, 20335)')
   .option('--name <name>', 'họ tên')
   .action(async (userId: string, o: { role: (typeof roles)[number]; scope: (typeof jurisdictionLevels)[number]; code: string; name?: string }) => {
     const r = await users().add({ userId, role: o.role, scope: o.scope, agencyCode: o.code, ...(o.name ? { name: o.name } : {}) });

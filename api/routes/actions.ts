@@ -6,12 +6,20 @@ import { steps } from '../../domain/plan';
 import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
-import { actionResponseSchema } from '../../contracts/v1';
+import { actionResponseSchema, handoverRequestSchema, type HandoverRequest } from '../../contracts/v1';
+import { resolveHandover } from '../services/custody';
 import { idParamsSchema } from '../schemas/registers';
+import { idempotentKey, KeyLocks } from '../services/idempotency';
 
 /** Roles that may take an action at some step (the workflow checks the step's own list). */
 export function actionRoles(action: ActionName): Role[] {
   return [...new Set(steps.flatMap((s) => rolesFor(action, s)))];
+}
+
+/** The stored files an action hands to the workflow (a draft submitted this way stops being one). */
+function submittedKeys(body: unknown): string[] {
+  const p = (body ?? {}) as { uploadPrefix?: unknown; excelKey?: unknown };
+  return [p.uploadPrefix, p.excelKey].filter((k): k is string => typeof k === 'string');
 }
 
 const headersSchema = z.object({
@@ -19,12 +27,13 @@ const headersSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,80}$/)
     .optional()
-    .describe('gửi lại cùng khóa = cùng một thao tác (Temporal bỏ qua bản trùng)'),
+    .describe('gửi lại cùng khóa với cùng dữ liệu = cùng một thao tác (trả lời như lần đầu); cùng khóa với thao tác hay dữ liệu khác: 409'),
 });
 
 export const actionRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    const locks = new KeyLocks();
     for (const action of actionNames) {
       app.route({
         method: 'POST',
@@ -39,21 +48,36 @@ export const actionRoutes =
             'thao tác không thay đổi gì trả 200 với unchanged=true.',
           params: idParamsSchema,
           headers: headersSchema,
-          body: actionPayloads[action].optional(),
+          // A handover names the receiving unit by its key; the API takes the unit itself from the data.
+          body: action === 'changeCustodian' ? handoverRequestSchema : actionPayloads[action].optional(),
           response: { 200: actionResponseSchema, ...commonErrors, 404: errorBodySchema, 409: errorBodySchema },
         },
         handler: async (req) => {
           const { id } = req.params;
-          await assertBookInJurisdiction(req, ctx, id);
+          const { holder } = await assertBookInJurisdiction(req, ctx, id, 'act');
           const actor = actorOf(req);
           const key = req.headers['idempotency-key'];
           try {
-            const out = await ctx.books.act(id, action, actor, req.body ?? {}, key ?? req.id, key !== undefined);
+            let payload: unknown = req.body ?? {};
+            if (action === 'changeCustodian') {
+              const h = resolveHandover(ctx.units, holder, req.body as HandoverRequest);
+              if ('unchanged' in h) return { unchanged: true, message: h.unchanged };
+              payload = h.payload;
+            }
+            const body = payload;
+            const out =
+              key === undefined
+                ? await ctx.books.act(id, action, actor, body, req.id)
+                : await locks.run(id, key, async () => {
+                    const sent = idempotentKey((await ctx.books.status(id)).actions, action, key, body);
+                    return ctx.books.act(id, action, actor, body, req.id, { idempotencyKey: sent });
+                  });
             ctx.metrics.actions.inc({ action, outcome: out.unchanged ? 'unchanged' : 'done' });
+            if (!out.unchanged) await ctx.drafts?.submitted(id, submittedKeys(req.body));
             req.log.info({ action, unchanged: out.unchanged }, 'thao tác');
             return out.unchanged ? { unchanged: true, message: out.message } : { unchanged: false, status: out.status };
           } catch (e) {
-            if (e instanceof ApiError && [400, 403, 409].includes(e.status)) {
+            if (e instanceof ApiError && [400, 403, 409].includes(e.status) && e.code !== 'NeedsDecision') {
               ctx.metrics.actions.inc({ action, outcome: e.code });
               await recordDenied(req, ctx.denied, e.status, e.code, e.message, { bookId: id, action });
             }

@@ -2,9 +2,11 @@ import type { HistoryAndWorkflowId } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorCovers } from '../../domain/actors';
+import { bookAccess, reachOf } from '../../domain/custody';
+import { legacyCustodian } from '../../domain/units';
 import { WORKFLOW_TYPE } from '../../workflows/definitions';
-import { actorOf, agencyOfBookId, assertBookInJurisdiction } from '../auth/access';
+import { actorOf, assertBookInJurisdiction } from '../auth/access';
+import { parseWorkflowId } from '../../domain/book';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, forbidden } from '../errors';
 import { existsSync } from 'node:fs';
@@ -55,7 +57,11 @@ export const auditRoutes =
         summary: 'Xuất nguyên lịch sử sự kiện (JSON của Temporal, dùng được để replay)',
         params: idParamsSchema,
         querystring: z.object({ runId: z.string().max(100).optional().describe('lượt chạy (mặc định: lượt mới nhất)') }),
-        response: { ...commonErrors, 404: errorBodySchema },
+        response: {
+          200: { description: 'lịch sử sự kiện (JSON của Temporal)', content: { 'application/json': { schema: z.looseObject({ events: z.array(z.looseObject({})) }) } } },
+          ...commonErrors,
+          404: errorBodySchema,
+        },
       },
       handler: async (req, reply) => {
         const { id } = req.params;
@@ -88,6 +94,7 @@ export const auditRoutes =
         response: {
           200: replayResponseSchema,
           ...commonErrors,
+          404: errorBodySchema,
         },
       },
       handler: async (req) => {
@@ -97,9 +104,9 @@ export const auditRoutes =
         if (ids && agency) throw badRequest('chỉ dùng một trong hai: ids hoặc agency', [{ path: 'body', message: 'ids và agency cùng có' }]);
         let histories: AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[];
         if (ids) {
-          for (const id of ids) {
-            const a = agencyOfBookId(ctx.units, id);
-            if (!actorCovers(actor, a)) throw forbidden(`sổ ${id} ngoài phạm vi của người dùng ${actor.userId}`);
+          for (const [i, id] of ids.entries()) {
+            if (!parseWorkflowId(id)) throw badRequest(`"${id}" không phải mã sổ (dạng reg-{mã đơn vị}-{mã loại}-{quyển}-{năm})`, [{ path: `body.ids.${i}`, message: 'không phải mã sổ' }]);
+            await assertBookInJurisdiction(req, ctx, id);
           }
           histories = [];
           for (const id of ids) {
@@ -113,7 +120,7 @@ export const auditRoutes =
           if (agency) {
             const a = ctx.units.findAgency(agency);
             if (!a) throw badRequest(`không có đơn vị ${agency}`, [{ path: 'body.agency', message: 'không có trong danh mục' }]);
-            if (!actorCovers(actor, a)) throw forbidden(`${a.name} ngoài phạm vi của người dùng ${actor.userId}`);
+            if (!bookAccess(reachOf(ctx.units, actor), legacyCustodian(a), a).see) throw forbidden(`${a.name} ngoài phạm vi của người dùng ${actor.userId}`);
           }
           // Every run, including those closed by continue-as-new: each must replay.
           const query = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`, jurisdictionClause(ctx.units, actor), ...(agency ? [`SohoaAgency = ${quote(agency)}`] : [])].join(' AND ');

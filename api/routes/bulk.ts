@@ -1,20 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACTION_LABELS_VI, actionPayloads, type ActionName } from '../../domain/actions';
-import { actorCovers, type Actor } from '../../domain/actors';
+import type { Actor } from '../../domain/actors';
 import { parseWorkflowId } from '../../domain/book';
-import { actorOf } from '../auth/access';
+import { actorOf, isRefusal, recordDenied } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, badRequest, commonErrors, errorBodySchema, notFound } from '../errors';
 import { bookFilterSchema } from '../../contracts/v1/filters';
-import { bulkResponseSchema, jobAcceptedSchema, jobViewSchema, type BulkResult, type BulkSummary } from '../../contracts/v1';
+import { bulkResponseSchema, handoverRequestSchema, jobAcceptedSchema, jobViewSchema, type BulkResult, type BulkSummary, type HandoverRequest } from '../../contracts/v1';
+import { agencyOfBookId, holderOfBook } from '../auth/access';
+import { resolveHandover } from '../services/custody';
 import { viewOfJob } from '../schemas/jobs';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 
-export const BULK_ACTIONS = ['extendDeadline', 'setPlanDeadline', 'setPriority', 'approve', 'withdraw'] as const satisfies readonly ActionName[];
+export const BULK_ACTIONS = ['extendDeadline', 'setPlanDeadline', 'setPriority', 'approve', 'withdraw', 'changeCustodian'] as const satisfies readonly ActionName[];
 
 const MAX_IDS = 50_000;
+
+/** A book the action would not change (answered `unchanged`, not sent). */
+class NoChange extends Error {}
 
 /** The books a bulk action reaches: an explicit list, or every running book the filter selects in the caller's jurisdiction. */
 async function targets(ctx: AppContext, actor: Actor, body: { ids?: string[]; filter?: z.output<typeof bookFilterSchema> }): Promise<{ ids: string[]; early: BulkResult[] }> {
@@ -24,9 +29,8 @@ async function targets(ctx: AppContext, actor: Actor, body: { ids?: string[]; fi
     const ids: string[] = [];
     for (const id of new Set(body.ids)) {
       const p = parseWorkflowId(id);
-      const agency = p && ctx.units.findAgency(p.agencyCode);
-      if (!agency) early.push({ id, result: 'refused', code: 'NotFound', reason: 'không có sổ này' });
-      else if (!actorCovers(actor, agency)) early.push({ id, result: 'refused', code: 'Forbidden', reason: `${agency.name} ngoài phạm vi của người dùng ${actor.userId}` });
+      // Who holds the book is the workflow's to check (it refuses an actor outside the holder's jurisdiction).
+      if (!p || !ctx.units.findAgency(p.agencyCode)) early.push({ id, result: 'refused', code: 'NotFound', reason: 'không có sổ này' });
       else ids.push(id);
     }
     return { ids, early };
@@ -60,7 +64,8 @@ export const bulkRoutes =
           body: z.object({
             ids: z.array(z.string().max(200)).min(1).max(MAX_IDS).optional(),
             filter: bookFilterSchema.partial().optional(),
-            payload: actionPayloads[action],
+            // A handover names the receiving unit (or `successor`); each book's unit is taken from the data.
+            payload: action === 'changeCustodian' ? handoverRequestSchema : actionPayloads[action],
           }),
           response: { 200: bulkResponseSchema, 202: jobAcceptedSchema, ...commonErrors },
         },
@@ -71,18 +76,31 @@ export const bulkRoutes =
           req.log.info({ action, books: ids.length + early.length, filter: body.filter }, 'thao tác hàng loạt');
           const job = ctx.jobs.start<BulkResult>({ kind: 'bulk', action, owner: actor.userId, total: ids.length + early.length }, async (progress) => {
             const tally = { total: ids.length + early.length, done: 0, unchanged: 0, refused: early.length };
+            // Books outside the caller's jurisdiction were refused before anything was sent: each refusal is kept once.
+            for (const r of early) if (r.code === 'Forbidden') await recordDenied(req, ctx.denied, 403, 'Forbidden', r.reason!, { bookId: r.id, action, perBook: true });
             const results = await mapLimit(
               ids,
               req.query.concurrency,
               async (id): Promise<BulkResult> => {
                 let r: BulkResult;
                 try {
-                  const out = await ctx.books.act(id, action, actor, body.payload, `bulk:${req.id}`);
+                  let payload = body.payload;
+                  if (action === 'changeCustodian') {
+                    const h = resolveHandover(ctx.units, await holderOfBook(ctx, id, agencyOfBookId(ctx.units, id)), body.payload as HandoverRequest);
+                    if ('unchanged' in h) throw new NoChange(h.unchanged);
+                    payload = h.payload;
+                  }
+                  const out = await ctx.books.act(id, action, actor, payload, `bulk:${req.id}`);
                   r = out.unchanged ? { id, result: 'unchanged', reason: out.message } : { id, result: 'done' };
                 } catch (e) {
-                  r = e instanceof ApiError ? { id, result: 'refused', code: e.code, reason: e.message } : { id, result: 'refused', code: 'Error', reason: (e as Error).message };
-                  if (e instanceof ApiError && e.status === 403) {
-                    req.log.warn({ denied: { bookId: id, action, reason: e.message } }, 'yêu cầu bị từ chối');
+                  if (e instanceof NoChange) {
+                    r = { id, result: 'unchanged', reason: e.message };
+                  } else if (e instanceof ApiError) {
+                    r = { id, result: 'refused', code: e.code, reason: e.message };
+                    if (isRefusal(e)) await recordDenied(req, ctx.denied, e.status, e.code, e.message, { bookId: id, action, perBook: true });
+                  } else {
+                    req.log.error({ err: e, bookId: id, action }, 'thao tác hàng loạt: lỗi hệ thống');
+                    r = { id, result: 'refused', code: 'Error', reason: `lỗi hệ thống; chi tiết được ghi trong nhật ký máy chủ với mã yêu cầu ${req.id}` };
                   }
                 }
                 tally[r.result]++;
@@ -95,7 +113,7 @@ export const bulkRoutes =
           });
           if (!req.query.wait) return reply.code(202).send({ jobId: job.id, total: job.total, statusUrl: `/api/bulk/${job.id}` });
           await job.finished;
-          if (job.state === 'failed') throw new Error(job.error);
+          if (job.state === 'failed') throw job.cause;
           return { jobId: job.id, summary: job.summary as BulkSummary, results: job.results ?? [] };
         },
       });
@@ -103,7 +121,8 @@ export const bulkRoutes =
 
     app.route({
       method: 'GET',
-      url: '/api/bulk/:jobId',
+      // Only a job id matches, so GET /api/bulk/approve is a 405 (the action is POST), not a 400 about its id.
+      url: '/api/bulk/:jobId([0-9a-fA-F-]{36})',
       schema: {
         tags: ['bulk'],
         summary: 'Tiến độ và kết quả của một thao tác hàng loạt',

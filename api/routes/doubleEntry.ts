@@ -60,7 +60,7 @@ export const doubleEntryRoutes =
         },
       },
       handler: async (req) => {
-        const status = await bookAtStep(ctx, req, req.params.id, 'excel', false);
+        const status = await bookAtStep(ctx, req, req.params.id, 'excel');
         checkKeys(status.book, req.body);
         const { compareEntries } = createExcelActivities({ store: needStore(ctx) });
         const r = await asRequestError(() => compareEntries({ book: status.book, ...req.body }));
@@ -90,7 +90,7 @@ export const doubleEntryRoutes =
       handler: async (req) => {
         const { id } = req.params;
         const { firstKey, secondKey, resolutions, submit } = req.body;
-        const status = await bookAtStep(ctx, req, id, 'excel', submit);
+        const status = await bookAtStep(ctx, req, id, 'excel');
         checkKeys(status.book, { firstKey, secondKey });
         const { resolveEntries } = createExcelActivities({ store: needStore(ctx) });
         const resolvedKey = `${firstKey.replace(/\/[^/]+$/, '')}/resolved.xlsx`;
@@ -98,6 +98,7 @@ export const doubleEntryRoutes =
         const result = { resolvedKey: r.resolvedKey, sha256: r.sha256, rows: r.rows, applied: r.applied };
         if (!submit) return result;
         const out = await ctx.books.act(id, 'excelUploaded', actorOf(req), { excelKey: r.resolvedKey, sha256: r.sha256 }, `excel-resolved:${r.sha256}`, true);
+        await ctx.drafts?.submitted(id, [firstKey, secondKey]);
         return { ...result, action: out.unchanged ? { unchanged: true, message: out.message } : { unchanged: false, status: out.status } };
       },
     });

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { artifactKeys } from '../../domain/naming';
 import { assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
-import { ApiError, commonErrors, errorBodySchema } from '../errors';
+import { ApiError, commonErrors, download, errorBodySchema } from '../errors';
 import { storedFilesResponseSchema } from '../../contracts/v1';
 import { idParamsSchema } from '../schemas/registers';
 import { XLSX } from '../services/requestFiles';
 import { needStore } from './uploads';
+
+const FILE_TYPES = [XLSX, 'application/zip', 'application/pdf', 'application/json', 'application/octet-stream'] as const;
 
 /** A book's stored files: the list and each file, only within the caller's jurisdiction. */
 export const fileRoutes =
@@ -38,7 +40,7 @@ export const fileRoutes =
         summary: 'Tải một tệp của sổ theo khóa (chỉ các khóa thuộc sổ)',
         params: idParamsSchema,
         querystring: z.object({ key: z.string().min(1).max(900) }),
-        response: { ...commonErrors, 404: errorBodySchema },
+        response: { 200: download('tệp của sổ, theo loại của nó', FILE_TYPES), ...commonErrors, 404: errorBodySchema },
       },
       handler: async (req, reply) => {
         const store = needStore(ctx);

@@ -9,6 +9,7 @@ import { REGISTER_TYPES, registerTypes } from '../../domain/registerTypes';
 import { TIME_ZONE } from '../../domain/settings';
 import type { Units } from '../../domain/units';
 import { actorOf, agenciesOf } from '../auth/access';
+import { reachOf } from '../../domain/custody';
 import type { AppContext } from '../context';
 import { commonErrors } from '../errors';
 
@@ -30,13 +31,18 @@ const catalogue = {
   actions: actionNames.map((a) => ({ id: a, label: ACTION_LABELS_VI[a], management: MANAGEMENT_ACTIONS.includes(a), allowed: allowed(a) })),
   roles: roles.map((r) => ({ id: r, label: ROLE_LABELS_VI[r] })),
   levels: agencyLevels.map((l) => ({ id: l, label: AGENCY_LEVEL_LABELS_VI[l] })),
-} satisfies Omit<Reference, 'province' | 'districts' | 'agencies' | 'units'>;
+} satisfies Omit<Reference, 'province' | 'districts' | 'agencies' | 'holders' | 'units'>;
 
 export const referenceRoutes =
   ({ units }: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
     // Every unit's name, also outside a user's scope: timelines name the province's managers.
-    const unitNames = { districts: districtsOf(units, units.agencies), agencies: units.agencies.map(({ code, name }) => ({ code, name })) };
+    const holderOf = ({ key, name }: { key: string; name: string }) => ({ key, code: key, name });
+    const unitNames = {
+      districts: districtsOf(units, units.agencies),
+      agencies: units.agencies.map(({ code, name }) => ({ code, name })),
+      holders: units.custodians.map(holderOf),
+    };
     const province = { code: units.provinceCode, name: units.provinceName };
 
     app.route({
@@ -54,8 +60,11 @@ export const referenceRoutes =
       url: '/api/reference',
       schema: { tags: ['reference'], summary: 'Danh mục: tỉnh, loại sổ, nhóm sổ, bước, thao tác và quyền, vai trò, đơn vị', response: { 200: referenceSchema, ...commonErrors } },
       handler: async (req): Promise<Reference> => {
-        const agencies = agenciesOf(units, actorOf(req));
-        return { ...catalogue, province, units: unitNames, districts: districtsOf(units, agencies), agencies };
+        const actor = actorOf(req);
+        const agencies = agenciesOf(units, actor);
+        const reach = reachOf(units, actor);
+        const holders = units.custodians.filter((c) => c.scopes.some((k) => reach.act.includes(k))).map(holderOf);
+        return { ...catalogue, province, units: unitNames, districts: districtsOf(units, agencies), agencies, holders };
       },
     });
   };

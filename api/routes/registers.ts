@@ -1,4 +1,4 @@
-import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseWorkflowId } from '../../domain/book';
 import { actorOf, assertBookInJurisdiction } from '../auth/access';
@@ -8,20 +8,19 @@ import { listQuerySchema, type ListQuery } from '../../contracts/v1/filters';
 import { bookStatusSchema, createResponseSchema, jobAcceptedSchema, jobViewSchema, listResponseSchema, type RegisterSummary, type ResultSummary } from '../../contracts/v1';
 import { createBodyLooseSchema, createBodySchema, idParamsSchema } from '../schemas/registers';
 import { viewOfJob } from '../schemas/jobs';
-import { formatOf, parseInventory } from '../services/inventory';
+import { formatOf, MAX_INVENTORY_BYTES } from '../../activities/inventory';
+import { readInventoryOnWorker } from '../services/inventory';
+import { safeTextValidatorCompiler } from '../schemas/text';
 import { registerItems } from '../services/registration';
-import { singleFile } from '../services/upload';
+import { oneFile } from '../services/requestFiles';
+import { needStore } from './uploads';
 import { buildQuery, quote } from '../../clients/temporal/visibilityQuery';
-import { limitsOf } from '../../clients/config';
 
 const CREATORS = ['manager', 'clerk'] as const;
-const MAX_INVENTORY_BYTES = 32 * 1024 * 1024;
 
 export const registerRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
-    const limits = limitsOf(ctx.config);
-
     app.route({
       method: 'POST',
       url: '/api/registers',
@@ -34,7 +33,7 @@ export const registerRoutes =
         response: { 200: createResponseSchema, ...commonErrors },
       },
       // Only the list's shape is checked up front; items are checked one by one (a bad item is rejected, the others go on).
-      validatorCompiler: (route) => validatorCompiler({ ...route, schema: (route.httpPart === 'body' ? createBodyLooseSchema : route.schema) as never }),
+      validatorCompiler: (route) => safeTextValidatorCompiler({ ...route, schema: (route.httpPart === 'body' ? createBodyLooseSchema : route.schema) as never }),
       handler: async (req) => {
         const actor = actorOf(req);
         const items = (req.body as { items: unknown[] }).items;
@@ -65,14 +64,20 @@ export const registerRoutes =
       },
       handler: async (req, reply) => {
         const actor = actorOf(req);
-        const file = await singleFile(req, MAX_INVENTORY_BYTES, req.query.filename ?? 'danh-muc.csv');
-        const format = formatOf(file.filename, file.contentType);
-        if (!format) throw new ApiError('UnsupportedMediaType', `tệp ${file.filename}: chỉ nhận .xlsx hoặc .csv`, [{ path: file.filename, message: 'kiểu tệp không được hỗ trợ' }]);
-        const rows = await parseInventory(file.data, file.filename, format, limits);
-        if (!rows.length) throw new ApiError('BadRequest', `tệp ${file.filename} không có dòng dữ liệu nào`, [{ path: file.filename, message: 'không có dòng dữ liệu' }]);
-        req.log.info({ file: file.filename, rows: rows.length }, 'nhập danh mục');
+        const store = needStore(ctx);
+        const budget = { used: 0, max: MAX_INVENTORY_BYTES, setting: 'giới hạn của một danh mục' };
+        const file = await oneFile(req, budget, req.query.filename ?? 'danh-muc.csv');
+        const format = formatOf(file.name, file.contentType);
+        if (!format) {
+          file.body.resume();
+          throw new ApiError('UnsupportedMediaType', `tệp ${file.name}: chỉ nhận .xlsx hoặc .csv`, [{ path: file.name, message: 'kiểu tệp không được hỗ trợ' }]);
+        }
+        const rows = await readInventoryOnWorker(ctx, store, file, format, budget);
+        if (!rows.length) throw new ApiError('BadRequest', `tệp ${file.name} không có dòng dữ liệu nào`, [{ path: file.name, message: 'không có dòng dữ liệu' }]);
+        req.log.info({ file: file.name, rows: rows.length }, 'nhập danh mục');
         const job = ctx.jobs.start({ kind: 'import', owner: actor.userId, total: rows.length }, async (progress) => {
-          const out = await registerItems(ctx.books, ctx.units, actor, rows.map((r) => r.item), {
+          const out = await registerItems(ctx.books, ctx.units, actor, rows.map((r) => ('item' in r ? r.item : undefined)), {
+            refused: rows.map((r) => ('rejected' in r ? r.rejected : undefined)),
             rows: rows.map((r) => r.row),
             concurrency: req.query.concurrency,
             onProgress: (done) => progress(done),
@@ -82,7 +87,7 @@ export const registerRoutes =
         });
         if (!req.query.wait) return reply.code(202).send({ jobId: job.id, total: job.total, statusUrl: `/api/jobs/${job.id}` });
         await job.finished;
-        if (job.state === 'failed') throw new Error(job.error);
+        if (job.state === 'failed') throw job.cause;
         return { summary: job.summary as ResultSummary, items: job.results ?? [] };
       },
     });

@@ -4,21 +4,29 @@ import type { Units } from '../../domain/units';
 import { noticeSchema } from '../../domain/notices';
 import { actorOf } from '../auth/access';
 import type { AppContext } from '../context';
-import { commonErrors } from '../errors';
+import { commonErrors, download } from '../errors';
+import { XLSX } from '../services/requestFiles';
 import { bookFilterSchema } from '../../contracts/v1/filters';
-import { progressBy, progressDimensions } from '../services/progress';
+import { progressBy, progressDimensions } from '../../domain/progress';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import type { Actor } from '../../domain/actors';
+import { reachOf } from '../../domain/custody';
 import { buildAcceptanceMinutes } from '../../activities/acceptance';
 import { progressReportSchema, stuckReportSchema } from '../../contracts/v1';
 import { errorBodySchema } from '../errors';
 
-/** The outbox folder of a jurisdiction: province/district/agency. */
-function outboxPath(units: Units, actor: Actor): string[] {
-  if (actor.scope === 'province') return [actor.agencyCode];
-  if (actor.scope === 'district') return [units.provinceCode, actor.agencyCode];
-  const a = units.findAgency(actor.agencyCode);
-  return a ? [a.provinceCode, a.districtCode, a.code] : ['-'];
+/**
+ * The outbox folders of the units an actor acts for (notices are filed under the holder of the book:
+ * province/district/unit; a 2025 unit under its province's key twice, it has no district).
+ */
+function outboxPaths(units: Units, actor: Actor): string[][] {
+  return reachOf(units, actor).act.map((k) => {
+    if (k.startsWith('p:')) return [k.slice(2)];
+    if (k.startsWith('d:')) return [units.provinceCode, k.slice(2)];
+    const legacy = units.findAgency(k);
+    if (legacy) return [legacy.provinceCode, legacy.districtCode, legacy.code];
+    return units.findCustodian(k) ? [units.province2025.key, units.province2025.key, k] : ['-'];
+  });
 }
 
 export const reportRoutes =
@@ -52,7 +60,7 @@ export const reportRoutes =
           date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('ngày lập biên bản yyyy-mm-dd (mặc định hôm nay)'),
           contractor: z.string().max(200).optional().describe('tên đơn vị thực hiện'),
         }),
-        response: { ...commonErrors, 404: errorBodySchema },
+        response: { 200: download('biên bản nghiệm thu (.xlsx)', [XLSX]), ...commonErrors, 404: errorBodySchema },
       },
       handler: async (req, reply) => {
         const { date, contractor, ...filter } = req.query;
@@ -80,7 +88,7 @@ export const reportRoutes =
         });
         const day = (date ?? new Date().toISOString().slice(0, 10)).replace(/-/g, '');
         return reply
-          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .type(XLSX)
           .header('content-disposition', `attachment; filename="bien-ban-nghiem-thu-${day}.xlsx"`)
           .header('x-books', String(rows.length))
           .send(buf as never);
@@ -92,7 +100,7 @@ export const reportRoutes =
       url: '/api/notices',
       schema: {
         tags: ['reports'],
-        summary: 'Thông báo nhắc hạn, quá hạn, nhắc việc trong phạm vi của người dùng (mới nhất trước)',
+        summary: 'Thông báo nhắc hạn, nhắc việc, tổng hợp sổ quá hạn, báo cáo tuần trong phạm vi của người dùng (mới nhất trước)',
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(5000).default(200),
           kind: noticeSchema.shape.kind.optional(),
@@ -103,8 +111,9 @@ export const reportRoutes =
       handler: async (req) => {
         const { limit, kind, bookId } = req.query;
         const filtered = kind || bookId;
-        const all = await ctx.outbox.list(outboxPath(ctx.units, actorOf(req)), filtered ? 100_000 : limit);
-        const items = all.filter((n) => (!kind || n.kind === kind) && (!bookId || n.workflowId === bookId)).slice(0, limit);
+        const lists = await Promise.all(outboxPaths(ctx.units, actorOf(req)).map((p) => ctx.outbox.list(p, filtered ? 100_000 : limit)));
+        const all = [...new Map(lists.flat().map((n) => [n.id, n])).values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        const items = all.filter((n) => (!kind || n.kind === kind) && (!bookId || n.workflowId === bookId || !!n.workflowIds?.includes(bookId))).slice(0, limit);
         return { items };
       },
     });

@@ -1,23 +1,23 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { intakeC06Batch, type C06Format } from '../../activities/c06';
+import type { C06Format } from '../../activities/c06';
 import { intakeScans, IntakeError, newUploadId } from '../../activities/scans/intake';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { limitsOf } from '../../clients/config';
 import { peek, ZIP_MAGIC } from '../../activities/streams';
-import { actorCovers } from '../../domain/actors';
 import { bookSchema, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
 import { C06_TYPES, type CandidateBook } from '../../domain/c06';
 import { artifactKeys, excelName } from '../../domain/naming';
 import { registerTypeOf, registerTypes, typeCodes } from '../../domain/registerTypes';
-import { actorOf, assertBookInJurisdiction, recordDenied } from '../auth/access';
+import { actorOf, assertBookInJurisdiction, holderOfSummary, isRefusal, recordDenied } from '../auth/access';
+import { bookAccess, reachOf } from '../../domain/custody';
 import type { AppContext } from '../context';
-import { ApiError, commonErrors, conflict, errorBodySchema, fromFailure } from '../errors';
+import { ApiError, commonErrors, conflict, errorBodySchema } from '../errors';
 import { excelUploadResponseSchema, scansUploadResponseSchema } from '../../contracts/v1';
 import { idParamsSchema } from '../schemas/registers';
+import { intakeOnWorker } from '../services/c06';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import { XLSX, SCAN_EXTS, TooLarge, fileTooLarge, uploadError, requestFiles, oneFile } from '../services/requestFiles';
@@ -27,20 +27,31 @@ export function needStore(ctx: AppContext): ArtifactStore {
   return ctx.store;
 }
 
-/** The book must be at `step`, waiting for work, before a file is taken for it (else 409, nothing read). */
-export async function bookAtStep(ctx: AppContext, req: FastifyRequest, id: string, step: string, submit: boolean): Promise<BookStatus> {
-  await assertBookInJurisdiction(req, ctx, id);
+/**
+ * The book must be at `step`, waiting for work, before a file is taken for it, whether it is submitted
+ * at once or kept as a draft (else 409, nothing read): a closed book takes nothing.
+ */
+export async function bookAtStep(ctx: AppContext, req: FastifyRequest, id: string, step: string): Promise<BookStatus> {
+  await assertBookInJurisdiction(req, ctx, id, 'act');
   const status = await ctx.books.status(id);
-  if (submit && !(status.step === step && status.phase === 'work')) {
-    const reason = `sổ đang ở bước ${status.step} (${status.phase}); chỉ nhận tệp ở bước ${step} khi đang chờ thực hiện`;
-    await recordDenied(req, ctx.denied, 409, 'WrongStep', reason, { bookId: id });
-    throw conflict(reason, 'WrongStep');
+  if (!(status.step === step && status.phase === 'work')) {
+    const closed = status.step === 'done' || status.step === 'withdrawn';
+    const reason = closed
+      ? `sổ đã ${status.step === 'done' ? 'hoàn thành' : 'rút khỏi kế hoạch'}; không nhận tệp`
+      : `sổ đang ở bước ${status.step} (${status.phase}); chỉ nhận tệp ở bước ${step} khi đang chờ thực hiện`;
+    const code = closed ? 'BookClosed' : 'WrongStep';
+    await recordDenied(req, ctx.denied, 409, code, reason, { bookId: id });
+    throw conflict(reason, code);
   }
   return status;
 }
 
 const uploadQuery = z.object({
-  submit: z.enum(['true', 'false']).default('true').transform((v) => v === 'true').describe('true: báo luôn cho workflow (scansUploaded / excelUploaded)'),
+  submit: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('true: báo luôn cho workflow (scansUploaded / excelUploaded); false: giữ làm bản nháp (có hạn số lượng và thời gian)'),
   filename: z.string().max(200).optional().describe('tên tệp khi gửi nội dung thô'),
 });
 
@@ -82,7 +93,8 @@ export const uploadRoutes =
       handler: async (req) => {
         const store = needStore(ctx);
         const { id } = req.params;
-        const status = await bookAtStep(ctx, req, id, 'scan', req.query.submit);
+        const status = await bookAtStep(ctx, req, id, 'scan');
+        if (!req.query.submit) await ctx.drafts?.assertRoom(id);
         const budget = { used: 0, max: maxBytes };
         let result;
         try {
@@ -95,7 +107,10 @@ export const uploadRoutes =
           throw e;
         }
         req.log.info({ upload: result }, 'nhận bản quét');
-        if (!req.query.submit) return result;
+        if (!req.query.submit) {
+          await ctx.drafts?.add({ bookId: id, uploadId: result.uploadId, kind: 'scans', prefix: result.uploadPrefix, by: actorOf(req).userId });
+          return result;
+        }
         return { ...result, action: await submitUpload(ctx, req, id, 'scansUploaded', { uploadPrefix: result.uploadPrefix }, `scans:${result.uploadId}`) };
       },
     });
@@ -119,7 +134,8 @@ export const uploadRoutes =
       handler: async (req) => {
         const store = needStore(ctx);
         const { id } = req.params;
-        const status = await bookAtStep(ctx, req, id, 'excel', req.query.submit);
+        const status = await bookAtStep(ctx, req, id, 'excel');
+        if (!req.query.submit) await ctx.drafts?.assertRoom(id);
         const budget = { used: 0, max: maxBytes };
         const file = await oneFile(req, budget, excelName(status.book));
         if (!/\.xlsx$/i.test(file.name)) {
@@ -132,7 +148,8 @@ export const uploadRoutes =
           throw new ApiError('UnsupportedMediaType', `${file.name}: không phải tệp Excel .xlsx (nội dung không đúng định dạng)`, [{ path: file.name, message: 'không phải .xlsx' }]);
         }
         const uploadId = newUploadId();
-        const excelKey = `${artifactKeys(status.book).prefix}/excel/${uploadId}/${excelName(status.book)}`;
+        const folder = `${artifactKeys(status.book).prefix}/excel/${uploadId}`;
+        const excelKey = `${folder}/${excelName(status.book)}`;
         let stored;
         try {
           stored = await store.put(excelKey, whole, { contentType: XLSX });
@@ -142,7 +159,10 @@ export const uploadRoutes =
         }
         req.log.info({ excelKey, bytes: stored.bytes }, 'nhận tệp Excel');
         const result = { excelKey, sha256: stored.sha256, bytes: stored.bytes };
-        if (!req.query.submit) return result;
+        if (!req.query.submit) {
+          await ctx.drafts?.add({ bookId: id, uploadId, kind: 'excel', prefix: folder, by: actorOf(req).userId });
+          return result;
+        }
         return { ...result, action: await submitUpload(ctx, req, id, 'excelUploaded', { excelKey, sha256: stored.sha256 }, `excel:${uploadId}`) };
       },
     });
@@ -191,28 +211,31 @@ export const uploadRoutes =
         }
         const type = req.query.type ? registerTypeOf(req.query.type) : undefined;
         // Candidates: the caller's commune books of the C06 types, whatever their step (so rows match the right book).
+        const reach = reachOf(ctx.units, actor);
         const candidates = (await ctx.books.listAll(buildQuery(ctx.units, actor, { level: ['commune'], type: [...C06_TYPES], status: 'running' })))
           .map((b): CandidateBook | undefined => {
             const agency = b.agencyCode ? ctx.units.findAgency(b.agencyCode) : undefined;
-            if (!agency || !actorCovers(actor, agency)) return undefined;
+            if (!agency || !bookAccess(reach, holderOfSummary(ctx.units, b, agency), agency).act) return undefined;
             const book = bookSchema.safeParse({ agency, type: b.type, bookNo: b.bookNo, yearFrom: b.yearFrom, yearTo: b.yearTo ?? b.yearFrom });
             return book.success ? { workflowId: b.id, book: book.data as Book } : undefined;
           })
           .filter((c): c is CandidateBook => !!c);
-        let intake;
-        try {
-          intake = await intakeC06Batch({ store, batch: { stream: file.body, format, fileName: file.name, ...(type ? { type } : {}) }, candidates, districts: ctx.units.districts, limits });
-        } catch (e) {
-          if (e instanceof ApplicationFailure) throw fromFailure(e, file.name);
-          throw uploadError(e, maxBytes, file.name);
-        }
-        const matched = await mapLimit(intake.matched, 8, async (m) => {
+        const intake = await intakeOnWorker(ctx, store, actor, { ...file, format, ...(type ? { type } : {}) }, candidates, budget);
+        // Only the caller's books are acted on as the caller (the batch was matched against them only).
+        const ours = new Set(candidates.map((c) => c.workflowId));
+        const mine = intake.matched.filter((m) => ours.has(m.workflowId));
+        const matched = await mapLimit(mine, 8, async (m) => {
           try {
             // No update id here: a book sent back to the C06 step must be able to take the same batch again.
             const out = await ctx.books.act(m.workflowId, 'c06Received', actor, { batchRef: intake.batchRef, records: m.rows, rowsKey: m.key, sha256: m.sha256 }, `c06:${intake.batchRef}`);
             return { id: m.workflowId, rows: m.rows, result: out.unchanged ? ('unchanged' as const) : ('done' as const), ...(out.unchanged ? { reason: out.message } : {}) };
           } catch (e) {
-            return { id: m.workflowId, rows: m.rows, result: 'refused' as const, reason: (e as Error).message };
+            if (!(e instanceof ApiError)) {
+              req.log.error({ err: e, bookId: m.workflowId }, 'lô C06: lỗi hệ thống');
+              return { id: m.workflowId, rows: m.rows, result: 'refused' as const, reason: `lỗi hệ thống; chi tiết được ghi trong nhật ký máy chủ với mã yêu cầu ${req.id}` };
+            }
+            if (isRefusal(e)) await recordDenied(req, ctx.denied, e.status, e.code, e.message, { bookId: m.workflowId, action: 'c06Received', perBook: true });
+            return { id: m.workflowId, rows: m.rows, result: 'refused' as const, reason: e.message };
           }
         });
         req.log.info({ batchRef: intake.batchRef, rows: intake.rows, matched: matched.length }, 'nhận lô C06');

@@ -1,11 +1,15 @@
-import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { ERRORS, type ActionName, type ActionRequest, type Actor, type Book, type BookMemo, type BookStatusV1 as BookStatus, type ErrorCode, type RegisterSummary } from '../../contracts/v1';
+import { ERRORS, type ActionName, type ActionRequest, type Actor, type Book, type BookStatusV1 as BookStatus, type ErrorCode, type RegisterSummary } from '../../contracts/v1';
 import { planSettingsFromConfig, type Config } from '../../clients/config';
-import { actionUpdates, SA, statusQuery } from '../../workflows/definitions';
+import { actionUpdates, statusQuery } from '../../workflows/definitions';
 import { startBook, type CreatedBy } from '../../clients/temporal/startBook';
+import { listAll, listPage, type SummaryPage } from '../../clients/temporal/visibility';
+
+/** The list line mapping moved down to clients/temporal (the scheduled activities use it too). */
+export { summaryOf } from '../../clients/temporal/visibility';
 import { ApiError, conflict, notFound } from '../errors';
+import { PageTokens } from './pageTokens';
 
 /** gRPC status codes (grpc-js is not a direct dependency). */
 const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
@@ -17,6 +21,8 @@ export type ActionOutcome = { unchanged: false; status: BookStatus } | { unchang
 
 /** The books as Temporal holds them: start, status query, updates, visibility lists. */
 export class BookService {
+  private readonly pageTokens = new PageTokens();
+
   constructor(
     readonly client: Client,
     readonly config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'SOHOA_PLAN_DEADLINE' | 'SOHOA_REMINDER_DAYS' | 'SOHOA_WAIT_REMINDER_DAYS'>,
@@ -67,14 +73,16 @@ export class BookService {
    * Sends a human action as the workflow's update, with the actor for the validator's own check.
    * Refusals come back typed (REFUSAL_TYPES) and become 400/403/409, or `unchanged`.
    */
-  async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe = false): Promise<ActionOutcome> {
-    const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}), ...(dedupe && requestId ? { idempotencyKey: requestId } : {}) };
+  async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe: boolean | { idempotencyKey: string } = false): Promise<ActionOutcome> {
+    // `dedupe`: the request id is also the idempotency key, or the key comes apart from it (a client's key: the audit keeps the server's request id).
+    const idempotencyKey = typeof dedupe === 'object' ? dedupe.idempotencyKey : dedupe ? requestId : undefined;
+    const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}) };
     try {
       const status = await this.client.withDeadline(Date.now() + CALL_TIMEOUT_MS, () =>
         this.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], {
           args: [request],
           // The same idempotency key sent twice is one update: Temporal deduplicates by update id.
-          ...(dedupe && requestId ? { updateId: `${action}:${requestId}` } : {}),
+          ...(idempotencyKey ? { updateId: `${action}:${idempotencyKey}` } : {}),
         }),
       );
       return { unchanged: false, status };
@@ -94,35 +102,23 @@ export class BookService {
   }
 
   /** One page of a visibility query, with Temporal's page token (the server's own order: newest first). */
-  async listPage(query: string, pageSize: number, pageToken?: string): Promise<{ items: RegisterSummary[]; nextPageToken?: string }> {
-    let response;
+  async listPage(query: string, pageSize: number, pageToken?: string): Promise<SummaryPage> {
     try {
-      response = await this.client.workflowService.listWorkflowExecutions({
-        namespace: this.namespace,
-        query,
-        pageSize,
-        nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
-      });
+      // The caller's token was sealed by this API; Temporal sees only its own tokens.
+      const page = await listPage(this.client, query, pageSize, pageToken ? this.pageTokens.open(pageToken).toString('base64url') : undefined);
+      return page.nextPageToken ? { ...page, nextPageToken: this.pageTokens.seal(Buffer.from(page.nextPageToken, 'base64url')) } : page;
     } catch (e) {
       throw mapTemporalError(e);
     }
-    const infos = await Promise.all(
-      response.executions.map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.namespace)),
-    );
-    const token = response.nextPageToken && response.nextPageToken.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
-    return { items: infos.map((i) => summaryOf(i as WorkflowExecutionInfo)), ...(token ? { nextPageToken: token } : {}) };
   }
 
   /** Every book matching a query (for sorting, searching and reports at the API). */
   async listAll(query: string, limit = 200_000): Promise<RegisterSummary[]> {
-    const out: RegisterSummary[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.listPage(query, 1000, token);
-      out.push(...page.items);
-      token = page.nextPageToken;
-    } while (token && out.length < limit);
-    return out;
+    try {
+      return await listAll(this.client, query, limit);
+    } catch (e) {
+      throw mapTemporalError(e);
+    }
   }
 
   private recent = new Map<string, { at: number; items: Promise<RegisterSummary[]> }>();
@@ -185,42 +181,4 @@ function grpcCodeOf(e: unknown): number | undefined {
   if (e instanceof ServiceError) return grpcCodeOf(e.cause) ?? (e as { code?: number }).code;
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : undefined;
-}
-
-/** A list line from search attributes and memo. */
-export function summaryOf(i: WorkflowExecutionInfo): RegisterSummary {
-  const sa = i.typedSearchAttributes;
-  const memo = (i.memo ?? {}) as Partial<BookMemo>;
-  const deadline = sa.get(SA.deadline);
-  return {
-    id: i.workflowId,
-    runId: i.runId,
-    executionStatus: i.status.name,
-    startedAt: i.startTime.toISOString(),
-    closedAt: i.closeTime ? i.closeTime.toISOString() : null,
-    agencyCode: sa.get(SA.agency) ?? null,
-    agencyName: memo.agencyName ?? null,
-    districtCode: sa.get(SA.district) ?? null,
-    level: (sa.get(SA.level) as RegisterSummary['level']) ?? null,
-    type: (sa.get(SA.registerType) as RegisterSummary['type']) ?? null,
-    typeCode: memo.typeCode ?? null,
-    period: (sa.get(SA.period) as RegisterSummary['period']) ?? null,
-    bookNo: memo.bookNo ?? null,
-    yearFrom: sa.get(SA.yearFrom) ?? null,
-    yearTo: memo.yearTo ?? null,
-    title: memo.title ?? null,
-    step: (sa.get(SA.step) as RegisterSummary['step']) ?? null,
-    phase: memo.phase ?? null,
-    phaseSince: memo.phaseSince ?? null,
-    overdue: sa.get(SA.overdue) ?? false,
-    awaitingHuman: sa.get(SA.awaitingHuman) ?? false,
-    deadline: deadline ? deadline.toISOString() : null,
-    priority: sa.get(SA.priority) ?? memo.priority ?? null,
-    recordCount: sa.get(SA.recordCount) ?? null,
-    counts: (memo.counts ?? {}) as RegisterSummary['counts'],
-    pendingActions: i.status.name === 'RUNNING' ? ((memo.pendingActions as string[] | undefined) ?? []) : [],
-    openProblems: memo.openProblems ?? 0,
-    updatedAt: memo.updatedAt ?? null,
-    failing: (sa.get(SA.failing) && memo.failing) || null,
-  };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ApiError } from '../errors';
 
 export type JobState = 'running' | 'finished' | 'failed';
 
@@ -14,7 +15,10 @@ export interface Job<R = unknown> {
   done: number;
   summary: Record<string, number>;
   results?: R[];
+  /** What the owner is told: an API error's own message, else a generic one (the cause is logged). */
   error?: string;
+  /** Why it failed, for the log and for a caller that waited (answered as any error). */
+  cause?: unknown;
   /** Resolves when the job ends (for callers that wait). */
   finished: Promise<void>;
 }
@@ -28,6 +32,8 @@ const KEEP_MAX = 200;
  */
 export class JobRegistry {
   private jobs = new Map<string, Job>();
+
+  constructor(private readonly log: { error: (o: object, m: string) => void } = { error: () => undefined }) {}
 
   start<R>(
     spec: { kind: Job['kind']; action?: string; owner: string; total: number },
@@ -55,7 +61,9 @@ export class JobRegistry {
       },
       (e: unknown) => {
         job.state = 'failed';
-        job.error = (e as Error).message;
+        job.cause = e;
+        job.error = e instanceof ApiError ? e.message : `lỗi hệ thống; chi tiết được ghi trong nhật ký máy chủ (công việc ${job.id})`;
+        if (!(e instanceof ApiError)) this.log.error({ err: e, jobId: job.id, kind: job.kind }, 'công việc thất bại');
         job.finishedAt = new Date().toISOString();
       },
     );

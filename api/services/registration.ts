@@ -4,7 +4,7 @@ import { bookSchema, workflowIdFor } from '../../domain/book';
 import { describeIssues } from '../../domain/bookState';
 import type { Units } from '../../domain/units';
 import { issuesToDetails } from '../errors';
-import type { CreateResponse, ItemResult } from '../../contracts/v1';
+import type { CreateResponse, ItemResult, ProblemDetail } from '../../contracts/v1';
 import { registerItemSchema } from '../schemas/registers';
 import type { BookService } from './books';
 import { mapLimit } from './pool';
@@ -14,6 +14,8 @@ export interface RegisterOptions {
   concurrency?: number;
   /** File rows of the items, for answers that name the row. */
   rows?: number[];
+  /** Items already refused where the file was read (the worker), with why: answered rejected as they are. */
+  refused?: ReadonlyArray<{ reason: string; details: ProblemDetail[] } | undefined>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -27,7 +29,13 @@ export function checkItem(units: Units, raw: unknown, actor: Actor): Checked {
   }
   const { agencyCode, yearTo, priority, ...rest } = item.data;
   const agency = units.findAgency(agencyCode);
-  if (!agency) return { ok: false, result: { result: 'rejected', reason: `không có đơn vị mã ${agencyCode} trong danh mục`, details: [{ path: 'agencyCode', message: 'không có trong danh mục' }] } };
+  if (!agency) {
+    const other = units.elsewhere(agencyCode);
+    const reason = other
+      ? `mã ${agencyCode} là ${other}, không thuộc tỉnh ${units.provinceName} mà hệ thống phục vụ (SOHOA_PROVINCE=${units.provinceCode})`
+      : `không có đơn vị mã ${agencyCode} trong danh mục`;
+    return { ok: false, result: { result: 'rejected', reason, details: [{ path: 'agencyCode', message: other ? 'đơn vị của tỉnh khác' : 'không có trong danh mục' }] } };
+  }
   if (!actorCovers(actor, agency)) {
     return { ok: false, result: { result: 'rejected', reason: `${agency.name} (${agency.code}) ngoài phạm vi của người dùng ${actor.userId}`, details: [{ path: 'agencyCode', message: 'ngoài phạm vi' }] } };
   }
@@ -39,7 +47,9 @@ export function checkItem(units: Units, raw: unknown, actor: Actor): Checked {
 /** Registers books one by one: created, existing (already started, even by this same request) or rejected. */
 export async function registerItems(books: BookService, units: Units, actor: Actor, items: readonly unknown[], opts: RegisterOptions = {}): Promise<CreateResponse> {
   const seen = new Set<string>();
-  const checked = items.map((raw) => {
+  const checked = items.map((raw, i) => {
+    const refused = opts.refused?.[i];
+    if (refused) return { ok: false as const, result: { result: 'rejected' as const, ...refused } };
     const c = checkItem(units, raw, actor);
     if (!c.ok) return c;
     const id = workflowIdFor(c.book);

@@ -11,14 +11,17 @@ export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml
 export const SCAN_EXTS = /\.(pdf|jpe?g|png|zip)$/i;
 
 export class TooLarge extends ApiError {
-  constructor(max: number, what: string) {
-    super('PayloadTooLarge', `${what} vượt quá giới hạn ${Math.round(max / 1024 / 1024)} MB (SOHOA_MAX_UPLOAD_MB)`, [{ path: what, message: 'quá lớn' }]);
+  constructor(max: number, what: string, setting = 'SOHOA_MAX_UPLOAD_MB') {
+    super('PayloadTooLarge', `${what} vượt quá giới hạn ${Math.round(max / 1024 / 1024)} MB (${setting})`, [{ path: what, message: 'quá lớn' }]);
   }
 }
 
-export function metered(body: Readable, budget: { used: number; max: number }, what: string): Readable {
+/** What a request may still send: bytes used and allowed, and what sets the limit (named in the 413). */
+export type Budget = { used: number; max: number; setting?: string };
+
+export function metered(body: Readable, budget: Budget, what: string): Readable {
   // Counts the request's bytes across all its files and stops past the limit (413).
-  const m = byteMeter(budget, () => new TooLarge(budget.max, what));
+  const m = byteMeter(budget, () => new TooLarge(budget.max, what, budget.setting));
   // A broken request (client gone, file over the multipart limit) fails the metered stream, so the store write fails too.
   pipeline(body, m).catch((e: unknown) => m.destroy(e as Error));
   return m;
@@ -30,12 +33,12 @@ export function fileTooLarge(e: unknown): boolean {
 }
 
 /** What a failed upload answers: our own errors as they are, the multipart limit's error as our 413. */
-export function uploadError(e: unknown, max: number, what: string): unknown {
-  return !(e instanceof ApiError) && fileTooLarge(e) ? new TooLarge(max, what) : e;
+export function uploadError(e: unknown, max: number, what: string, setting?: string): unknown {
+  return !(e instanceof ApiError) && fileTooLarge(e) ? new TooLarge(max, what, setting) : e;
 }
 
 /** The files of a request: each multipart file part, or the raw body as one file (a zip). */
-export async function* requestFiles(req: FastifyRequest, budget: { used: number; max: number }, allowed: RegExp, fallbackName: string): AsyncGenerator<IntakeFile> {
+export async function* requestFiles(req: FastifyRequest, budget: Budget, allowed: RegExp, fallbackName: string): AsyncGenerator<IntakeFile> {
   if (req.isMultipart()) {
     for await (const part of req.files({ limits: { fileSize: budget.max } }) as AsyncIterable<MultipartFile>) {
       const name = part.filename || part.fieldname;
@@ -59,7 +62,7 @@ export async function* requestFiles(req: FastifyRequest, budget: { used: number;
 }
 
 /** One file of a request (multipart or raw), streamed; the caller consumes it. */
-export async function oneFile(req: FastifyRequest, budget: { used: number; max: number }, fallbackName: string): Promise<{ name: string; contentType: string; body: Readable }> {
+export async function oneFile(req: FastifyRequest, budget: Budget, fallbackName: string): Promise<{ name: string; contentType: string; body: Readable }> {
   if (req.isMultipart()) {
     const part = await req.file({ limits: { fileSize: budget.max, files: 1 } });
     if (!part) throw badRequest('thiếu tệp (trường "file" của multipart/form-data)', [{ path: 'file', message: 'thiếu tệp' }]);

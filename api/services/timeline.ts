@@ -29,6 +29,8 @@ const SA_LABELS: Record<string, string> = {
   SohoaRegisterType: 'loại sổ',
   SohoaPeriod: 'nhóm sổ',
   SohoaYearFrom: 'năm đầu',
+  SohoaFailing: 'đang lỗi',
+  SohoaCustody: 'đơn vị giữ sổ',
 };
 
 const fmtDuration = (d: TimerAttrs['startToFireTimeout']) => {

@@ -31,7 +31,13 @@ export async function createStore(config: Config, onUnreachable: (e: unknown) =>
     });
     const ensure = (): Promise<void> =>
       store.ensureBucket().catch((e) => {
-        if (!isUnreachable(e)) throw e;
+        if (!isUnreachable(e)) {
+          const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+          throw new Error(
+            `kho S3 ${config.S3_ENDPOINT} từ chối bucket "${config.S3_BUCKET}"${status ? ` (HTTP ${status})` : ''}: ${(e as Error).name}; kiểm tra S3_ACCESS_KEY, S3_SECRET_KEY và quyền trên bucket`,
+            { cause: e },
+          );
+        }
         onUnreachable(e);
         setTimeout(() => void ensure().catch(onUnreachable), BUCKET_RETRY_MS).unref();
       });

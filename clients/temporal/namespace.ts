@@ -6,6 +6,7 @@ import { SEARCH_ATTRIBUTE_REGISTRATION } from '../../workflows/definitions';
 const { IndexedValueType } = proto.temporal.api.enums.v1;
 const INDEXED: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
   Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
   Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
   Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
@@ -50,7 +51,13 @@ export async function ensureNamespace(connection: Connection, namespace: string,
   if (missing.length > 0) {
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, INDEXED[type]!])),
+      searchAttributes: Object.fromEntries(
+        missing.map(([name, type]) => {
+          const t = INDEXED[type];
+          if (t === undefined) throw new Error(`search attribute ${name}: type ${type} is not mapped`);
+          return [name, t];
+        }),
+      ),
     });
     did.push(`search attributes added: ${missing.map(([n, t]) => `${n}=${t}`).join(' ')}`);
   }

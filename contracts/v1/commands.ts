@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorSchema, isoDateTime, sha256Schema, stepSchema, storageKeySchema, type Role, type Step } from './values';
+import { actorSchema, custodianSchema, isoDateTime, sha256Schema, stepSchema, storageKeySchema, unitKeySchema, type Role, type Step } from './values';
 
 const count = (max = 1_000_000) => z.number().int('phải là số nguyên').min(0, 'không được âm').max(max);
 const text = (max: number) => z.string().trim().min(1, 'không được để trống').max(max);
@@ -78,7 +78,27 @@ export const actionSpecs = {
   },
   withdraw: { label: 'Rút sổ khỏi kế hoạch', roles: ['manager'], when: 'open', payload: z.object({ reason: text(1000).min(3, 'lý do quá ngắn') }) },
   addNote: { label: 'Ghi chú', roles: ['clerk', 'manager'], when: 'open', payload: z.object({ text: text(2000) }) },
+  /**
+   * Hands the book to another unit (the 2025 reorganisation): the API resolves the unit from the data
+   * (see `handoverRequestSchema`), so the workflow receives it whole with the keys that cover it.
+   */
+  changeCustodian: {
+    label: 'Bàn giao sổ cho đơn vị khác giữ',
+    roles: ['manager'],
+    when: 'open',
+    payload: z.object({ to: custodianSchema, reason: text(1000).min(3, 'lý do quá ngắn') }),
+  },
 } as const satisfies Record<string, ActionSpec>;
+
+/**
+ * What a person sends to hand books over: the receiving unit's key, or `successor` for the unit the
+ * succession data (and the province's settings for district books) names for each book.
+ */
+export const handoverRequestSchema = z.object({
+  to: z.union([z.literal('successor'), unitKeySchema]).default('successor'),
+  reason: text(1000).min(3, 'lý do quá ngắn'),
+});
+export type HandoverRequest = z.output<typeof handoverRequestSchema>;
 
 interface ActionSpec {
   label: string;

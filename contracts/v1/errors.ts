@@ -15,9 +15,16 @@ export const ERRORS = {
   NotFound: 404,
   MethodNotAllowed: 405,
   Conflict: 409,
+  /** An idempotency key sent again with another action or payload than the first time. */
+  IdempotencyKeyReused: 409,
   WrongStep: 409,
   BookClosed: 409,
+  /** The succession data names no single successor (a split commune, a district): a manager must choose. */
+  NeedsDecision: 409,
+  /** The book already holds as many unsubmitted uploads as allowed (SOHOA_MAX_DRAFTS_PER_BOOK). */
+  TooManyDrafts: 409,
   PayloadTooLarge: 413,
+  UriTooLong: 414,
   UnsupportedMediaType: 415,
   TooManyRequests: 429,
   Internal: 500,

@@ -23,7 +23,8 @@ const boolParam = (describe: string) =>
  */
 export const bookFilterSchema = z.object({
   district: list('\\d{2,3}', 'mã huyện (3 chữ số) hoặc mã tỉnh cho sổ cấp tỉnh').optional(),
-  agency: list('\\d{2,5}', 'mã đơn vị').optional(),
+  agency: list('\\d{2,5}', 'mã đơn vị đã đăng ký sổ').optional(),
+  custodian: list('n?\\d{2,5}', 'đơn vị đang giữ sổ (đơn vị sau 1/7/2025: n + mã, ví dụ n20194)').optional(),
   level: list(oneOf(agencyLevels), `cấp đơn vị: ${agencyLevels.join(', ')}`).optional(),
   type: list(oneOf(registerTypes), `loại sổ: ${registerTypes.join(', ')}`).optional(),
   period: list(oneOf(periodIds), `nhóm sổ: ${periodIds.join(', ')}`).optional(),

@@ -8,3 +8,5 @@ export * from './reports';
 export * from './filters';
 export * from './reference';
 export * from './responses';
+export * from './schedules';
+export * from './cells';

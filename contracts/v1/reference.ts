@@ -31,8 +31,11 @@ export const referenceSchema = z
     levels: z.array(z.object({ id: agencyLevelSchema, label })),
     province: unitSchema.describe('tỉnh mà hệ thống phục vụ: mã thống kê và tên, ví dụ 49, Quảng Nam'),
     districts: z.array(unitSchema).describe('huyện trong phạm vi của người dùng'),
-    agencies: z.array(agencySchema).describe('đơn vị trong phạm vi của người dùng'),
-    units: z.object({ districts: z.array(unitSchema), agencies: z.array(unitSchema) }).describe('mọi huyện và đơn vị của tỉnh, để hiện tên'),
+    agencies: z.array(agencySchema).describe('đơn vị (trước 1/7/2025) mà người dùng đăng ký sổ thay'),
+    holders: z.array(unitSchema.extend({ key: z.string() })).describe('đơn vị giữ sổ mà người dùng được thao tác trên sổ của họ (khóa: mã, đơn vị sau 1/7/2025 có "n")'),
+    units: z
+      .object({ districts: z.array(unitSchema), agencies: z.array(unitSchema), holders: z.array(unitSchema.extend({ key: z.string() })) })
+      .describe('mọi huyện, đơn vị của tỉnh và đơn vị giữ sổ sau 1/7/2025, để hiện tên'),
   })
   .meta({ id: 'Reference' });
 export type Reference = z.infer<typeof referenceSchema>;

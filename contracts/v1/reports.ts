@@ -46,7 +46,12 @@ export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export const timelineSchema = z.object({ id: z.string(), runs: z.array(z.string()), actors: z.array(timelineActorSchema), entries: z.array(timelineEntrySchema) });
 export type Timeline = z.infer<typeof timelineSchema>;
 
-export const progressDimensions = ['district', 'agency', 'type', 'period', 'step', 'level'] as const;
+/**
+ * Groupings of the progress report: by the units that registered the books (district, agency: as the
+ * 2023 plan counted them), by the unit holding them now (custodian), or by the 2025 commune or province
+ * that holds or will hold them (unit2025: a book not yet handed over counts under its successor).
+ */
+export const progressDimensions = ['district', 'agency', 'custodian', 'unit2025', 'type', 'period', 'step', 'level'] as const;
 export type ProgressDimension = (typeof progressDimensions)[number];
 
 /** One line of the progress report. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { problemDetailSchema } from './errors';
+import { scheduleIds } from './schedules';
 import { bookStatusSchema, registerSummarySchema } from './status';
 
 /**
@@ -129,3 +130,37 @@ export type ExcelUploadResponse = z.infer<typeof excelUploadResponseSchema>;
 /** `GET /api/registers/{id}/files`: every file of the book in the store. */
 export const storedFilesResponseSchema = z.object({ items: z.array(z.object({ key: z.string(), bytes: z.number(), sha256: z.string() })) });
 export type StoredFilesResponse = z.infer<typeof storedFilesResponseSchema>;
+
+/** A run a schedule started: when, which workflow, how it ended and what it did. */
+export const scheduleRunSchema = z.object({
+  at: z.string().describe('lúc bắt đầu'),
+  workflowId: z.string(),
+  status: z.enum(['running', 'completed', 'failed', 'canceled', 'terminated', 'timedOut', 'unknown']),
+  result: z.string().optional().describe('kết quả (số thông báo, số tệp) hoặc lỗi'),
+});
+export type ScheduleRun = z.infer<typeof scheduleRunSchema>;
+
+/** One Temporal Schedule as managers and auditors see it (`GET /api/schedules`). */
+export const scheduleViewSchema = z
+  .object({
+    id: z.enum(scheduleIds),
+    label: z.string(),
+    description: z.string().describe('lịch chạy, ví dụ "Hằng ngày lúc 07:30 (giờ Asia/Ho_Chi_Minh)"'),
+    timeZone: z.string(),
+    paused: z.boolean(),
+    note: z.string().optional().describe('ghi chú của lịch: ai tạm dừng, tiếp tục hay chạy ngay, lúc nào, vì sao'),
+    lastRun: scheduleRunSchema.nullable(),
+    nextRuns: z.array(z.string()).describe('các lần chạy tới'),
+    actionsTaken: z.number().describe('số lần đã chạy (cả chạy ngay)'),
+  })
+  .meta({ id: 'Schedule' });
+export type ScheduleView = z.infer<typeof scheduleViewSchema>;
+
+export const schedulesResponseSchema = z.object({ items: z.array(scheduleViewSchema) });
+export type SchedulesResponse = z.infer<typeof schedulesResponseSchema>;
+
+/** The body of `POST /api/schedules/{id}/pause|unpause|trigger`: the reason, kept in the schedule's note. */
+export const scheduleActionRequestSchema = z.object({ note: z.string().trim().max(500).optional().describe('lý do (ghi vào ghi chú của lịch)') });
+export type ScheduleActionRequest = z.infer<typeof scheduleActionRequestSchema>;
+export const scheduleActions = ['pause', 'unpause', 'trigger'] as const;
+export type ScheduleAction = (typeof scheduleActions)[number];

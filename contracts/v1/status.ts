@@ -4,7 +4,9 @@ import { carriedStateSchema } from './workflow';
 import {
   agencyLevelSchema,
   countsSchema,
+  custodianSchema,
   failingSchema,
+  handoverSchema,
   noteSchema,
   periodSchema,
   phaseSchema,
@@ -18,9 +20,12 @@ import {
  */
 export const bookStatusSchema = carriedStateSchema
   // Internal bookkeeping (reminders sent, settings) stays inside the workflow.
-  .omit({ schemaVersion: true, remindersSent: true, lastWaitReminderAt: true, settings: true, notes: true })
+  .omit({ schemaVersion: true, remindersSent: true, lastWaitReminderAt: true, settings: true, notes: true, custodian: true, handovers: true })
   .extend({
     notes: z.array(noteSchema),
+    /** The unit holding the book now: the agency that registered it until a handover. */
+    custodian: custodianSchema,
+    handovers: z.array(handoverSchema),
     period: periodSchema,
     periodWarning: z.string().optional(),
     awaitingHuman: z.boolean(),
@@ -45,6 +50,8 @@ export const bookMemoSchema = z.object({
   updatedAt: z.string(),
   openProblems: z.number(),
   failing: failingSchema.optional(),
+  /** The holder after a handover (absent while the registering agency holds the book). */
+  custodian: custodianSchema.pick({ key: true, name: true }).optional(),
 });
 export type BookMemo = z.infer<typeof bookMemoSchema>;
 
@@ -59,6 +66,9 @@ export const registerSummarySchema = z
     agencyCode: z.string().nullable(),
     agencyName: z.string().nullable(),
     districtCode: z.string().nullable(),
+    custodianKey: z.string().nullable().describe('đơn vị đang giữ sổ (mã; đơn vị sau 1/7/2025 có "n" phía trước); là đơn vị đăng ký khi chưa bàn giao'),
+    custodianName: z.string().nullable(),
+    handedOver: z.boolean().describe('sổ đã được bàn giao cho đơn vị khác đơn vị đăng ký'),
     level: agencyLevelSchema.nullable(),
     type: registerTypeSchema.nullable(),
     typeCode: z.string().nullable(),

@@ -43,15 +43,49 @@ export type Role = z.infer<typeof roleSchema>;
 export const jurisdictionLevels = ['province', 'district', 'agency'] as const;
 export type JurisdictionLevel = (typeof jurisdictionLevels)[number];
 
+/**
+ * A unit's key: a legacy unit (before 1/7/2025) by its statistics code ("49", "502", "20335"), a unit
+ * of the two-level government from 1/7/2025 by "n" and its code ("n48", "n20194"): the 2025 codes
+ * reuse legacy ones, so a code alone cannot say which unit it is.
+ */
+export const unitKeySchema = z.string().regex(/^n?\d{2,5}$/, 'mã đơn vị là mã thống kê 2–5 chữ số, đơn vị sau 1/7/2025 thêm "n" phía trước (ví dụ n20194)');
+
+/**
+ * Jurisdiction keys: a unit's own key, "d:{district}" for a (legacy) district, "p:{province}" for a
+ * province ("p:49", "p:n48"). A unit that holds books lists the keys that cover it; a person acts on
+ * the books whose holder lists one of theirs.
+ */
+export const scopeKeySchema = z.string().regex(/^(?:[dp]:)?n?\d{2,5}$/, 'khóa phạm vi: mã đơn vị, d:{huyện} hoặc p:{tỉnh}');
+
 /** Who acts: the API sets it from the bearer token; the workflow checks it again. */
 export const actorSchema = z.object({
   userId: z.string().min(1).max(100),
   role: roleSchema,
   scope: z.enum(jurisdictionLevels),
-  agencyCode: z.string().regex(/^\d{2,5}$/, 'agencyCode phải là mã thống kê 2–5 chữ số'),
+  agencyCode: unitKeySchema,
   name: z.string().max(200).optional(),
+  /**
+   * The jurisdiction keys the actor acts in when they are more than its own (a 2025 province also acts
+   * for the provinces merged into it), as the API resolved them from the units.
+   */
+  within: z.array(scopeKeySchema).max(20).optional(),
 });
 export type Actor = z.infer<typeof actorSchema>;
+
+export const unitEras = ['legacy', '2025'] as const;
+
+/**
+ * The unit that holds a book: at first the agency that registered it; from the 2025 reorganisation the
+ * commune (or province) that took it over. `scopes` are the jurisdiction keys that cover it.
+ */
+export const custodianSchema = z.object({
+  key: unitKeySchema,
+  name: z.string().min(2).max(200),
+  level: agencyLevelSchema,
+  era: z.enum(unitEras),
+  scopes: z.array(scopeKeySchema).min(1).max(10),
+});
+export type Custodian = z.infer<typeof custodianSchema>;
 
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'phải là thời điểm ISO 8601, ví dụ 2025-03-12T00:00:00+07:00' });
 
@@ -131,6 +165,15 @@ export const reviewSchema = z.object({
 });
 export type Review = z.infer<typeof reviewSchema>;
 
+/** A change of the unit that holds the book, with who decided it and why. */
+export const handoverSchema = z.object({
+  ...stamp,
+  from: custodianSchema.pick({ key: true, name: true }),
+  to: custodianSchema.pick({ key: true, name: true }),
+  reason: z.string(),
+});
+export type Handover = z.infer<typeof handoverSchema>;
+
 /** A person's note on a book, at the step it was at. */
 export const noteSchema = z.object({ ...stamp, step: stepSchema, text: z.string() });
 export type Note = z.infer<typeof noteSchema>;
@@ -146,16 +189,28 @@ export const failingSchema = z.object({
 });
 export type Failing = z.infer<typeof failingSchema>;
 
-/** A reminder or overdue notice, written to the outbox that the API shows. */
+export const noticeKinds = ['deadlineReminder', 'overdue', 'waitingReminder', 'overdueDigest', 'weeklyReport'] as const;
+
+/**
+ * A notice written to the outbox that the API shows: a book's reminder (one book), an agency's daily
+ * digest of its overdue books (a list of books), or a district's weekly report (a file in the store).
+ */
 export const noticeSchema = z.object({
   id: z.string(),
-  kind: z.enum(['deadlineReminder', 'overdue', 'waitingReminder']),
-  workflowId: z.string(),
+  kind: z.enum(noticeKinds),
+  /** The book a reminder is about. */
+  workflowId: z.string().optional(),
+  /** The books a digest lists. */
+  workflowIds: z.array(z.string()).optional(),
+  /** The unit holding the book(s) when the notice was written, and its district and province (keys). */
   agencyCode: z.string(),
   districtCode: z.string(),
   provinceCode: z.string(),
-  step: z.string(),
+  /** The book's step (reminders only). */
+  step: z.string().optional(),
   message: z.string(),
+  /** The file a report notice names, in the artifact store. */
+  file: z.object({ key: z.string(), sha256: z.string(), bytes: z.number() }).optional(),
   createdAt: z.string(),
 });
 export type Notice = z.infer<typeof noticeSchema>;

@@ -5,7 +5,9 @@ import {
   artifactSchema,
   bookSchema,
   countsSchema,
+  custodianSchema,
   failingSchema,
+  handoverSchema,
   isoDateTime,
   noteSchema,
   noticeSchema,
@@ -67,6 +69,10 @@ export const carriedStateSchema = z.object({
   failing: failingSchema.nullable().optional(),
   /** Notes people left on the book (absent in books that never had one). */
   notes: z.array(noteSchema).optional(),
+  /** The unit holding the book when it is no longer the agency that registered it (absent until a handover). */
+  custodian: custodianSchema.optional(),
+  /** Every change of holder, oldest first (absent until a handover). */
+  handovers: z.array(handoverSchema).optional(),
   settings: planSettingsSchema.pick({ reminderDays: true, waitReminderDays: true }),
 });
 export type CarriedStateV1 = z.infer<typeof carriedStateSchema>;
@@ -93,6 +99,11 @@ export const workflowInputSchema = z.object({
    * automation existed keeps its path in every later run (patches alone would give it the new one).
    */
   automations: z.array(stepSchema).optional(),
+  /**
+   * Overdue books are listed in their agency's daily digest instead of a notice each; decided once by
+   * the first run's patch, like `automations`. Absent in a later run: the book predates the digest.
+   */
+  overdueDigest: z.boolean().optional(),
   /** Notices taken due but not yet written when the previous run ended. */
   notices: z.array(noticeSchema).optional(),
 });

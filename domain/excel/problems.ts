@@ -9,6 +9,7 @@ export const problemCodes = [
   'fileMissing',
   'emptyFile',
   'notXlsx',
+  'tooLarge',
   'noDataSheet',
   'noRows',
   // the header

@@ -3,7 +3,7 @@ import type { ActionName, Command } from '../../contracts/v1/commands';
 import type { RefusalCode } from '../../contracts/v1/errors';
 import type { Actor } from '../../contracts/v1/values';
 import { actionPayloads, MANAGEMENT_ACTIONS, roleMayAct, WORK_ACTION_STEP } from '../actions';
-import { actorCovers } from '../actors';
+import { actorHolds, holderOf } from '../custody';
 import { artifactKeys } from '../naming';
 import { STEP_LABELS_VI } from '../plan';
 import { isClosed, type BookState } from './types';
@@ -54,8 +54,13 @@ export function checkAction(s: BookState, action: ActionName, actor: Actor, payl
   if (!roleMayAct(actor.role, action, s.step)) {
     return { code: 'Forbidden', message: `vai trò ${actor.role} không được thực hiện "${action}" ở bước ${STEP_LABELS_VI[s.step]}` };
   }
-  if (!actorCovers(actor, s.book.agency)) {
-    return { code: 'Forbidden', message: `sổ thuộc ${s.book.agency.name} (${s.book.agency.code}), ngoài phạm vi của người dùng ${actor.userId}` };
+  // Who holds the province's books is the province's decision (its managers', province-wide).
+  if (action === 'changeCustodian' && actor.role !== 'admin' && actor.scope !== 'province') {
+    return { code: 'Forbidden', message: `chỉ quản lý cấp tỉnh được bàn giao sổ; người dùng ${actor.userId} thuộc phạm vi ${actor.scope} ${actor.agencyCode}` };
+  }
+  const holder = holderOf(s);
+  if (!actorHolds(actor, holder)) {
+    return { code: 'Forbidden', message: `sổ do ${holder.name} (${holder.key}) giữ, ngoài phạm vi của người dùng ${actor.userId}` };
   }
   if (isClosed(s)) return { code: 'WrongStep', message: `sổ đã ${s.step === 'done' ? 'hoàn thành' : 'rút khỏi kế hoạch'}` };
   if (!pendingActions(s).includes(action)) {
@@ -109,6 +114,8 @@ function checkAgainstState(s: BookState, c: Command): Refusal | undefined {
       return Date.parse(c.payload.deadline) === Date.parse(s.planDeadline) ? { code: 'NoChange', message: 'hạn kế hoạch đã là thời điểm này' } : undefined;
     case 'setPriority':
       return c.payload.priority === s.priority ? { code: 'NoChange', message: 'mức ưu tiên không đổi' } : undefined;
+    case 'changeCustodian':
+      return c.payload.to.key === holderOf(s).key ? { code: 'NoChange', message: `sổ đã do ${c.payload.to.name} giữ` } : undefined;
     case 'confirmInventory':
     case 'approve':
     case 'importConfirmed':

@@ -1,5 +1,6 @@
 import type { BookStatusV1 } from '../../contracts/v1/status';
 import { bookPeriod } from '../book';
+import { holderOf } from '../custody';
 import { awaitingHuman, pendingActions } from './guards';
 import { DAY, type BookState } from './types';
 
@@ -33,6 +34,8 @@ export function statusOf(s: BookState, nowMs: number): BookStatusV1 {
     ...(s.withdrawn && { withdrawn: s.withdrawn }),
     ...(s.failing !== undefined && { failing: s.failing }),
     notes: s.notes ?? [],
+    custodian: holderOf(s),
+    handovers: s.handovers ?? [],
     period,
     ...(warning !== undefined && { periodWarning: warning }),
     awaitingHuman: awaitingHuman(s),

@@ -8,7 +8,7 @@ export function effectiveDeadline(s: Pick<BookState, 'planDeadline' | 'extendedD
 
 /**
  * Overdue is a mark of open books only: it lifts when the book closes or its deadline moves past now.
- * It is set only by `takeDueEvents`, together with the overdue notice.
+ * It is set only by `takeDueEvents`, with the overdue event (books before the daily digest notify it).
  */
 export function liftOverdue(s: BookState, nowMs: number): void {
   if (s.overdue && (isClosed(s) || nowMs < Date.parse(s.deadline))) {

@@ -2,6 +2,7 @@ import type { ActionRequest, Command } from '../../contracts/v1/commands';
 import type { Actor, ActorStamp, Artifact, Book, Phase, Step } from '../../contracts/v1/values';
 import type { PlanSettings } from '../../contracts/v1/workflow';
 import { workflowIdFor } from '../book';
+import { holderOf } from '../custody';
 import { planFor } from '../plan';
 import { effectiveDeadline, liftOverdue } from './timers';
 import { AUTOMATION_TRIGGER, type ApplyOptions, type BookState } from './types';
@@ -160,6 +161,13 @@ export function applyAction(
     case 'addNote':
       s.notes = [...(s.notes ?? []), { ...by, step: s.step, text: command.payload.text }].slice(-KEEP_ACTIONS);
       break;
+    case 'changeCustodian': {
+      const from = holderOf(s);
+      const { to, reason } = command.payload;
+      s.handovers = [...(s.handovers ?? []), { ...by, from: { key: from.key, name: from.name }, to: { key: to.key, name: to.name }, reason }].slice(-KEEP_ACTIONS);
+      s.custodian = to;
+      break;
+    }
     default:
       return command satisfies never;
   }

@@ -4,6 +4,8 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CLUSTER_DIR="$(mkdir -p "${SOHOA_CLUSTER_DIR:-$ROOT/data/cluster}" && cd "${SOHOA_CLUSTER_DIR:-$ROOT/data/cluster}" && pwd)"
 BIN="$ROOT/.tools/bin"
+# The project's pinned Node (scripts/install-tools.sh node), as make gives it, also when run by hand.
+if [ -x "$ROOT/.tools/node/bin/node" ]; then export PATH="$ROOT/.tools/node/bin:$PATH"; fi
 PG_BIN=/usr/lib/postgresql/15/bin
 B=${SOHOA_CLUSTER_PORT_BASE:-17000}
 export PG_PORT=$((B + 432))

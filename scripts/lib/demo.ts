@@ -6,40 +6,68 @@ import { startBook } from '../../clients/temporal/startBook';
 import type { Actor } from '../../domain/actors';
 import { bookSchema, workflowIdFor, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
-import { findAgency, quangNamUnits } from '../../domain/data/quangNam';
+import { planHandover, withinOf } from '../../domain/custody';
+import { legacyCustodian, type Units } from '../../domain/units';
+import type { Agency } from '../../domain/agencies';
 import { actionUpdates, statusQuery } from '../../workflows/definitions';
 import type { RegisterType } from '../../domain/registerTypes';
 import { days, type PlanSettings } from '../../domain/settings';
 import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
 
-/** Demo province: a few dozen books of Quảng Nam, at all three levels, several types and periods. */
-const DEMO_BOOKS: [agency: string, type: RegisterType, bookNo: string, yearFrom: number, yearTo?: number][] = [
-  ['49', 'maritalStatus', '01', 2017], ['49', 'parentChild', '01', 2010], ['49', 'birth', '01', 1995],
-  ['49', 'marriage', '01', 1970], ['49', 'adoption', '01', 2003], ['49', 'change', '01', 2016],
-  ['502', 'birth', '01', 2017], ['502', 'birth', '02', 2018], ['502', 'death', '01', 2012],
-  ['502', 'marriage', '01', 2005, 2006], ['502', 'guardianship', '01', 2017], ['502', 'divorceNote', '01', 2008],
-  ['503', 'birth', '01', 1999], ['503', 'maritalStatus', '01', 2016], ['503', 'death', '01', 1988], ['503', 'change', '01', 2014],
-  ['506', 'birth', '01', 2016], ['506', 'parentChild', '01', 2001], ['506', 'guardianshipEnd', '01', 2011],
-  ['516', 'birth', '01', 2015], ['516', 'death', '01', 2015],
-  ['20194', 'birth', '01', 2017], ['20194', 'birth', '01', 2018], ['20194', 'marriage', '01', 2017],
-  ['20194', 'death', '01', 2016], ['20194', 'guardianship', '01', 2015],
-  ['20197', 'birth', '01', 2019], ['20197', 'death', '01', 2010],
-  ['20245', 'birth', '01', 1980], ['20245', 'marriage', '01', 1974], ['20245', 'maritalStatus', '01', 2019],
-  ['20290', 'birth', '01', 2002], ['20290', 'adoption', '01', 2009],
-  ['20380', 'birth', '01', 2013], ['20380', 'death', '01', 2013],
-  ['20899', 'birth', '01', 2018], ['20899', 'parentChild', '01', 2018],
+/**
+ * The demo's books, by slot so that any province's units fill them: P the Sở Tư pháp, D0–D3 district
+ * offices, C0–C5 communes (C5 a commune split in 2025 when the province has one).
+ */
+type Slot = 'P' | 'D0' | 'D1' | 'D2' | 'D3' | 'C0' | 'C1' | 'C2' | 'C3' | 'C4' | 'C5';
+const DEMO_BOOKS: [slot: Slot, type: RegisterType, bookNo: string, yearFrom: number, yearTo?: number][] = [
+  ['P', 'maritalStatus', '01', 2017], ['P', 'parentChild', '01', 2010], ['P', 'birth', '01', 1995],
+  ['P', 'marriage', '01', 1970], ['P', 'adoption', '01', 2003], ['P', 'change', '01', 2016],
+  ['D0', 'birth', '01', 2017], ['D0', 'birth', '02', 2018], ['D0', 'death', '01', 2012],
+  ['D0', 'marriage', '01', 2005, 2006], ['D0', 'guardianship', '01', 2017], ['D0', 'divorceNote', '01', 2008],
+  ['D1', 'birth', '01', 1999], ['D1', 'maritalStatus', '01', 2016], ['D1', 'death', '01', 1988], ['D1', 'change', '01', 2014],
+  ['D2', 'birth', '01', 2016], ['D2', 'parentChild', '01', 2001], ['D2', 'guardianshipEnd', '01', 2011],
+  ['D3', 'birth', '01', 2015], ['D3', 'death', '01', 2015],
+  ['C0', 'birth', '01', 2017], ['C0', 'birth', '01', 2018], ['C0', 'marriage', '01', 2017],
+  ['C0', 'death', '01', 2016], ['C0', 'guardianship', '01', 2015],
+  ['C1', 'birth', '01', 2019], ['C1', 'death', '01', 2010],
+  ['C2', 'birth', '01', 1980], ['C2', 'marriage', '01', 1974], ['C2', 'maritalStatus', '01', 2019],
+  ['C3', 'birth', '01', 2002], ['C3', 'adoption', '01', 2009],
+  ['C4', 'birth', '01', 2013], ['C4', 'death', '01', 2013],
+  ['C5', 'birth', '01', 2018], ['C5', 'parentChild', '01', 2018],
 ];
 
-export function demoBooks(): Book[] {
-  return DEMO_BOOKS.map(([code, type, bookNo, yearFrom, yearTo]) =>
-    bookSchema.parse({ agency: findAgency(code), type, bookNo, yearFrom, yearTo: yearTo ?? yearFrom, expectedCases: CASES }),
-  );
+/** The province part-way through the 2025 change: these slots' open books are handed to their successors. */
+const HANDED_OVER = new Set<Slot>(['P', 'D0', 'C1', 'C4', 'C5']);
+export const HANDOVER_REASON = 'Bàn giao sổ theo sắp xếp đơn vị hành chính từ 1/7/2025';
+
+/** The agencies that fill the slots: the first districts that still have communes, and communes of them. */
+export function demoSlots(units: Units): Record<Slot, Agency> {
+  const communesOf = (d: string) => units.agencies.filter((a) => a.level === 'commune' && a.districtCode === d);
+  const districts = units.agencies.filter((a) => a.level === 'district' && communesOf(a.code).length >= 2);
+  const pick = <T>(xs: readonly T[], i: number) => xs[Math.min(i, xs.length - 1)]!;
+  const d = [0, 1, Math.floor(districts.length / 2), districts.length - 1].map((i) => pick(districts, i));
+  const split = units.agencies.find((a) => {
+    const s = units.successionOf(a.code);
+    return a.level === 'commune' && s.kind === 'to' && !!s.alternatives?.length;
+  });
+  return {
+    P: units.agencies.find((a) => a.level === 'province')!,
+    D0: d[0]!, D1: d[1]!, D2: d[2]!, D3: d[3]!,
+    C0: pick(communesOf(d[0]!.code), 0), C1: pick(communesOf(d[0]!.code), 1),
+    C2: pick(communesOf(d[1]!.code), 0), C3: pick(communesOf(d[1]!.code), 1),
+    C4: pick(communesOf(d[2]!.code), 0), C5: split ?? pick(communesOf(d[3]!.code), 0),
+  };
+}
+
+export function demoBooks(units: Units): { book: Book; slot: Slot }[] {
+  const slots = demoSlots(units);
+  return DEMO_BOOKS.map(([slot, type, bookNo, yearFrom, yearTo]) => ({
+    slot,
+    book: bookSchema.parse({ agency: slots[slot], type, bookNo, yearFrom, yearTo: yearTo ?? yearFrom, expectedCases: CASES }),
+  }));
 }
 
 const demoActor = (role: Actor['role'], scope: Actor['scope'], agencyCode: string, userId: string): Actor => ({ userId, role, scope, agencyCode });
-const MANAGER = demoActor('manager', 'province', '49', 'quanly.tinh');
-const CONTRACTOR = demoActor('contractor', 'province', '49', 'nhathau.a');
-const C06 = demoActor('c06', 'province', '49', 'c06.tinh');
 
 /**
  * How far each demo book gets: 0 stays at inventory … 7 is done. Spread so the project looks live:
@@ -52,23 +80,43 @@ const FIRST_WAVE = new Set([1, 3, 8, 14, 18, 23]);
 export interface DemoResult {
   created: number;
   existing: number;
+  /** Open books handed to the unit that took them over in 2025; those whose successor a manager must choose stay. */
+  handedOver: number;
+  undecided: number;
 }
 
-/** Starts the demo books idempotently; only books started now are driven, so a second run changes nothing. */
-export async function loadDemo(client: Client, store: ArtifactStore, taskQueue: string, plan: PlanSettings, nowMs: number): Promise<DemoResult> {
-  const books = demoBooks();
-  let created = 0;
-  for (const [i, book] of books.entries()) {
+/**
+ * Starts the demo books of any province idempotently; only books started now are driven (and, for
+ * the slots the province has handed over, handed to their successors), so a second run changes nothing.
+ */
+export async function loadDemo(client: Client, store: ArtifactStore, taskQueue: string, plan: PlanSettings, nowMs: number, units: Units): Promise<DemoResult> {
+  const books = demoBooks(units);
+  const manager: Actor = { ...demoActor('manager', 'province', units.provinceCode, 'quanly.tinh'), within: withinOf(units, { scope: 'province', agencyCode: units.provinceCode }) };
+  const actors = { manager, contractor: demoActor('contractor', 'province', units.provinceCode, 'nhathau.a'), c06: demoActor('c06', 'province', units.provinceCode, 'c06.tinh') };
+  const out: DemoResult = { created: 0, existing: 0, handedOver: 0, undecided: 0 };
+  for (const [i, { book, slot }] of books.entries()) {
     const deadline = FIRST_WAVE.has(i) ? new Date(nowMs - days(15)).toISOString() : plan.deadline;
     const bookPlan = { ...plan, deadline };
-    if ((await startBook(client, taskQueue, book, bookPlan)).result === 'existing') continue;
-    created++;
-    await drive(client, store, book, STAGES[i % STAGES.length]!);
+    if ((await startBook(client, taskQueue, book, bookPlan)).result === 'existing') {
+      out.existing++;
+      continue;
+    }
+    out.created++;
+    const stage = STAGES[i % STAGES.length]!;
+    await drive(client, store, book, stage, actors, units);
+    if (HANDED_OVER.has(slot) && stage < 7) {
+      const h = planHandover(units, legacyCustodian(book.agency), 'successor', HANDOVER_REASON);
+      if (h.kind === 'send') {
+        await client.workflow.getHandle(workflowIdFor(book)).executeUpdate(actionUpdates.changeCustodian, { args: [{ actor: manager, payload: { to: h.to, reason: h.reason } }] });
+        out.handedOver++;
+      } else out.undecided++;
+    }
   }
-  return { created, existing: books.length - created };
+  return out;
 }
 
-async function drive(client: Client, store: ArtifactStore, book: Book, stage: number): Promise<void> {
+async function drive(client: Client, store: ArtifactStore, book: Book, stage: number, actors: Record<'manager' | 'contractor' | 'c06', Actor>, units: Units): Promise<void> {
+  const { manager: MANAGER, contractor: CONTRACTOR, c06: C06 } = actors;
   const id = workflowIdFor(book);
   const handle = client.workflow.getHandle(id);
   const clerk = demoActor('clerk', 'agency', book.agency.code, `congchuc.${book.agency.code}`);
@@ -87,7 +135,7 @@ async function drive(client: Client, store: ArtifactStore, book: Book, stage: nu
     async () => {
       const st = await handle.query(statusQuery);
       if (st.step === 'excel') await act('excelUploaded', CONTRACTOR, { excelKey: await uploadSampleExcel(store, book, cases) });
-      else if (st.step === 'c06') await act('c06Received', C06, await takeC06Batch(store, book, id, cases));
+      else if (st.step === 'c06') await act('c06Received', C06, await takeC06Batch(store, book, id, cases, units));
       else await act('manualEntryProgress', clerk, { entered: cases, complete: true });
       return settled();
     },
@@ -107,12 +155,12 @@ async function drive(client: Client, store: ArtifactStore, book: Book, stage: nu
 }
 
 /** Runs the commune's C06 hand-back through the real intake; answers the `c06Received` payload. */
-async function takeC06Batch(store: ArtifactStore, book: Book, workflowId: string, cases: number) {
+async function takeC06Batch(store: ArtifactStore, book: Book, workflowId: string, cases: number, units: Units) {
   const r = await intakeC06Batch({
     store,
-    batch: { stream: Readable.from(sampleC06Csv(book, cases)), format: 'csv', fileName: `C06-${book.agency.code}-${book.type}.csv`, type: book.type },
+    batch: { source: { stream: Readable.from(sampleC06Csv(book, cases)) }, format: 'csv', fileName: `C06-${book.agency.code}-${book.type}.csv`, type: book.type },
     candidates: [{ workflowId, book }],
-    districts: quangNamUnits.districts,
+    districts: units.districts,
   });
   const m = r.matched.find((x) => x.workflowId === workflowId);
   if (!m) throw new Error(`dữ liệu mẫu: lô C06 không khớp sổ ${workflowId}: ${JSON.stringify(r.unmatched.slice(0, 3))}`);

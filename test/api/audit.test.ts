@@ -8,18 +8,18 @@ import { ROOT } from '../../clients/paths';
 import { startApi, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
-const a1 = 'reg-20194-KS-01-2017';
-const a2 = 'reg-20194-KH-01-2012';
-const b1 = 'reg-20245-KS-01-2018';
+const a1 = 'reg-20335-KS-01-2017';
+const a2 = 'reg-20335-KH-01-2012';
+const b1 = 'reg-20398-KS-01-2018';
 const tmp = join(ROOT, 'test', 'api', `.tmp-replay-${process.pid}`);
 
 beforeAll(async () => {
   h = await startApi();
   const r = await h.call('manager', 'POST', '/api/registers', {
     items: [
-      { agencyCode: '20194', type: 'KS', bookNo: '01', yearFrom: 2017 },
-      { agencyCode: '20194', type: 'KH', bookNo: '01', yearFrom: 2012 },
-      { agencyCode: '20245', type: 'KS', bookNo: '01', yearFrom: 2018 },
+      { agencyCode: '20335', type: 'KS', bookNo: '01', yearFrom: 2017 },
+      { agencyCode: '20335', type: 'KH', bookNo: '01', yearFrom: 2012 },
+      { agencyCode: '20398', type: 'KS', bookNo: '01', yearFrom: 2018 },
     ],
   });
   expect(r.json().summary.created).toBe(3);
@@ -52,7 +52,7 @@ describe('history', () => {
       ['confirmInventory', 'congchuc.tanthanh'],
       ['setPriority', 'quanly.tinh'],
     ]);
-    expect((await h.call('clerk', 'GET', '/api/registers/reg-20194-KS-77-2017/history')).statusCode).toBe(404);
+    expect((await h.call('clerk', 'GET', '/api/registers/reg-20335-KS-77-2017/history')).statusCode).toBe(404);
     expect((await h.call('otherClerk', 'GET', `/api/registers/${a1}/history`)).statusCode).toBe(403);
   });
 
@@ -63,7 +63,7 @@ describe('history', () => {
     const history = historyFromJSON(JSON.parse(r.body));
     expect(history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe('registerDigitization');
     expect(r.body).toContain('confirmInventory');
-    expect((await h.call('auditor', 'GET', '/api/registers/reg-20194-KS-77-2017/history.json')).statusCode).toBe(404);
+    expect((await h.call('auditor', 'GET', '/api/registers/reg-20335-KS-77-2017/history.json')).statusCode).toBe(404);
   });
 });
 
@@ -72,11 +72,11 @@ describe('replay', () => {
     const r = await h.call('auditor', 'POST', '/api/audit/replay', { ids: [a1, b1] });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().summary).toEqual({ total: 2, ok: 2, nonDeterministic: 0, error: 0 });
-    const byAgency = await h.call('auditor', 'POST', '/api/audit/replay', { agency: '20194' });
+    const byAgency = await h.call('auditor', 'POST', '/api/audit/replay', { agency: '20335' });
     expect(byAgency.json().results.map((x: { id: string }) => x.id).sort()).toEqual([a2, a1].sort());
     expect((await h.call('clerk', 'POST', '/api/audit/replay', { ids: [a1] })).statusCode).toBe(403);
     expect((await h.call('districtManager', 'POST', '/api/audit/replay', { ids: [b1] })).statusCode).toBe(403);
-    expect((await h.call('auditor', 'POST', '/api/audit/replay', { ids: [a1], agency: '20194' })).statusCode).toBe(400);
+    expect((await h.call('auditor', 'POST', '/api/audit/replay', { ids: [a1], agency: '20335' })).statusCode).toBe(400);
   });
 
   it('reports a deliberately changed workflow as non-deterministic', async () => {

@@ -10,8 +10,8 @@ import { eventually, startApi, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
 /** District 502 (Tam Kỳ): its Phòng Tư pháp and three communes; district 503 (Hội An): its office and two communes. */
-const IN_502 = ['502', '20194', '20197', '20221', '20194', '502'];
-const IN_503 = ['503', '20245', '20290', '20245'];
+const IN_502 = ['502', '20335', '20344', '20362', '20335', '502'];
+const IN_503 = ['503', '20398', '20431', '20398'];
 const ids502: string[] = [];
 const ids503: string[] = [];
 let withdrawn502: string;
@@ -22,7 +22,7 @@ const NEW_DEADLINE = '2099-06-30T00:00:00+07:00';
 beforeAll(async () => {
   h = await startApi();
   const mk = (codes: string[], from: number) => codes.map((agencyCode, i) => ({ agencyCode, type: 'KS', bookNo: String(from + i).padStart(2, '0'), yearFrom: 2015 + (i % 3), expectedCases: 10 * (i + 1) }));
-  const r = await h.call('manager', 'POST', '/api/registers', { items: [...mk(IN_502, 1), ...mk(IN_503, 21), { agencyCode: '20194', type: 'KS', bookNo: '40', yearFrom: 2010 }] });
+  const r = await h.call('manager', 'POST', '/api/registers', { items: [...mk(IN_502, 1), ...mk(IN_503, 21), { agencyCode: '20335', type: 'KS', bookNo: '40', yearFrom: 2010 }] });
   const items = r.json().items as Array<{ id: string; result: string }>;
   expect(items.every((i) => i.result === 'created')).toBe(true);
   ids502.push(...items.slice(0, IN_502.length).map((i) => i.id));
@@ -71,13 +71,13 @@ describe('bulk actions', () => {
 
   it('an explicit list answers per book: done, unchanged, refused outside the jurisdiction or unknown', async () => {
     const r = await h.call('districtManager', 'POST', '/api/bulk/extendDeadline?wait=true', {
-      ids: [ids502[1], ids503[0], 'reg-20194-KS-99-2017', 'rac'],
+      ids: [ids502[1], ids503[0], 'reg-20335-KS-99-2017', 'rac'],
       payload: { deadline: '2100-01-01T00:00:00+07:00', reason: 'sổ hư hỏng cần tu bổ' },
     });
     const byId = Object.fromEntries(r.json().results.map((x: { id: string }) => [x.id, x]));
     expect(byId[ids502[1]!]).toMatchObject({ result: 'done' });
     expect(byId[ids503[0]!]).toMatchObject({ result: 'refused', code: 'Forbidden' });
-    expect(byId['reg-20194-KS-99-2017']).toMatchObject({ result: 'refused', code: 'NotFound' });
+    expect(byId['reg-20335-KS-99-2017']).toMatchObject({ result: 'refused', code: 'NotFound' });
     expect(byId['rac']).toMatchObject({ result: 'refused', code: 'NotFound' });
     const w = await h.call('manager', 'POST', '/api/bulk/withdraw?wait=true', { ids: [withdrawn502], payload: { reason: 'rút lần hai' } });
     expect(w.json().results[0]).toMatchObject({ result: 'refused', code: 'BookClosed' });
@@ -109,21 +109,21 @@ describe('reports', () => {
       ['withdrawn', 1],
     ]);
     const mine = await h.call('otherClerk', 'GET', '/api/reports/progress?by=agency');
-    expect(mine.json().rows.map((x: { key: string; books: number }) => [x.key, x.books])).toEqual([['20245', 2]]);
+    expect(mine.json().rows.map((x: { key: string; books: number }) => [x.key, x.books])).toEqual([['20398', 2]]);
     expect((await h.call('manager', 'GET', '/api/reports/progress?by=color')).statusCode).toBe(400);
   });
 
   it("notices: each caller sees their jurisdiction's outbox only", async () => {
     const plan = planSettingsSchema.parse({});
     const at = new Date().toISOString();
-    for (const code of ['20194', '20245']) {
+    for (const code of ['20335', '20398']) {
       const s = initialState(book({ agencyCode: code, bookNo: '50' }), plan, at);
       await h.outbox.write(noticeFor(s, { kind: 'deadlineReminder', key: `r:${code}`, daysLeft: 7 }, at));
     }
     const prov = await h.call('manager', 'GET', '/api/notices');
-    expect(prov.json().items.map((n: { agencyCode: string }) => n.agencyCode).sort()).toEqual(['20194', '20245']);
+    expect(prov.json().items.map((n: { agencyCode: string }) => n.agencyCode).sort()).toEqual(['20335', '20398']);
     const clerk = await h.call('clerk', 'GET', '/api/notices');
-    expect(clerk.json().items.map((n: { agencyCode: string }) => n.agencyCode)).toEqual(['20194']);
+    expect(clerk.json().items.map((n: { agencyCode: string }) => n.agencyCode)).toEqual(['20335']);
     expect(clerk.json().items[0].message).toContain('Nhắc hạn');
     const dm = await h.call('districtManager', 'GET', '/api/notices?kind=overdue');
     expect(dm.json().items).toEqual([]);
@@ -135,13 +135,13 @@ describe('reports', () => {
     expect(waiting.json().waiting.map((w: { id: string }) => w.id).sort()).toEqual([...ids502, ...ids503].sort());
     expect((await h.call('manager', 'GET', '/api/reports/stuck')).json().waiting).toEqual([]);
 
-    // Break the outbox (its folder becomes a file): the overdue notice of a book past its deadline fails and is retried.
+    // Break the outbox (its folder becomes a file): the reminder of a book near its deadline fails and is retried.
     const outboxDir = join(h.dir, 'outbox');
     await rename(outboxDir, `${outboxDir}.bak`);
     await writeFile(outboxDir, 'không phải thư mục');
     const id = ids503[1]!;
-    const past = await h.call('manager', 'POST', `/api/registers/${id}/actions/setPlanDeadline`, { deadline: '2020-01-01T00:00:00+07:00', reason: 'thử quá hạn' });
-    expect(past.statusCode).toBe(200);
+    const near = await h.call('manager', 'POST', `/api/registers/${id}/actions/setPlanDeadline`, { deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(), reason: 'thử nhắc hạn' });
+    expect(near.statusCode).toBe(200);
     const stuck = await eventually(
       () => h.call('manager', 'GET', '/api/reports/stuck?deep=true'),
       (x) => x.json().failing.some((f: { id: string; attempt: number }) => f.id === id && f.attempt >= 2),

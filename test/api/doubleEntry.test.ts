@@ -62,7 +62,7 @@ describe('double entry', () => {
   it('keys outside the book are refused, and a clerk of another agency cannot compare', async () => {
     const b = freshBook('birth', '502');
     const id = await driveTo(h, b, 'dataWork');
-    const r = await h.call('contractor', 'POST', `/api/registers/${id}/excel/compare`, { firstKey: 'books/20245/x.xlsx', secondKey: 'books/20245/y.xlsx' });
+    const r = await h.call('contractor', 'POST', `/api/registers/${id}/excel/compare`, { firstKey: 'books/20398/x.xlsx', secondKey: 'books/20398/y.xlsx' });
     expect(r.statusCode).toBe(400);
     expect(r.json().message).toMatch(/firstKey/);
     expect((await h.call('otherClerk', 'POST', `/api/registers/${id}/excel/compare`, { firstKey: 'a', secondKey: 'b' })).statusCode).toBe(403);

@@ -46,8 +46,8 @@ export async function driveTo(h: ApiHarness, b: Book, state: State): Promise<str
 }
 
 let seq = 0;
-/** A fresh book of a type at Tân Thạnh (20194, district 502), each with its own number. */
-export function freshBook(type: Book['type'], agencyCode = '20194'): Book {
+/** A fresh book of a type at Tân Thạnh (20335, district 502), each with its own number. */
+export function freshBook(type: Book['type'], agencyCode = '20335'): Book {
   seq++;
   return book({ agencyCode, type, bookNo: String(seq).padStart(2, '0'), yearFrom: 2016, yearTo: 2016 });
 }

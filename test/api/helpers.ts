@@ -116,4 +116,4 @@ export async function eventually<T>(fn: () => Promise<T>, pred: (v: T) => boolea
   }
 }
 
-export const item = (over: Record<string, unknown> = {}) => ({ agencyCode: '20194', type: 'KS', bookNo: '01', yearFrom: 2017, yearTo: 2017, ...over });
+export const item = (over: Record<string, unknown> = {}) => ({ agencyCode: '20335', type: 'KS', bookNo: '01', yearFrom: 2017, yearTo: 2017, ...over });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSchema, roles, steps } from '../../contracts/v1';
 import { MANAGEMENT_ACTIONS, roleMayAct } from '../../domain/actions';
 import { statusQuery } from '../../workflows/definitions';
-import { eventually, item, startApi, type ApiHarness } from './helpers';
+import { buildApp } from '../../api/app';
+import { eventually, item, LogCapture, startApi, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -79,7 +80,7 @@ describe('authentication', () => {
     const bad = await h.app.inject({ url: '/api/registers', headers: { authorization: 'Bearer ' + 'x'.repeat(43) } });
     expect(bad.statusCode).toBe(401);
     expect(bad.json()).toMatchObject({ error: 'Unauthorized' });
-    const { token } = await h.usersFile.add({ userId: 'tam.thoi', role: 'clerk', scope: 'agency', agencyCode: '20194' });
+    const { token } = await h.usersFile.add({ userId: 'tam.thoi', role: 'clerk', scope: 'agency', agencyCode: '20335' });
     const as = () => h.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } });
     expect((await as()).json()).toMatchObject({ userId: 'tam.thoi', role: 'clerk', roleLabel: 'Công chức tư pháp' });
     await h.usersFile.revoke('tam.thoi');
@@ -93,7 +94,7 @@ describe('authentication', () => {
     let checked = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
       if (!path.startsWith('/api/')) continue;
-      const url = path.replace('{id}', 'reg-20194-KS-01-2017').replace('{jobId}', '00000000-0000-4000-8000-000000000000').replace('{file}', 'KS.xlsx');
+      const url = path.replace('{id}', 'reg-20335-KS-01-2017').replace('{jobId}', '00000000-0000-4000-8000-000000000000').replace('{file}', 'KS.xlsx');
       for (const method of Object.keys(methods)) {
         const r = await h.app.inject({ method: method.toUpperCase() as 'GET', url, payload: method === 'get' ? undefined : {} });
         expect(r.statusCode, `${method} ${path}`).toBe(401);
@@ -103,11 +104,12 @@ describe('authentication', () => {
     expect(checked).toBeGreaterThan(35);
   });
 
-  it('every response carries a request id; a caller-given one is kept and logged with the user', async () => {
+  it('every response carries a request id the server made (a caller-given one is ignored), logged with the user', async () => {
     const r = await h.call('clerk', 'GET', '/api/me', undefined, { 'x-request-id': 'kiem-tra-123' });
-    expect(r.headers['x-request-id']).toBe('kiem-tra-123');
-    const line = h.logs.lines.find((l) => l.requestId === 'kiem-tra-123' && l.user === 'congchuc.tanthanh');
-    expect(line).toBeDefined();
+    const id = r.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(h.logs.lines.find((l) => l.requestId === id && l.user === 'congchuc.tanthanh')).toBeDefined();
+    expect(h.logs.raw).not.toContain('kiem-tra-123');
   });
 });
 
@@ -119,22 +121,22 @@ describe('registering books', () => {
       item({ bookNo: '02', type: 'birth', expectedCases: 40, priority: 2 }),
       item({ agencyCode: '99999' }),
       item({ bookNo: '03', yearFrom: 2018, yearTo: 2017 }),
-      item({ agencyCode: '20245', bookNo: '04' }),
+      item({ agencyCode: '20398', bookNo: '04' }),
       { type: 'KS' },
     ]);
     expect(r.summary).toEqual({ total: 7, created: 3, existing: 1, rejected: 3 });
     expect(r.items.map((i) => i.result)).toEqual(['created', 'existing', 'created', 'rejected', 'rejected', 'created', 'rejected']);
-    expect(r.items[0]!.id).toBe('reg-20194-KS-01-2017');
+    expect(r.items[0]!.id).toBe('reg-20335-KS-01-2017');
     expect(r.items[3]!.reason).toContain('99999');
     expect(r.items[4]!.details?.map((d) => d.path)).toContain('yearTo');
     expect(r.items[6]!.details?.map((d) => d.path)).toEqual(expect.arrayContaining(['agencyCode', 'bookNo', 'yearFrom']));
 
     const again = await created([item({ bookNo: '01' })]);
-    expect(again.items[0]).toMatchObject({ id: 'reg-20194-KS-01-2017', result: 'existing' });
+    expect(again.items[0]).toMatchObject({ id: 'reg-20335-KS-01-2017', result: 'existing' });
   });
 
   it('a clerk registers books of their own agency only; contractors and auditors cannot register', async () => {
-    const r = await created([item({ bookNo: '05' }), item({ agencyCode: '20245', bookNo: '05' })], 'clerk');
+    const r = await created([item({ bookNo: '05' }), item({ agencyCode: '20398', bookNo: '05' })], 'clerk');
     expect(r.items.map((i) => i.result)).toEqual(['created', 'rejected']);
     expect(r.items[1]!.reason).toContain('ngoài phạm vi');
     for (const who of ['contractor', 'auditor', 'c06'] as const) {
@@ -153,7 +155,7 @@ describe('registering books', () => {
   });
 
   it('the book is started with its search attributes and memo, and the creator in the memo', async () => {
-    const d = await h.env.client.workflow.getHandle('reg-20194-KS-02-2017').describe();
+    const d = await h.env.client.workflow.getHandle('reg-20335-KS-02-2017').describe();
     expect(d.memo).toMatchObject({ bookNo: '02', createdBy: { userId: 'quanly.tinh', role: 'manager' }, counts: { inventoryCases: 40 } });
     expect(d.typedSearchAttributes.get({ name: 'SohoaPriority', type: 'INT' } as never)).toBe(2);
   });
@@ -163,28 +165,28 @@ describe('inventory import', () => {
   it('a CSV with bad rows starts the good ones and names the bad by row', async () => {
     const csv = [
       'agencyCode;type;bookNo;yearFrom;yearTo;expectedCases;note',
-      '20197;KT;01;2005;2005;120;sổ rách bìa',
-      '20197;KT;02;2006;;;',
+      '20344;KT;01;2005;2005;120;sổ rách bìa',
+      '20344;KT;02;2006;;;',
       '',
-      '20197;XX;03;2006;;;',
-      '20197;KT;04;2030;;;',
-      '20245;KS;01;2018;2018;;"ghi chú; có dấu chấm phẩy"',
-      '20197;KT;01;2005;2005;;trùng dòng 2',
+      '20344;XX;03;2006;;;',
+      '20344;KT;04;2030;;;',
+      '20398;KS;01;2018;2018;;"ghi chú; có dấu chấm phẩy"',
+      '20344;KT;01;2005;2005;;trùng dòng 2',
     ].join('\r\n');
     const r = await h.call('manager', 'POST', '/api/registers/import?filename=danh-muc.csv', '\uFEFF' + csv, { 'content-type': 'text/csv' });
     expect(r.statusCode).toBe(200);
     const body = r.json();
     expect(body.summary).toEqual({ total: 6, created: 3, existing: 1, rejected: 2 });
     const byRow = Object.fromEntries(body.items.map((i: { row: number }) => [i.row, i]));
-    expect(byRow[2]).toMatchObject({ result: 'created', id: 'reg-20197-KT-01-2005' });
-    expect(byRow[3]).toMatchObject({ result: 'created', id: 'reg-20197-KT-02-2006' });
+    expect(byRow[2]).toMatchObject({ result: 'created', id: 'reg-20344-KT-01-2005' });
+    expect(byRow[3]).toMatchObject({ result: 'created', id: 'reg-20344-KT-02-2006' });
     expect(byRow[5]).toMatchObject({ result: 'rejected' });
     expect(byRow[5].reason).toContain('XX');
     expect(byRow[6]).toMatchObject({ result: 'rejected' });
     expect(byRow[6].reason).toContain('2019');
-    expect(byRow[7]).toMatchObject({ result: 'created', id: 'reg-20245-KS-01-2018' });
+    expect(byRow[7]).toMatchObject({ result: 'created', id: 'reg-20398-KS-01-2018' });
     expect(byRow[8]).toMatchObject({ result: 'existing' });
-    const st = await h.env.client.workflow.getHandle('reg-20197-KT-01-2005').query(statusQuery);
+    const st = await h.env.client.workflow.getHandle('reg-20344-KT-01-2005').query(statusQuery);
     expect(st.book.note).toBe('sổ rách bìa');
     expect(st.counts.inventoryCases).toBe(120);
   });
@@ -197,8 +199,8 @@ describe('inventory import', () => {
     await wb.xlsx.load(t.rawPayload as unknown as ArrayBuffer);
     const sheet = wb.worksheets[0]!;
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['agencyCode', 'type', 'bookNo', 'yearFrom', 'yearTo', 'expectedCases', 'priority', 'note']);
-    sheet.addRow(['20221', 'KH', '01', 2010, 2011, 30, 1, 'sổ kết hôn']);
-    sheet.addRow(['20221', 'KH', 2, 2012]);
+    sheet.addRow(['20362', 'KH', '01', 2010, 2011, 30, 1, 'sổ kết hôn']);
+    sheet.addRow(['20362', 'KH', 2, 2012]);
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
     const boundary = '----sohoa' + Date.now();
     const payload = Buffer.concat([
@@ -212,27 +214,46 @@ describe('inventory import', () => {
     expect(total).toBe(2);
     const job = await eventually(() => h.call('manager', 'GET', `/api/jobs/${jobId}`), (j) => j.json().state !== 'running');
     expect(job.json()).toMatchObject({ kind: 'import', state: 'finished', done: 2, summary: { created: 2 } });
-    expect(job.json().results.map((x: { id: string }) => x.id)).toEqual(['reg-20221-KH-01-2010', 'reg-20221-KH-02-2012']);
+    expect(job.json().results.map((x: { id: string }) => x.id)).toEqual(['reg-20362-KH-01-2010', 'reg-20362-KH-02-2012']);
     // Jobs are their owner's.
     expect((await h.call('districtManager', 'GET', `/api/jobs/${jobId}`)).statusCode).toBe(404);
   });
 
   it('413 for an inventory over the row limit, naming the limit and the first row past it; nothing is started', async () => {
-    const rows = Array.from({ length: 50_001 }, (_, i) => `20194,KS,${900 + i},2017`);
+    const rows = Array.from({ length: 50_001 }, (_, i) => `20335,KS,${900 + i},2017`);
     const r = await h.call('manager', 'POST', '/api/registers/import?filename=lon.csv', ['agencyCode,type,bookNo,yearFrom', ...rows].join('\n'), { 'content-type': 'text/csv' });
     expect(r.statusCode, r.body).toBe(413);
     expect(r.json()).toMatchObject({ error: 'PayloadTooLarge' });
     expect(r.json().message).toBe('tệp lon.csv: dòng 50002: có hơn 50000 dòng dữ liệu, tối đa 50000 mỗi lần (xin chia tệp) (SOHOA_MAX_INVENTORY_ROWS)');
-    expect((await h.call('manager', 'GET', '/api/registers/reg-20194-KS-900-2017')).statusCode).toBe(404);
+    expect((await h.call('manager', 'GET', '/api/registers/reg-20335-KS-900-2017')).statusCode).toBe(404);
   });
 
   it('415 for a file that is neither .xlsx nor .csv; 400 when the header lacks a column', async () => {
     const r = await h.call('manager', 'POST', '/api/registers/import?filename=ds.txt', 'a,b', { 'content-type': 'application/octet-stream' });
     expect(r.statusCode).toBe(415);
-    const m = await h.call('manager', 'POST', '/api/registers/import?filename=ds.csv', 'agencyCode,type\n20194,KS\n', { 'content-type': 'text/csv' });
+    const m = await h.call('manager', 'POST', '/api/registers/import?filename=ds.csv', 'agencyCode,type\n20335,KS\n', { 'content-type': 'text/csv' });
     expect(m.statusCode).toBe(400);
     expect(m.json().message).toContain('bookNo');
     expect(m.json().details[0].path).toContain('ds.csv');
+  });
+});
+
+describe('files read on the worker', () => {
+  it('with no worker to read them, an inventory and a C06 batch answer 504 after SOHOA_PARSE_TIMEOUT_S and leave nothing in the store', async () => {
+    // The same API, its parsing workflows sent to a task queue no worker polls.
+    const app = await buildApp({ config: { ...h.config, TEMPORAL_TASK_QUEUE: 'khong-co-worker', SOHOA_PARSE_TIMEOUT_S: 2 }, temporal: { client: h.env.client }, store: h.store, outbox: h.outbox, users: h.usersFile, logStream: new LogCapture() });
+    try {
+      const headers = { authorization: `Bearer ${h.tokens.manager}`, 'content-type': 'text/csv' };
+      const inv = await app.inject({ method: 'POST', url: '/api/registers/import?filename=ds.csv', headers, payload: 'agencyCode,type,bookNo,yearFrom\n20194,KS,77,2017\n' });
+      expect(inv.statusCode, inv.body).toBe(504);
+      expect(inv.json()).toMatchObject({ error: 'Timeout', message: expect.stringContaining('SOHOA_PARSE_TIMEOUT_S') });
+      const c06 = await app.inject({ method: 'POST', url: '/api/c06/batches?filename=c06.csv', headers: { ...headers, authorization: `Bearer ${h.tokens.c06}` }, payload: 'SOQUYEN,HOTEN\n01/2017,An\n' });
+      expect(c06.statusCode, c06.body).toBe(504);
+      expect([...(await h.store.list('inventory')), ...(await h.store.list('c06/incoming'))]).toEqual([]);
+      expect((await h.call('manager', 'GET', '/api/registers/reg-20194-KS-77-2017')).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });
 
@@ -240,11 +261,11 @@ describe('reading books', () => {
   it('lists with filters, restricted to the jurisdiction, and pages with Temporal page tokens', async () => {
     const all = await eventually(() => h.call('manager', 'GET', '/api/registers?pageSize=100'), (r) => r.json().items.length >= 9);
     expect(all.json().items.length).toBe(9);
-    const ks = await h.call('manager', 'GET', '/api/registers?agency=20194&type=birth&step=inventory');
-    expect(ks.json().items.map((b: { id: string }) => b.id).sort()).toEqual(['reg-20194-KS-01-2017', 'reg-20194-KS-02-2017', 'reg-20194-KS-05-2017']);
-    expect(ks.json().query).toContain('SohoaAgency = "20194"');
+    const ks = await h.call('manager', 'GET', '/api/registers?agency=20335&type=birth&step=inventory');
+    expect(ks.json().items.map((b: { id: string }) => b.id).sort()).toEqual(['reg-20335-KS-01-2017', 'reg-20335-KS-02-2017', 'reg-20335-KS-05-2017']);
+    expect(ks.json().query).toContain('SohoaAgency = "20335"');
     const clerk = await h.call('otherClerk', 'GET', '/api/registers?pageSize=100');
-    expect(clerk.json().items.map((b: { id: string }) => b.id).sort()).toEqual(['reg-20245-KS-01-2018', 'reg-20245-KS-04-2017']);
+    expect(clerk.json().items.map((b: { id: string }) => b.id).sort()).toEqual(['reg-20398-KS-01-2018', 'reg-20398-KS-04-2017']);
 
     const p1 = await h.call('manager', 'GET', '/api/registers?pageSize=4');
     const p2 = await h.call('manager', 'GET', `/api/registers?pageSize=4&pageToken=${p1.json().nextPageToken}`);
@@ -253,21 +274,21 @@ describe('reading books', () => {
   });
 
   it('searches by book number, sorts and pages by offset', async () => {
-    const q = await h.call('manager', 'GET', '/api/registers?q=2&agency=20194,20197');
-    expect(q.json().items.map((b: { id: string }) => b.id).sort()).toEqual(['reg-20194-KS-02-2017', 'reg-20197-KT-02-2006']);
-    const byId = await h.call('manager', 'GET', '/api/registers?q=reg-20221-KH-01-2010');
-    expect(byId.json().items.map((b: { id: string }) => b.id)).toEqual(['reg-20221-KH-01-2010']);
+    const q = await h.call('manager', 'GET', '/api/registers?q=2&agency=20335,20344');
+    expect(q.json().items.map((b: { id: string }) => b.id).sort()).toEqual(['reg-20335-KS-02-2017', 'reg-20344-KT-02-2006']);
+    const byId = await h.call('manager', 'GET', '/api/registers?q=reg-20362-KH-01-2010');
+    expect(byId.json().items.map((b: { id: string }) => b.id)).toEqual(['reg-20362-KH-01-2010']);
     const s1 = await h.call('manager', 'GET', '/api/registers?sort=yearFrom&order=desc&pageSize=3');
     const s2 = await h.call('manager', 'GET', `/api/registers?sort=yearFrom&order=desc&pageSize=3&offset=${s1.json().nextOffset}`);
     const years = [...s1.json().items, ...s2.json().items].map((b: { yearFrom: number }) => b.yearFrom);
     expect(years).toEqual([...years].sort((a, b) => b - a));
     expect(s1.json().total).toBe(9);
     const pr = await h.call('manager', 'GET', '/api/registers?sort=priority&pageSize=1');
-    expect(pr.json().items[0].id).toBe('reg-20221-KH-01-2010');
+    expect(pr.json().items[0].id).toBe('reg-20362-KH-01-2010');
   });
 
   it('400 for filter values outside their pattern: no way to write into the visibility query', async () => {
-    const r = await h.call('manager', 'GET', `/api/registers?agency=${encodeURIComponent('20194" OR SohoaAgency != "x')}`);
+    const r = await h.call('manager', 'GET', `/api/registers?agency=${encodeURIComponent('20335" OR SohoaAgency != "x')}`);
     expect(r.statusCode).toBe(400);
     expect(r.json().details[0].path).toBe('querystring.agency');
     expect((await h.call('manager', 'GET', '/api/registers?step=flying')).statusCode).toBe(400);
@@ -275,12 +296,12 @@ describe('reading books', () => {
   });
 
   it("one book's status; 404 for an unknown book, 403 outside the jurisdiction", async () => {
-    const r = await h.call('clerk', 'GET', '/api/registers/reg-20194-KS-02-2017');
+    const r = await h.call('clerk', 'GET', '/api/registers/reg-20335-KS-02-2017');
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ workflowId: 'reg-20194-KS-02-2017', step: 'inventory', phase: 'work', priority: 2, pendingActions: expect.arrayContaining(['confirmInventory']) });
-    expect((await h.call('clerk', 'GET', '/api/registers/reg-20194-KS-77-2017')).statusCode).toBe(404);
+    expect(r.json()).toMatchObject({ workflowId: 'reg-20335-KS-02-2017', step: 'inventory', phase: 'work', priority: 2, pendingActions: expect.arrayContaining(['confirmInventory']) });
+    expect((await h.call('clerk', 'GET', '/api/registers/reg-20335-KS-77-2017')).statusCode).toBe(404);
     expect((await h.call('clerk', 'GET', '/api/registers/not-a-book')).statusCode).toBe(404);
-    const f = await h.call('otherClerk', 'GET', '/api/registers/reg-20194-KS-02-2017');
+    const f = await h.call('otherClerk', 'GET', '/api/registers/reg-20335-KS-02-2017');
     expect(f.statusCode).toBe(403);
     expect(f.json().message).toContain('ngoài phạm vi');
   });
@@ -306,7 +327,7 @@ describe('reading books', () => {
 });
 
 describe('actions', () => {
-  const id = 'reg-20194-KS-05-2017';
+  const id = 'reg-20335-KS-05-2017';
   const act = (who: Parameters<ApiHarness['call']>[0], action: string, body?: unknown, headers?: Record<string, string>) =>
     h.call(who, 'POST', `/api/registers/${id}/actions/${action}`, body, headers);
 
@@ -318,7 +339,7 @@ describe('actions', () => {
     expect(wrong.statusCode).toBe(409);
     expect(wrong.json()).toMatchObject({ error: 'WrongStep' });
     expect((await act('otherClerk', 'confirmInventory', { cases: 1, pages: 1, condition: 'good' })).statusCode).toBe(403);
-    expect((await h.call('clerk', 'POST', '/api/registers/reg-20194-KS-88-2017/actions/confirmInventory', { cases: 1, pages: 1, condition: 'good' })).statusCode).toBe(404);
+    expect((await h.call('clerk', 'POST', '/api/registers/reg-20335-KS-88-2017/actions/confirmInventory', { cases: 1, pages: 1, condition: 'good' })).statusCode).toBe(404);
     expect((await act('clerk', 'fly', {})).statusCode).toBe(404);
   });
 

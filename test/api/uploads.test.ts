@@ -46,7 +46,7 @@ async function zipOf(files: Array<{ filename: string; data: Buffer }>): Promise<
 
 describe('scan uploads', () => {
   it('many PDFs in one multipart request are stored and submitted; the workflow packages them', async () => {
-    const b = book({ agencyCode: '20194', bookNo: '11', yearFrom: 2016, yearTo: 2016 });
+    const b = book({ agencyCode: '20335', bookNo: '11', yearFrom: 2016, yearTo: 2016 });
     const id = await driveTo(h, b, 'scanWork');
     const { payload, headers } = multipart(await pdfs(b, 2));
     const r = await h.call('contractor', 'PUT', `/api/registers/${id}/scans`, payload, headers);
@@ -61,11 +61,11 @@ describe('scan uploads', () => {
     expect(dl.statusCode).toBe(200);
     expect(dl.rawPayload.length).toBe(zip.bytes);
     expect(dl.headers['x-sha256']).toBe(zip.sha256);
-    expect((await h.call('clerk', 'GET', `/api/registers/${id}/file?key=${encodeURIComponent('books/20245/x.zip')}`)).statusCode).toBe(403);
+    expect((await h.call('clerk', 'GET', `/api/registers/${id}/file?key=${encodeURIComponent('books/20398/x.zip')}`)).statusCode).toBe(403);
   });
 
   it('a zip sent as the raw body is unpacked into the upload', async () => {
-    const b = book({ agencyCode: '20194', bookNo: '12', yearFrom: 2016, yearTo: 2016 });
+    const b = book({ agencyCode: '20335', bookNo: '12', yearFrom: 2016, yearTo: 2016 });
     const id = await driveTo(h, b, 'scanWork');
     const zip = await zipOf(await pdfs(b, 2));
     const r = await h.call('clerk', 'PUT', `/api/registers/${id}/scans?filename=giao.zip`, zip, { 'content-type': 'application/zip' });
@@ -75,7 +75,7 @@ describe('scan uploads', () => {
   });
 
   it('413 past the size limit and 415 for other file types; nothing is stored', async () => {
-    const b = book({ agencyCode: '20194', bookNo: '13', yearFrom: 2016, yearTo: 2016 });
+    const b = book({ agencyCode: '20335', bookNo: '13', yearFrom: 2016, yearTo: 2016 });
     const id = await driveTo(h, b, 'scanWork');
     const [first] = await pdfs(b, 1);
     const big = multipart([first!, { filename: 'KS.2016.13.2016-01-01.02.pdf', contentType: 'application/pdf', data: randomBytes(1_200_000) }]);
@@ -93,7 +93,7 @@ describe('scan uploads', () => {
   });
 
   it('413 for a zip that would unpack past the limit (its declared sizes, ignored entries too), before anything is stored', async () => {
-    const b = book({ agencyCode: '20194', bookNo: '17', yearFrom: 2016, yearTo: 2016 });
+    const b = book({ agencyCode: '20335', bookNo: '17', yearFrom: 2016, yearTo: 2016 });
     const id = await driveTo(h, b, 'scanWork');
     const [first] = await pdfs(b, 1);
     const bomb = makeZip([{ name: first!.filename, data: first!.data }, { name: '__MACOSX/._x', zeros: 64 << 20 }]);
@@ -106,16 +106,16 @@ describe('scan uploads', () => {
   });
 
   it('409 when the book is not at the scan step; 403 for another district; 404 unknown book', async () => {
-    const b = book({ agencyCode: '20194', bookNo: '14', yearFrom: 2016, yearTo: 2016 });
+    const b = book({ agencyCode: '20335', bookNo: '14', yearFrom: 2016, yearTo: 2016 });
     const id = await driveTo(h, b, 'inventory');
     const { payload, headers } = multipart(await pdfs(b, 1));
     expect((await h.call('contractor', 'PUT', `/api/registers/${id}/scans`, payload, headers)).statusCode).toBe(409);
     expect((await h.call('otherContractor', 'PUT', `/api/registers/${id}/scans`, payload, headers)).statusCode).toBe(403);
-    expect((await h.call('contractor', 'PUT', `/api/registers/reg-20194-KS-98-2016/scans`, payload, headers)).statusCode).toBe(404);
+    expect((await h.call('contractor', 'PUT', `/api/registers/reg-20335-KS-98-2016/scans`, payload, headers)).statusCode).toBe(404);
   });
 
   it('an upload interrupted half-way stores nothing', async () => {
-    const b = book({ agencyCode: '20194', bookNo: '15', yearFrom: 2016, yearTo: 2016 });
+    const b = book({ agencyCode: '20335', bookNo: '15', yearFrom: 2016, yearTo: 2016 });
     const id = await driveTo(h, b, 'scanWork');
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const port = (h.app.server.address() as AddressInfo).port;
@@ -142,7 +142,7 @@ describe('scan uploads', () => {
 
 describe('Excel and C06 uploads, templates', () => {
   it('an .xlsx transcription is stored and validated by the workflow; 415 for a file that is not one', async () => {
-    const b = book({ agencyCode: '20194', type: 'maritalStatus', bookNo: '16', yearFrom: 2016, yearTo: 2016 });
+    const b = book({ agencyCode: '20335', type: 'maritalStatus', bookNo: '16', yearFrom: 2016, yearTo: 2016 });
     const id = await driveTo(h, b, 'dataWork');
     const fake = multipart([{ filename: 'HN.2016.16.xlsx', data: 'không phải excel' }]);
     expect((await h.call('contractor', 'PUT', `/api/registers/${id}/excel`, fake.payload, fake.headers)).statusCode).toBe(415);
@@ -156,8 +156,8 @@ describe('Excel and C06 uploads, templates', () => {
   });
 
   it('a C06 batch is matched to the commune books at the C06 step and delivered to each; the same batch again writes nothing', async () => {
-    const b1 = book({ agencyCode: '20194', type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
-    const b2 = book({ agencyCode: '20194', type: 'birth', bookNo: '02', yearFrom: 2017, yearTo: 2017 });
+    const b1 = book({ agencyCode: '20335', type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
+    const b2 = book({ agencyCode: '20335', type: 'birth', bookNo: '02', yearFrom: 2017, yearTo: 2017 });
     await Promise.all([driveTo(h, b1, 'dataWork'), driveTo(h, b2, 'dataWork')]);
     const { payload, headers } = multipart([{ filename: 'c06-tamky.csv', contentType: 'text/csv', data: ksCsv() }]);
     const r = await h.call('c06', 'POST', '/api/c06/batches', payload, headers);
@@ -291,7 +291,7 @@ describe('a book driven through its plan by every actor', () => {
     expect(denied.stderr).toContain('403 Forbidden');
 
     const csv = join(h.dir, 'danh-muc.csv');
-    await writeFile(csv, 'agencyCode,type,bookNo,yearFrom\n20197,KT,01,2005\n20197,KT,02,2031\n');
+    await writeFile(csv, 'agencyCode,type,bookNo,yearFrom\n20344,KT,01,2005\n20344,KT,02,2031\n');
     const imp = await cli(['import', csv]);
     expect(imp.code).toBe(3);
     expect(imp.stdout).toContain('danh-muc.csv: 2 dòng — đã tạo 1, đã có 0, bị từ chối 1.');

@@ -46,10 +46,10 @@ describe('users file', () => {
   it('refuses unknown jurisdictions, duplicate users and bad names', async () => {
     const store = UserStore.inDataDir(await dir(), units);
     await expect(store.add({ userId: 'a.b', role: 'clerk', scope: 'agency', agencyCode: '99999' })).rejects.toThrow('99999');
-    await expect(store.add({ userId: 'a.b', role: 'clerk', scope: 'district', agencyCode: '20194' })).rejects.toThrow('mã huyện');
-    await expect(store.add({ userId: 'A B', role: 'clerk', scope: 'agency', agencyCode: '20194' })).rejects.toThrow('tên đăng nhập');
-    await store.add({ userId: 'a.b', role: 'clerk', scope: 'agency', agencyCode: '20194' });
-    await expect(store.add({ userId: 'a.b', role: 'clerk', scope: 'agency', agencyCode: '20194' })).rejects.toThrow('đã có');
+    await expect(store.add({ userId: 'a.b', role: 'clerk', scope: 'district', agencyCode: '20335' })).rejects.toThrow('mã huyện');
+    await expect(store.add({ userId: 'A B', role: 'clerk', scope: 'agency', agencyCode: '20335' })).rejects.toThrow('tên đăng nhập');
+    await store.add({ userId: 'a.b', role: 'clerk', scope: 'agency', agencyCode: '20335' });
+    await expect(store.add({ userId: 'a.b', role: 'clerk', scope: 'agency', agencyCode: '20335' })).rejects.toThrow('đã có');
     expect(await store.authenticate('not a token')).toBeUndefined();
   });
 });
@@ -57,14 +57,14 @@ describe('users file', () => {
 describe('sohoa user …', () => {
   it('adds, lists, rotates and revokes users, in Vietnamese or as JSON; errors exit non-zero with a clear message', async () => {
     const d = await dir();
-    const add = await cli(['user', 'add', 'congchuc.tanthanh', '--role', 'clerk', '--scope', 'agency', '--code', '20194', '--name', 'Lê Văn Cường'], d);
+    const add = await cli(['user', 'add', 'congchuc.tanthanh', '--role', 'clerk', '--scope', 'agency', '--code', '20335', '--name', 'Lê Văn Cường'], d);
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toContain('Đã tạo người dùng congchuc.tanthanh (Công chức tư pháp');
     const token = add.stdout.trim().split('\n').at(-1)!;
     expect(await UserStore.inDataDir(d, units).authenticate(token)).toMatchObject({ userId: 'congchuc.tanthanh', role: 'clerk' });
 
     const list = await cli(['user', 'list'], d);
-    expect(list.stdout).toMatch(/congchuc\.tanthanh\s+Lê Văn Cường\s+Công chức tư pháp\s+agency\s+20194/);
+    expect(list.stdout).toMatch(/congchuc\.tanthanh\s+Lê Văn Cường\s+Công chức tư pháp\s+agency\s+20335/);
     const json = await cli(['--json', 'user', 'list'], d);
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ userId: 'congchuc.tanthanh', role: 'clerk' })]);
 
@@ -74,12 +74,12 @@ describe('sohoa user …', () => {
     expect(await UserStore.inDataDir(d, units).authenticate(newToken)).toBeDefined();
     expect((await cli(['user', 'revoke', 'congchuc.tanthanh'], d)).stdout).toContain('Đã thu hồi');
 
-    const dup = await cli(['user', 'add', 'congchuc.tanthanh', '--role', 'clerk', '--scope', 'agency', '--code', '20194'], d);
+    const dup = await cli(['user', 'add', 'congchuc.tanthanh', '--role', 'clerk', '--scope', 'agency', '--code', '20335'], d);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('Lỗi: người dùng "congchuc.tanthanh" đã có');
-    const badRole = await cli(['user', 'add', 'x.y', '--role', 'boss', '--scope', 'agency', '--code', '20194'], d);
+    const badRole = await cli(['user', 'add', 'x.y', '--role', 'boss', '--scope', 'agency', '--code', '20335'], d);
     expect(badRole.code).toBe(2);
-    const noToken = await cli(['status', 'reg-20194-KS-01-2017'], d);
+    const noToken = await cli(['status', 'reg-20335-KS-01-2017'], d);
     expect(noToken.code).toBe(1);
     expect(noToken.stderr).toContain('cần mã truy cập');
   }, 60_000);

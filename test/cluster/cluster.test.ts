@@ -10,6 +10,7 @@ import { CASES, chaosBooks, excelFile, type ChaosBook } from '../chaos/books';
 import { Driver } from '../chaos/driver';
 import { Watcher } from '../chaos/watcher';
 import { demoBooks } from '../../scripts/lib/demo';
+import { units } from '../support/fixtures';
 import { openCluster, pidOf, script, services, type ClusterClients } from './cluster';
 import { act, createToScan, failedRuns, killMidPackaging, lostUpdates, packagingRun, statusOf, waitStatus, type Kill } from './scenarios';
 
@@ -48,7 +49,7 @@ afterAll(async () => {
 
 describe('a province on the cluster: PostgreSQL, Temporal server, MinIO, two workers, the API', () => {
   it('the demo province is loaded as make up loads it, and lists filter on the search attributes (SQL visibility)', async () => {
-    const demoIds = demoBooks().map(workflowIdFor);
+    const demoIds = demoBooks(units).map((d) => workflowIdFor(d.book));
     const all = await c.api.call<{ items: { id: string }[] }>('manager', 'GET', '/api/registers?pageSize=1000');
     expect(all.status).toBe(200);
     expect(demoIds.filter((id) => !all.body.items.some((b) => b.id === id))).toEqual([]);

@@ -15,7 +15,7 @@ import { tempStore } from './c06Fixtures';
 const run = promisify(execFile);
 
 describe('computeAcceptance (pure comparison)', () => {
-  const c06Book = book({ agencyCode: '20194', type: 'birth' }); // commune birth book: c06 path
+  const c06Book = book({ agencyCode: '20335', type: 'birth' }); // commune birth book: c06 path
 
   it('lists every mismatch of a book with known disagreements', () => {
     const r = compareCounts(
@@ -44,7 +44,7 @@ describe('computeAcceptance (pure comparison)', () => {
   });
 
   it('reports missing figures, and does not ask a manual-entry book for an import', () => {
-    const manual = book({ agencyCode: '20194', type: 'guardianship' });
+    const manual = book({ agencyCode: '20335', type: 'guardianship' });
     expect(compareCounts(manual, { inventoryCases: 4, inventoryPages: 4, pdfs: 4, pages: 4, manualEntered: 4 }).ok).toBe(true);
     const r = compareCounts(manual, { pdfs: 4, pages: 4, manualEntered: 3 });
     expect(r.mismatches.map((m) => m.code)).toEqual(['missingInventory', 'rowsVsPdfs']);
@@ -99,10 +99,10 @@ describe('acceptance minutes (biên bản nghiệm thu)', () => {
     ...f,
   });
   const rows: MinutesRowInput[] = [
-    row('20194', 'UBND phường Tân Thạnh', '502', '01', { cases: 120, pages: 300, pdfs: 120, imported: 120 }),
-    row('20194', 'UBND phường Tân Thạnh', '502', '02', { cases: 80, pages: 210, pdfs: 79, imported: 78, mismatches: 3 }),
+    row('20335', 'UBND phường Tân Thạnh', '502', '01', { cases: 120, pages: 300, pdfs: 120, imported: 120 }),
+    row('20335', 'UBND phường Tân Thạnh', '502', '02', { cases: 80, pages: 210, pdfs: 79, imported: 78, mismatches: 3 }),
     row('502', 'Phòng Tư pháp thành phố Tam Kỳ', '502', '01', { cases: 50, pages: 153, pdfs: 50, imported: 50 }),
-    row('20245', 'UBND phường Minh An', '503', '01', { cases: 100, pages: 300, pdfs: 100, imported: 100 }),
+    row('20398', 'UBND phường Minh An', '503', '01', { cases: 100, pages: 300, pdfs: 100, imported: 100 }),
     row('49', 'Sở Tư pháp tỉnh Quảng Nam', '49', '01', { cases: 10, pages: 25, pdfs: 10, imported: 10 }),
   ];
   const PRICE = 11_200;
@@ -116,7 +116,7 @@ describe('acceptance minutes (biên bản nghiệm thu)', () => {
       ['Thành phố Hội An', 1, 300],
     ]);
     expect(f.districts[1]!.agencies.map((a) => [a.code, a.books, a.amount])).toEqual([
-      ['20194', 2, 510 * PRICE],
+      ['20335', 2, 510 * PRICE],
       ['502', 1, 153 * PRICE],
     ]);
   });

@@ -60,12 +60,12 @@ describe('C06 normalisation (pure)', () => {
   it('matches rows to books; unmatched and ambiguous rows keep their reason', () => {
     const norm = (raw: Record<string, string>, row: number) => normaliseC06Row(raw, { row, type: 'birth', maxYear: 2025 }).row;
     const rows = [
-      norm({ DC_DVNHAPHUYEN: '502', DC_DVNHAPXA: '20194', QUYENSO: '01/2017', NGAYDANGKY: '03/02/2017' }, 2),
+      norm({ DC_DVNHAPHUYEN: '502', DC_DVNHAPXA: '20335', QUYENSO: '01/2017', NGAYDANGKY: '03/02/2017' }, 2),
       norm({ DC_DVNHAPHUYEN: 'Tam Kỳ', DC_DVNHAPXA: 'UBND phường Tân Thạnh', QUYENSO: '02/2017', NGAYDANGKY: '03/02/2017' }, 3),
       norm({ DC_DVNHAPXA: 'Tân Thạnh', QUYENSO: '01/2017' }, 4),
-      norm({ DC_DVNHAPHUYEN: '503', DC_DVNHAPXA: '20245', QUYENSO: '03/2018' }, 5),
-      norm({ DC_DVNHAPHUYEN: '502', DC_DVNHAPXA: '20194', QUYENSO: '01/5017' }, 6),
-      norm({ DC_DVNHAPHUYEN: '503', DC_DVNHAPXA: '20245', QUYENSO: '', NGAYDANGKY: '05/05/2018' }, 7),
+      norm({ DC_DVNHAPHUYEN: '503', DC_DVNHAPXA: '20398', QUYENSO: '03/2018' }, 5),
+      norm({ DC_DVNHAPHUYEN: '502', DC_DVNHAPXA: '20335', QUYENSO: '01/5017' }, 6),
+      norm({ DC_DVNHAPHUYEN: '503', DC_DVNHAPXA: '20398', QUYENSO: '', NGAYDANGKY: '05/05/2018' }, 7),
     ];
     const m = matchC06Rows(rows, candidates, { batchSha256: 'ab'.repeat(32), districts: units.districts });
     expect(m.matched.map((x) => [x.workflowId, x.rows, x.rowNos])).toEqual([
@@ -91,7 +91,7 @@ describe('C06 batch intake (real files in a local store)', () => {
   afterAll(() => s.cleanup());
 
   const intake = (buf: Buffer, format: 'csv' | 'xlsx', fileName: string) =>
-    intakeC06Batch({ store: s.store, batch: { stream: Readable.from([buf]), format, fileName }, candidates, districts: units.districts, maxYear: 2025 });
+    intakeC06Batch({ store: s.store, batch: { source: { stream: Readable.from([buf]) }, format, fileName }, candidates, districts: units.districts, maxYear: 2025 });
 
   async function correctionsOf(r: C06IntakeResult): Promise<C06Correction[]> {
     return JSON.parse((await s.store.getBuffer(r.correctionsKey)).toString('utf8'));
@@ -163,7 +163,7 @@ describe('C06 batch intake (real files in a local store)', () => {
 
   it('reads a KT xlsx with a type column and old tone marks in names; missing type → 6', async () => {
     const r = await intake(await ktXlsx(), 'xlsx', 'c06-kt.xlsx');
-    expect(r.matched).toEqual([expect.objectContaining({ workflowId: wf(books.ktPhuocHoa01), rows: 2 })]);
+    expect(r.matched).toEqual([expect.objectContaining({ workflowId: wf(books.ktHoaHuong01), rows: 2 })]);
     const sheet = await readSheet(await s.store.getBuffer(r.matched[0]!.key));
     expect(sheet[0]).toEqual(TEMPLATES.KT.columns.map((c) => c.key));
     expect([cellOf(sheet, 'ngayDangKy', 1), cellOf(sheet, 'ngayDangKy', 2)]).toEqual(['12.03.2005', '14.03.2005']);

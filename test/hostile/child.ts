@@ -14,6 +14,7 @@ export type Job = { limits?: Partial<Limits> } & (
   | { kind: 'intake'; file: string; name: string; root: string; book: Book; maxBytes: number }
   | { kind: 'package'; root: string; book: Book; uploadPrefix: string }
   | { kind: 'pdf'; file: string }
+  | { kind: 'excel'; file: string; name: string; root: string; book: Book }
 );
 
 export interface ChildError {
@@ -33,18 +34,19 @@ const limits = { ...DEFAULT_LIMITS, ...job.limits };
 async function run(): Promise<unknown> {
   switch (job.kind) {
     case 'inventory': {
-      const { formatOf, parseInventory } = await import('../../api/services/inventory');
-      const rows = await parseInventory(await readFile(job.file), job.name, formatOf(job.name)!, limits);
-      return { rows: rows.length };
+      const { formatOf, readInventory } = await import('../../activities/inventory');
+      let rows = 0;
+      for await (const _ of readInventory(await readFile(job.file), job.name, formatOf(job.name)!, limits)) rows++;
+      return { rows };
     }
     case 'c06': {
       const [{ intakeC06Batch }, { formatOf }, { FsStore }, { units }] = await Promise.all([
         import('../../activities/c06/intake'),
-        import('../../api/services/inventory'),
+        import('../../activities/inventory'),
         import('../../clients/storage/fs'),
         import('../support/fixtures'),
       ]);
-      const batch = { stream: createReadStream(job.file), format: formatOf(job.name)!, fileName: job.name };
+      const batch = { source: { stream: createReadStream(job.file) }, format: formatOf(job.name)!, fileName: job.name };
       const r = await intakeC06Batch({ store: new FsStore(job.root), batch, candidates: [], districts: units.districts, limits });
       return { rows: r.rows };
     }
@@ -55,6 +57,13 @@ async function run(): Promise<unknown> {
     case 'package': {
       const [{ createScanActivities }, { FsStore }] = await Promise.all([import('../../activities/scans/packageScans'), import('../../clients/storage/fs')]);
       return createScanActivities({ store: new FsStore(job.root), limits, heartbeat: () => undefined }).packageScans({ book: job.book, uploadPrefix: job.uploadPrefix });
+    }
+    case 'excel': {
+      const [{ createValidateExcel }, { FsStore }] = await Promise.all([import('../../activities/excel/validateExcel'), import('../../clients/storage/fs')]);
+      const store = new FsStore(job.root);
+      const excelKey = `uploads/excel/${job.name}`;
+      await store.put(excelKey, createReadStream(job.file));
+      return createValidateExcel({ store, limits, heartbeat: () => undefined })({ book: job.book, excelKey });
     }
     case 'pdf': {
       const { inspectPdf } = await import('../../activities/scans/pdf');

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 const HEADER = ['agencyCode', 'type', 'bookNo', 'yearFrom', ...Array.from({ length: 36 }, (_, i) => `cot${i + 5}`)];
 
-describe('inventory import (POST /api/registers/import) against files made to exhaust it', () => {
+describe('inventory import (POST /api/registers/import, read on the worker) against files made to exhaust it', () => {
   it('a workbook of 60,000 rows × 40 cells is read as a stream and refused at the first row over the limit, under 300 MB', async () => {
     // Scaled down from the 31 MB, 360,000-row attack (same shape): parsed whole, as before, it takes gigabytes.
     const file = join(dir, 'danh-muc.xlsx');
@@ -23,7 +23,7 @@ describe('inventory import (POST /api/registers/import) against files made to ex
     const run = await inChild({ kind: 'inventory', file, name: 'danh-muc.xlsx' });
     await record('inventory: 60,000 rows × 40 cells xlsx', run);
     expect(run.result, run.stderr).toBeDefined();
-    expect(run.result).toMatchObject({ ok: false, error: { type: 'PayloadTooLarge', status: 413 } });
+    expect(run.result).toMatchObject({ ok: false, error: { type: 'PayloadTooLarge', nonRetryable: true } });
     const { message } = (run.result as { error: { message: string } }).error;
     expect(message).toContain('dòng 50002');
     expect(message).toContain('SOHOA_MAX_INVENTORY_ROWS');
@@ -32,26 +32,26 @@ describe('inventory import (POST /api/registers/import) against files made to ex
 
   it('a CSV over the row limit is refused at that row (413), without reading the rest', async () => {
     const file = join(dir, 'danh-muc.csv');
-    const rows = Array.from({ length: 60_000 }, (_, i) => `20194,KS,${i},2017`);
+    const rows = Array.from({ length: 60_000 }, (_, i) => `20335,KS,${i},2017`);
     await writeFile(file, ['agencyCode,type,bookNo,yearFrom', ...rows].join('\n'));
     const run = await inChild({ kind: 'inventory', file, name: 'danh-muc.csv' });
     await record('inventory: 60,000-row CSV', run);
-    expect(run.result).toMatchObject({ ok: false, error: { type: 'PayloadTooLarge', status: 413 } });
+    expect(run.result).toMatchObject({ ok: false, error: { type: 'PayloadTooLarge', nonRetryable: true } });
     expect((run.result as { error: { message: string } }).error.message).toMatch(/dòng 50002.*SOHOA_MAX_INVENTORY_ROWS/);
     expect(run.result!.maxRssMb).toBeLessThan(MAX_RSS_MB);
   });
 
   it('a cell longer than the cell limit, and a row with more cells than allowed, are refused naming the row and the limit', async () => {
     const long = join(dir, 'dai.csv');
-    await writeFile(long, `agencyCode,type,bookNo,yearFrom,note\n20194,KS,01,2017,ok\n20194,KS,02,2017,"${'x'.repeat(40_000)}"\n`);
+    await writeFile(long, `agencyCode,type,bookNo,yearFrom,note\n20335,KS,01,2017,ok\n20335,KS,02,2017,"${'x'.repeat(40_000)}"\n`);
     const a = await inChild({ kind: 'inventory', file: long, name: 'dai.csv' });
-    expect(a.result).toMatchObject({ ok: false, error: { status: 413 } });
+    expect(a.result).toMatchObject({ ok: false, error: { type: 'PayloadTooLarge', nonRetryable: true } });
     expect((a.result as { error: { message: string } }).error.message).toMatch(/dòng 3: ô dài hơn 32767 ký tự.*SOHOA_MAX_CELL_CHARS/);
 
     const wide = join(dir, 'rong.xlsx');
     await writeHostileXlsx(wide, { header: HEADER, rows: 3, cells: 300 });
     const b = await inChild({ kind: 'inventory', file: wide, name: 'rong.xlsx' });
-    expect(b.result).toMatchObject({ ok: false, error: { status: 413 } });
+    expect(b.result).toMatchObject({ ok: false, error: { type: 'PayloadTooLarge', nonRetryable: true } });
     expect((b.result as { error: { message: string } }).error.message).toMatch(/dòng 2: có hơn 256 ô.*SOHOA_MAX_ROW_CELLS/);
   });
 });

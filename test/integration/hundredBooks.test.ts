@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startBook } from '../../clients/temporal/startBook';
 import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
-import { QUANG_NAM_AGENCIES } from '../../domain/data/quangNam';
+import { units } from '../support/fixtures';
 import { actionUpdates, statusQuery } from '../../workflows/definitions';
 import { registerTypes } from '../../domain/registerTypes';
 import { planSettingsSchema } from '../../domain/settings';
@@ -39,7 +39,7 @@ async function eventually(fn: () => Promise<void>) {
 
 /** 100 books: agencies of all three levels, all ten types, years across the five periods. */
 const years = [1970, 1985, 2001, 2010, 2017];
-const agencies = QUANG_NAM_AGENCIES.filter((a) => ['49', '502', '503', '20194', '20245'].includes(a.code));
+const agencies = units.agencies.filter((a) => ['49', '502', '503', '20335', '20398'].includes(a.code));
 const books: Book[] = [];
 for (let i = 0; books.length < 100; i++) {
   const a = agencies[i % agencies.length]!;
@@ -105,7 +105,7 @@ describe('100 books on the real dev server', () => {
       expect(await count(`SohoaOverdue = true`)).toBe(statuses.filter((s) => s.overdue).length);
       expect(await count(`SohoaAwaitingHuman = false`)).toBe(statuses.filter((s) => s.step === 'done').length);
     });
-    expect(await count(`SohoaAgency = '20194'`)).toBe(expectCount((b) => b.agency.code === '20194'));
+    expect(await count(`SohoaAgency = '20335'`)).toBe(expectCount((b) => b.agency.code === '20335'));
     expect(await count(`SohoaDistrict = '502'`)).toBe(expectCount((b) => b.agency.districtCode === '502'));
     expect(await count(`SohoaLevel = 'commune'`)).toBe(expectCount((b) => b.agency.level === 'commune'));
     expect(await count(`SohoaRegisterType = 'birth'`)).toBe(expectCount((b) => b.type === 'birth'));

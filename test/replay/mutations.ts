@@ -2,8 +2,8 @@ import type { Mutation } from '../../scripts/lib/replayMutations';
 
 const WORKFLOW = 'workflows/registerDigitization.ts';
 const AUTOMATION = 'workflows/automation.ts';
-const NEXT_RUN = 'const nextRun = () => continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], notices: notices.pending });';
-const DUE = 'const due = dueNotices(state, nowIso());';
+const NEXT_RUN = 'const nextRun = () => continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], overdueDigest: digest, notices: notices.pending });';
+const DUE = 'notices.push(due.notices);';
 
 /**
  * Unsafe changes made without `patched()`, each applied alone by `npm run replay:mutations`: replaying
@@ -67,7 +67,7 @@ export const mutations: Mutation[] = [
     const b = state.book.agency;
     notices.push([{ id: state.workflowId + ':continued', kind: 'waitingReminder', workflowId: state.workflowId, agencyCode: b.code, districtCode: b.districtCode, provinceCode: b.provinceCode, step: state.step, message: 'tiếp tục', createdAt: nowIso() }]);
     await condition(() => notices.idle);
-    return continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], notices: notices.pending });
+    return continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], overdueDigest: digest, notices: notices.pending });
   };`,
   },
   {
@@ -76,20 +76,20 @@ export const mutations: Mutation[] = [
     find: NEXT_RUN,
     replace: `const nextRun = async () => {
     await legacyInvoke()('computeAcceptance', (a) => a.computeAcceptance({ book: state.book, counts: state.counts }), () => true);
-    return continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], notices: notices.pending });
+    return continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], overdueDigest: digest, notices: notices.pending });
   };`,
   },
   {
     name: 'second notice on deadline reminders',
     file: WORKFLOW,
     find: DUE,
-    replace: "const due = dueNotices(state, nowIso()).flatMap((n) => (n.kind === 'deadlineReminder' ? [n, { ...n, id: `${n.id}:2` }] : [n]));",
+    replace: "notices.push(due.notices.flatMap((n) => (n.kind === 'deadlineReminder' ? [n, { ...n, id: `${n.id}:2` }] : [n])));",
   },
   {
     name: 'waiting reminder no longer sent',
     file: WORKFLOW,
     find: DUE,
-    replace: "const due = dueNotices(state, nowIso()).filter((n) => n.kind !== 'waitingReminder');",
+    replace: "notices.push(due.notices.filter((n) => n.kind !== 'waitingReminder'));",
   },
   {
     name: 'a withdrawal no longer cancels the running activity',
@@ -109,5 +109,24 @@ export const mutations: Mutation[] = [
     file: 'domain/state/timers.ts',
     find: "    out.push({ kind: 'overdue', key: `overdue:${s.deadline}` });\n",
     replace: '',
+  },
+  {
+    name: 'overdue digest without its patch (every book on the digest)',
+    file: WORKFLOW,
+    find: 'patched(PATCHES.overdueDigest)',
+    replace: 'true',
+  },
+  {
+    name: 'overdue mark not published when it sends no notice (digest)',
+    file: WORKFLOW,
+    find: 'if (due.changed) changed();',
+    replace: 'if (due.notices.length) changed();',
+  },
+  {
+    // A rule of the 2025 handover: the holder changes, the reminders already sent stay sent.
+    name: 'a handover sends the reminders again (domain rule)',
+    file: 'domain/state/transitions.ts',
+    find: '      s.custodian = to;\n',
+    replace: '      s.custodian = to;\n      s.remindersSent = [];\n',
   },
 ];

@@ -14,7 +14,7 @@ import { buildWorkflowBundle } from '../../clients/workflowBundle/build';
 import { startFakeNational } from '../support/fakeNational';
 import { breakableStore } from '../support/faults';
 import { startDevServer, startTimeSkipping, tempDeps, testWorker } from '../support/temporal';
-import { runScenario, scenarios, type Scenario, type Server } from './scenarios';
+import { runScenario, scenarios, scheduled, type Scenario, type Server } from './scenarios';
 import { saveBundleInputs } from './savedBundleInputs';
 
 const suffix = process.argv[2];
@@ -73,16 +73,26 @@ async function record(s: Scenario) {
   // Let the workflow finish its pending work (notices) before taking its history.
   await new Promise((r) => setTimeout(r, 1000));
   const runs = await runHistories(env.client, handle.workflowId, handle.firstExecutionRunId);
-  for (const [i, history] of runs.entries()) {
-    const name = runs.length === 1 ? s.name : `${s.name}-run${i + 1}`;
-    const file = fileURLToPath(new URL(`./histories/${name}.${suffix}.json`, import.meta.url));
-    await writeFile(file, historyToJSON(history));
-    console.log(`${file}: ${history.events?.length} events`);
-  }
+  for (const [i, history] of runs.entries()) await save(runs.length === 1 ? s.name : `${s.name}-run${i + 1}`, history);
+}
+
+async function save(name: string, history: Awaited<ReturnType<typeof runHistories>>[number]) {
+  const file = fileURLToPath(new URL(`./histories/${name}.${suffix}.json`, import.meta.url));
+  await writeFile(file, historyToJSON(history));
+  console.log(`${file}: ${history.events?.length} events`);
+}
+
+/** A schedule's workflow, started as its schedule starts it, over the books the scenarios left on the dev server. */
+async function recordScheduled(s: (typeof scheduled)[number]) {
+  const { taskQueue } = queues.get('dev/outbox')!;
+  const handle = await envs.dev.client.workflow.start(s.workflowType, { taskQueue, workflowId: `${s.name}-${Date.now()}`, args: s.args });
+  await handle.result();
+  await save(s.name, await handle.fetchHistory());
 }
 
 try {
   for (const s of scenarios) if (!only || s.name === only) await record(s);
+  for (const s of scheduled) if (!only || s.name === only) await recordScheduled(s);
 } finally {
   for (const w of workers) w.worker.shutdown();
   await Promise.all(workers.map((w) => w.running));

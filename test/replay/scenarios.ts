@@ -5,10 +5,10 @@ import { workflowIdFor, type Book } from '../../domain/book';
 import { applyAction, initialState, type BookStatus } from '../../domain/bookState';
 import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
 import { artifactKeys } from '../../domain/naming';
-import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
-import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
+import { planSettingsSchema, TIME_ZONE, type PlanSettings } from '../../domain/settings';
+import { SCHEDULES, type WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
 import { uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
-import { book, input, users } from '../support/fixtures';
+import { book, input, units, users } from '../support/fixtures';
 import { waitForStatus } from '../support/temporal';
 
 /**
@@ -224,6 +224,36 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    // The 2025 reorganisation: a commune's book handed to the commune that took it over, finished there.
+    name: 'handed-over-completed-manual',
+    server: 'dev',
+    book: book({ type: 'guardianship', bookNo: '43' }),
+    plan: far,
+    drive: async ({ act, settled, scans }) => {
+      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
+      await act('changeCustodian', users.manager, { to: units.findCustodian('n20335'), reason: 'Bàn giao theo sắp xếp đơn vị hành chính từ 1/7/2025' });
+      await act('scansUploaded', users.clerk2025, { uploadPrefix: await scans(2) });
+      await settled();
+      await act('approve', users.clerk2025);
+      await act('manualEntryProgress', users.clerk2025, { entered: 2, complete: true });
+      await settled();
+      await act('approve', users.manager2025, { note: 'Đạt' });
+    },
+  },
+  {
+    // Handed over twice (to the 2025 Sở, then on to a commune); its overdue notice goes to the holder.
+    name: 'handed-over-overdue',
+    server: 'skip',
+    book: book({ agencyCode: '49', type: 'change', bookNo: '44' }),
+    plan: (now) => ({ deadline: new Date(now + 10 * DAY).toISOString() }),
+    drive: async ({ act, sleep }) => {
+      await act('changeCustodian', users.manager, { to: units.findCustodian('n48'), reason: 'Sở Tư pháp Quảng Nam nhập vào Sở Tư pháp Đà Nẵng' });
+      await act('changeCustodian', users.manager2025, { to: units.findCustodian('n20335'), reason: 'Giao phường lưu trữ' });
+      await sleep(11 * DAY);
+      await act('withdraw', users.manager2025, { reason: 'Sổ chuyển sang kế hoạch năm sau' });
+    },
+  },
+  {
     // Started before packaging existed (its first run carried no automations): stays on the manual path.
     name: 'pre-patch-continued-as-new',
     server: 'devShortHistory',
@@ -241,6 +271,12 @@ export const scenarios: Scenario[] = [
       await act('approve', users.clerk);
     },
   },
+];
+
+/** The schedules' workflows (one activity each), recorded on the dev server after the books. */
+export const scheduled = [
+  { name: 'scheduled-overdue-digest', workflowType: SCHEDULES.overdueDigest.workflowType, args: [{ timeZone: TIME_ZONE, listed: 2 }] },
+  { name: 'scheduled-weekly-report', workflowType: SCHEDULES.weeklyReport.workflowType, args: [{ timeZone: TIME_ZONE }] },
 ];
 
 export interface ScenarioEnv {

@@ -133,8 +133,8 @@ describe('FsStore on disk', () => {
   it('keeps objects as plain files at root/<key> and leaves no temp file behind', async () => {
     const root = join(fsRoot, 'plain');
     const store = new FsStore(root);
-    await store.put('books/20194/KS.2017.01/pdf/a.pdf', 'pdf');
-    expect(await readdir(join(root, 'books/20194/KS.2017.01/pdf'))).toEqual(['a.pdf']);
+    await store.put('books/20335/KS.2017.01/pdf/a.pdf', 'pdf');
+    expect(await readdir(join(root, 'books/20335/KS.2017.01/pdf'))).toEqual(['a.pdf']);
     expect(await readdir(join(root, '.sohoa/tmp'))).toEqual([]);
   });
 
@@ -179,6 +179,6 @@ describe('createStore', () => {
     expect(down.kind).toBe('s3');
     expect(seen).toHaveLength(1);
     await expect(down.put('x.txt', 'x')).rejects.toThrow();
-    await expect(createStore(s3(minio.endpoint, `refused-${process.pid}`, 'not-the-secret'))).rejects.toThrow(/signature|access|denied/i);
+    await expect(createStore(s3(minio.endpoint, `refused-${process.pid}`, 'not-the-secret'))).rejects.toThrow(/HTTP 403.*S3_ACCESS_KEY/);
   });
 });

@@ -51,15 +51,19 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
 }
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
-const INDEXED: Record<'KEYWORD' | 'BOOL' | 'DATETIME' | 'INT', proto.temporal.api.enums.v1.IndexedValueType> = {
+const INDEXED: Record<'KEYWORD' | 'KEYWORD_LIST' | 'BOOL' | 'DATETIME' | 'INT', proto.temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
   DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
   INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
 };
 
+/** Activity dependencies a test hands in: the Temporal client defaults to the test server's. */
+export type TestDeps = Omit<ActivityDeps, 'temporal'> & Partial<Pick<ActivityDeps, 'temporal'>>;
+
 /** Real local dependencies in a temp folder: artifact store, outbox, and the outbox gateway. */
-export async function tempDeps(): Promise<ActivityDeps & { dir: string; store: FsStore }> {
+export async function tempDeps(): Promise<TestDeps & { dir: string; store: FsStore }> {
   const dir = await mkdtemp(join(tmpdir(), 'sohoa-test-'));
   const store = new FsStore(join(dir, 'artifacts'));
   return { dir, store, outbox: new FileOutbox(join(dir, 'outbox')), gateway: new OutboxGateway(store) };
@@ -67,13 +71,13 @@ export async function tempDeps(): Promise<ActivityDeps & { dir: string; store: F
 
 let queueSeq = 0;
 /** A worker on its own task queue, so test files never take each other's tasks. */
-export async function testWorker(env: TestWorkflowEnvironment, deps: ActivityDeps, taskQueue = `test-${process.pid}-${++queueSeq}`): Promise<{ worker: Worker; taskQueue: string }> {
+export async function testWorker(env: TestWorkflowEnvironment, deps: TestDeps, taskQueue = `test-${process.pid}-${++queueSeq}`): Promise<{ worker: Worker; taskQueue: string }> {
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflows: { bundlePath: WORKFLOW_BUNDLE },
-    deps,
+    deps: { temporal: env.client, ...deps },
   });
   return { worker, taskQueue };
 }
@@ -100,7 +104,7 @@ export interface WorkerEnv {
  */
 export function useWorkerEnv(
   start: () => Promise<TestWorkflowEnvironment> = () => startDevServer(),
-  withDeps: (d: WorkerEnv['deps']) => Promise<ActivityDeps> | ActivityDeps = (d) => d,
+  withDeps: (d: WorkerEnv['deps']) => Promise<TestDeps> | TestDeps = (d) => d,
 ): WorkerEnv {
   const ctx = {} as WorkerEnv;
   let worker: Worker | undefined;

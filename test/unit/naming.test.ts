@@ -36,6 +36,6 @@ describe('file naming', () => {
     const b = book({ type: 'death', bookNo: '2', yearFrom: 2005, yearTo: 2006 });
     expect(zipName(b)).toBe('KT.2005-2006.02.zip');
     expect(excelName(b)).toBe('KT.2005-2006.02.xlsx');
-    expect(artifactKeys(b).zip).toBe('books/20194/KT.2005-2006.02/KT.2005-2006.02.zip');
+    expect(artifactKeys(b).zip).toBe('books/20335/KT.2005-2006.02/KT.2005-2006.02.zip');
   });
 });

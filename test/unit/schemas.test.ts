@@ -5,7 +5,7 @@ import { loadConfig } from '../../clients/config';
 import { agency, book } from '../support/fixtures';
 
 describe('input schemas reject bad input with messages that name the field', () => {
-  const base = { agency: agency('20194'), type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017 };
+  const base = { agency: agency('20335'), type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017 };
   const messageOf = (input: unknown) => {
     const r = bookSchema.safeParse(input);
     return r.success ? 'ok' : describeIssues(r.error);
@@ -37,8 +37,8 @@ describe('input schemas reject bad input with messages that name the field', () 
 
   it('the workflow id is the contract’s and parses back', () => {
     const id = workflowIdFor(book({ type: 'marriage', bookNo: '3', yearFrom: 1999, yearTo: 2000 }));
-    expect(id).toBe('reg-20194-KH-03-1999');
-    expect(parseWorkflowId(id)).toEqual({ agencyCode: '20194', typeCode: 'KH', bookNo: '03', yearFrom: 1999 });
+    expect(id).toBe('reg-20335-KH-03-1999');
+    expect(parseWorkflowId(id)).toEqual({ agencyCode: '20335', typeCode: 'KH', bookNo: '03', yearFrom: 1999 });
   });
 
   it('a bad config value names the variable', () => {

@@ -10,6 +10,8 @@ export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots');
 
 export interface Browser {
   context: BrowserContext;
+  /** What the content security policy blocked on any page opened so far (the console's own words). */
+  cspViolations: string[];
   /** A new tab; sessionStorage is per tab, so each tab is one person's session. */
   page(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
@@ -32,10 +34,15 @@ export async function launch(): Promise<Browser> {
   const kill = () => void context.close().catch(() => undefined);
   process.once('exit', kill);
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const cspViolations: string[] = [];
   return {
     context,
+    cspViolations,
     async page(viewport) {
       const p = await context.newPage();
+      p.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${p.url()}: ${m.text()}`);
+      });
       if (viewport) await p.setViewportSize(viewport);
       p.setDefaultTimeout(20_000);
       return p;

@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookSchema, workflowIdFor } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
-import { findAgency } from '../../domain/data/quangNam';
+import { units } from '../support/fixtures';
+
+const findAgency = units.findAgency;
 import { days, TIME_ZONE } from '../../domain/settings';
-import { loadDemo } from '../../scripts/lib/demo';
+import { demoBooks, loadDemo } from '../../scripts/lib/demo';
+import { ensureSchedules } from '../../clients/temporal/schedules';
 import { sampleCases } from '../../clients/samples';
 import { makeJpeg } from '../support/images';
 import { launch, see, shot, signIn, type Browser } from './browser';
@@ -33,13 +36,14 @@ interface ListBody {
 let h: WebHarness;
 let browser: Browser;
 /** The book the clerk and the contractor take from inventory to the Excel step. */
-const NEW_BOOK = bookSchema.parse({ agency: findAgency('20194'), type: 'birth', bookNo: '05', yearFrom: 2019, yearTo: 2019, expectedCases: 3 });
+const NEW_BOOK = bookSchema.parse({ agency: findAgency('20335'), type: 'birth', bookNo: '05', yearFrom: 2019, yearTo: 2019, expectedCases: 3 });
 const NEW_ID = workflowIdFor(NEW_BOOK);
 
 beforeAll(async () => {
   h = await startWeb(new Date(Date.now() + days(45)).toISOString());
   // The demo province: 37 books of all levels, some done, some overdue (their first wave's deadline passed).
-  await loadDemo(h.env.client, h.store, h.taskQueue, planSettingsFromConfig(h.config), Date.now());
+  await loadDemo(h.env.client, h.store, h.taskQueue, planSettingsFromConfig(h.config), Date.now(), units);
+  await ensureSchedules(h.env.client, h.config);
   browser = await launch();
 }, 300_000);
 
@@ -112,6 +116,14 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.visible(page.getByTestId('chart-type').getByRole('link', { name: /^Khai sinh:/ }));
     await see.text(page.getByTestId('kpi-deadline'), viDate(h.config.SOHOA_PLAN_DEADLINE));
     await see.text(page.getByTestId('kpi-deadline'), /còn 4[45] ngày/);
+    // The schedules: what runs when; a province manager runs the digest now, the reason kept in its note.
+    const digest = page.getByTestId('schedule-sohoa-overdue-digest');
+    await see.text(digest, 'Hằng ngày lúc 07:30 (giờ Asia/Ho_Chi_Minh)');
+    await see.text(page.getByTestId('schedule-sohoa-weekly-report'), 'Thứ Hai hằng tuần lúc 07:00');
+    await page.getByLabel(/^Lý do/).fill('Kiểm tra trước giao ban');
+    await digest.getByRole('button', { name: 'Chạy ngay' }).click();
+    await see.text(digest, /Chạy ngay: quanly\.tinh lúc .* — Kiểm tra trước giao ban/);
+    await see.text(digest, /đang chạy|xong/);
     await shot(page, '01-manager-overview');
     // The acceptance minutes of the books done, as the API builds them (.xlsx).
     const [minutes] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải biên bản nghiệm thu (.xlsx)' }).click()]);
@@ -187,7 +199,8 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
 
   it('a rejected action shows the server’s message', async () => {
     const page = await browser.page();
-    const id = 'reg-506-CMC-01-2001';
+    // A demo book of a district office still with its old unit, waiting at an early step.
+    const id = workflowIdFor(demoBooks(units).find((b) => b.slot === 'D2' && b.book.type === 'parentChild')!.book);
     await signIn(page, h.baseUrl, h.tokens.manager, `/books/${id}`);
     await page.getByRole('button', { name: 'Đặt mức ưu tiên' }).click();
     await page.getByLabel(/Mức ưu tiên/).selectOption('5');
@@ -209,7 +222,7 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await signIn(page, h.baseUrl, h.tokens.manager, '/books');
     const form = page.getByTestId('new-books');
     await form.locator('summary').click();
-    await form.getByLabel('Đơn vị lưu giữ sổ').selectOption('20194');
+    await form.getByLabel('Đơn vị lưu giữ sổ').selectOption('20335');
     await form.getByLabel('Loại sổ', { exact: true }).selectOption('birth');
     await form.getByLabel('Số quyển', { exact: true }).fill('05');
     await form.getByLabel('Năm đầu').fill('2019');
@@ -271,7 +284,7 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
 
     // A folder of page images (one folder per case) keeps its layout: the page zips it before sending.
     // First only 2 of the 12 cases the inventory counted: the workflow sends the step back with the problem.
-    const kh = bookSchema.parse({ agency: findAgency('20194'), type: 'marriage', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
+    const kh = bookSchema.parse({ agency: findAgency('20335'), type: 'marriage', bookNo: '01', yearFrom: 2017, yearTo: 2017 });
     const khId = workflowIdFor(kh);
     const delivery = async (cases: number) => {
       const folder = join(await mkdtemp(join(tmpdir(), 'sohoa-giao-')), 'giao-hang');
@@ -333,10 +346,10 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await see.text(page.getByTestId('action-notice'), 'Đã thực hiện: Ghi chú');
     await see.count(notes, 2);
     const mine = (await status(NEW_ID)).notes.at(-1)!;
-    expect(mine).toMatchObject({ userId: PEOPLE.clerk.userId, role: 'clerk', agencyCode: '20194', step: 'c06', text });
+    expect(mine).toMatchObject({ userId: PEOPLE.clerk.userId, role: 'clerk', agencyCode: '20335', step: 'c06', text });
     // Newest first: the clerk's note, then the manager's.
     await see.text(notes.nth(0), 'Trang 12 bị rách góc');
-    await see.text(notes.nth(0), `${PEOPLE.clerk.userId} (Công chức tư pháp, ${findAgency('20194')!.name})`);
+    await see.text(notes.nth(0), `${PEOPLE.clerk.userId} (Công chức tư pháp, ${findAgency('20335')!.name})`);
     await see.text(notes.nth(0), `${viDateTime(mine.at)} · bước Dữ liệu C06 bàn giao`);
     await see.text(notes.nth(1), 'Ưu tiên hoàn thành trong tháng này');
     await see.text(notes.nth(1), `${PEOPLE.manager.userId} (Quản lý dự án`);
@@ -388,6 +401,11 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     const history = JSON.parse(await readFile((await download.path())!, 'utf8')) as { events: { eventType: string }[] };
     expect(download.suggestedFilename()).toMatch(new RegExp(`^${NEW_ID}\\.[0-9a-f-]+\\.history\\.json$`));
     expect(history.events[0]!.eventType).toMatch(/WORKFLOW_EXECUTION_STARTED/);
+
+    // The schedules on the overview: read, not driven.
+    await page.goto(`${h.baseUrl}/`);
+    await see.text(page.getByTestId('schedule-sohoa-weekly-report'), 'Báo cáo tiến độ hằng tuần theo huyện');
+    await see.count(page.getByTestId('schedules').getByRole('button', { name: 'Chạy ngay' }), 0);
     await page.close();
   });
 
@@ -410,5 +428,21 @@ describe('dashboard in a real browser, against the real API, worker and Temporal
     await page.getByTestId('book-page').waitFor();
     await shot(page, '16-tablet-book');
     await page.close();
+  });
+
+  it('runs under the content security policy: the API docs render too, and no page of this file had anything blocked', async () => {
+    const page = await browser.page();
+    const res = await page.goto(`${h.baseUrl}/docs/`);
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await see.visible(page.getByText('sohoa — số hóa sổ hộ tịch').first());
+    await page.close();
+    // A refused sign-in shows its message under the same policy.
+    const bad = await browser.page();
+    await bad.goto(h.baseUrl);
+    await bad.getByLabel('Mã truy cập').fill('khong-phai-ma-that-khong-phai-ma-that');
+    await bad.getByRole('button', { name: 'Đăng nhập' }).click();
+    await see.text(bad.locator('.signin-card'), 'Không đăng nhập được');
+    await bad.close();
+    expect(browser.cspViolations).toEqual([]);
   });
 });

@@ -34,8 +34,8 @@ export function ensureWebBuilt(): void {
 /** The people of the browser tests: who they are, and their token once created. */
 export const PEOPLE = {
   manager: { userId: 'quanly.tinh', name: 'Nguyễn Thị Hạnh', role: 'manager', scope: 'province', agencyCode: '49' },
-  clerk: { userId: 'congchuc.tanthanh', name: 'Trần Văn Bình', role: 'clerk', scope: 'agency', agencyCode: '20194' },
-  otherClerk: { userId: 'congchuc.minhan', name: 'Lê Thị Mai', role: 'clerk', scope: 'agency', agencyCode: '20245' },
+  clerk: { userId: 'congchuc.tanthanh', name: 'Trần Văn Bình', role: 'clerk', scope: 'agency', agencyCode: '20335' },
+  otherClerk: { userId: 'congchuc.minhan', name: 'Lê Thị Mai', role: 'clerk', scope: 'agency', agencyCode: '20398' },
   contractor: { userId: 'nhathau.tamky', name: 'Công ty Số hóa Miền Trung', role: 'contractor', scope: 'district', agencyCode: '502' },
   auditor: { userId: 'kiemtoan', name: 'Phạm Quốc Toàn', role: 'auditor', scope: 'province', agencyCode: '49' },
 } as const satisfies Record<string, Pick<Actor, 'userId' | 'name' | 'role' | 'scope' | 'agencyCode'>>;

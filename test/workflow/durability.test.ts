@@ -38,9 +38,9 @@ describe('a book is never stuck or failed by a race', () => {
     const b = book({ bookNo: '61' });
     outbox.close();
     const written = outbox.nextWrite();
-    // Past its deadline: the overdue notice is due at once, and after it no timer is left to wake the book.
-    const h = await start(input(b, { deadline: '2025-01-01T00:00:00+07:00' }));
-    expect((await written).kind).toBe('overdue');
+    // Three days before its deadline: the reminder is due at once.
+    const h = await start(input(b, { deadline: new Date(Date.now() + 3 * 86_400_000).toISOString() }));
+    expect((await written).kind).toBe('deadlineReminder');
     // The notice is held; meanwhile the clerk confirms and the contractor delivers.
     await act(h.workflowId, 'confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
     const st = await act(h.workflowId, 'scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, b, 2) });
@@ -48,7 +48,7 @@ describe('a book is never stuck or failed by a race', () => {
     const packaged = await waitForStatus(t.env.client, h.workflowId, (s) => s.phase !== 'processing', 100).finally(() => outbox.openGate());
     expect(packaged).toMatchObject({ step: 'scan', phase: 'review', counts: { pdfs: 2 } });
     // Once the outbox answers, the held notice goes out, once.
-    await expect.poll(async () => (await outbox.list()).filter((n) => n.workflowId === h.workflowId).map((n) => n.kind), { timeout: 10_000 }).toEqual(['overdue']);
+    await expect.poll(async () => (await outbox.list()).filter((n) => n.workflowId === h.workflowId).map((n) => n.kind), { timeout: 10_000 }).toEqual(['deadlineReminder']);
   });
 
   it('withdrawing a book whose packaging keeps failing cancels the activity and closes the run as withdrawn', async () => {

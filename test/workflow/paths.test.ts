@@ -85,7 +85,7 @@ describe('the full path of each plan kind', () => {
     const cb = book({ bookNo: '04' });
     const batch = await intakeC06Batch({
       store: t.deps.store,
-      batch: { stream: Readable.from(sampleC06Csv(cb, 10)), format: 'csv', fileName: 'C06-20194.csv', type: 'birth' },
+      batch: { source: { stream: Readable.from(sampleC06Csv(cb, 10)) }, format: 'csv', fileName: 'C06-20335.csv', type: 'birth' },
       candidates: [{ workflowId: c.workflowId, book: cb }],
       districts: units.districts,
     });

@@ -31,13 +31,15 @@ describe('carried state of an older shape', () => {
     const id = `${(input.carried as { workflowId: string }).workflowId}`;
     const h = await t.env.client.workflow.start(WORKFLOW_TYPE, { taskQueue: t.taskQueue, workflowId: id, args: [input] });
     const act = (action: keyof typeof actionUpdates, actor: typeof users.clerk, payload: unknown) => h.executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
-    const confirmed = await act('confirmInventory', users.clerk, { cases: 2, pages: 2, condition: 'good' });
+    // The v3 book was registered under a sample code (20194) before units came from the dataset: its own clerk.
+    const clerk = { ...users.clerk, agencyCode: input.book.agency.code };
+    const confirmed = await act('confirmInventory', clerk, { cases: 2, pages: 2, condition: 'good' });
     // Its earlier actions came along; its automation (packaging) too.
     const before = (input.carried as { actions: unknown[] }).actions;
     expect(before.length).toBeGreaterThan(0);
     expect(confirmed.actions.length).toBe(before.length + 1);
     expect(confirmed.step).toBe('scan');
-    await act('scansUploaded', users.contractor, { uploadPrefix: await uploadSampleScans(t.deps.store, input.book, 2, 1) });
+    await act('scansUploaded', { ...users.contractor, agencyCode: input.book.agency.districtCode }, { uploadPrefix: await uploadSampleScans(t.deps.store, input.book, 2, 1) });
     const packaged = await waitForStatus(t.env.client, id, (s) => s.phase === 'review');
     expect(packaged.artifacts.map((a) => a.kind)).toEqual(expect.arrayContaining(['zip', 'manifest']));
   });

@@ -5,18 +5,19 @@ import type { Actor, Reference } from './types';
 export interface BookWork {
   pendingActions: readonly string[];
   step: Step | null | undefined;
-  agencyCode: string | null | undefined;
+  /** The unit holding the book (its registering agency until a handover). */
+  custodianKey: string | null | undefined;
 }
 
 /**
  * The actions this user may take now on a book: the book's pending actions that the reference allows
- * the user's role at this step, on a book of an agency in the user's jurisdiction (the reference lists
+ * the user's role at this step, on a book held by a unit in the user's jurisdiction (the reference lists
  * exactly those). The workflow decides the same again; this only chooses the buttons.
  */
 export function myActions(me: Actor, reference: Reference, book: BookWork): ActionName[] {
-  const { step, agencyCode } = book;
+  const { step, custodianKey } = book;
   if (!step) return [];
-  if (agencyCode && !reference.agencies.some((a) => a.code === agencyCode)) return [];
+  if (custodianKey && !reference.holders.some((h) => h.key === custodianKey)) return [];
   return book.pendingActions.flatMap((id) => {
     const action = reference.actions.find((a) => a.id === id);
     return action?.allowed.some((p) => p.role === me.role && p.steps.includes(step)) ? [action.id] : [];
@@ -34,3 +35,6 @@ export const canBulk = (me: Actor) => me.role === 'manager' || me.role === 'admi
 export const canCreate = (me: Actor) => me.role === 'manager' || me.role === 'clerk' || me.role === 'admin';
 /** The stuck-books report is the managers', auditors' and clerks' (GET /api/reports/stuck). */
 export const canSeeStuck = (me: Actor) => ['manager', 'auditor', 'clerk', 'admin'].includes(me.role);
+/** The schedules panel is the managers' and auditors' (GET /api/schedules); only a province manager drives them. */
+export const canSeeSchedules = (me: Actor) => ['manager', 'auditor', 'admin'].includes(me.role);
+export const canDriveSchedules = (me: Actor) => me.role === 'admin' || (me.role === 'manager' && me.scope === 'province');

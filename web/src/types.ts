@@ -20,6 +20,8 @@ export type {
   ReplayResponse,
   ReplayResult,
   ScansUploadResponse,
+  SchedulesResponse,
+  ScheduleView,
   StoredFilesResponse,
   StuckReport,
 } from '../../contracts/v1';

@@ -54,7 +54,7 @@ export function BookPage({ id }: { id: string }) {
 
   const { book } = s;
   const years = book.yearFrom === book.yearTo ? `${book.yearFrom}` : `${book.yearFrom}–${book.yearTo}`;
-  const actions = myActions(me, reference, { pendingActions: s.pendingActions, step: s.step, agencyCode: book.agency.code });
+  const actions = myActions(me, reference, { pendingActions: s.pendingActions, step: s.step, custodianKey: s.custodian.key });
   const left = daysUntil(s.deadline);
   const closed = s.phase === 'closed';
   const annotated = s.artifacts.find((a) => a.kind === 'excelAnnotated');
@@ -145,10 +145,19 @@ export function BookPage({ id }: { id: string }) {
               {periodLabel(s.period)}
               {s.periodWarning && <small class="block warn-text">{s.periodWarning}</small>}
             </dd>
-            <dt>Đơn vị</dt>
+            <dt>Đơn vị đăng ký</dt>
             <dd>
               {book.agency.name}
               <small class="block muted">{levelLabel(book.agency.level)}</small>
+            </dd>
+            <dt>Đơn vị đang giữ sổ</dt>
+            <dd data-testid="custodian">
+              {s.custodian.name}
+              {s.handovers.map((h) => (
+                <small class="block muted" key={h.at}>
+                  {fmtDate(h.at)}: {h.from.name} → {h.to.name} ({h.userId}: {h.reason})
+                </small>
+              ))}
             </dd>
             <dt>Bắt đầu</dt>
             <dd>{fmtDate(s.startedAt)}</dd>

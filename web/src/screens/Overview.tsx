@@ -3,10 +3,12 @@ import { useState } from 'preact/hooks';
 import { download, get } from '../api';
 import { BarChart, type BarRow } from '../components/BarChart';
 import { ErrorBox } from '../components/ErrorBox';
+import { SchedulesPanel } from '../components/SchedulesPanel';
 import { FilterBar, filtersFrom, OVERVIEW_FILTERS, type Filters } from '../components/Filters';
 import { daysUntil, fmtDate, fmtDateTime, fmtDaysLeft, fmtNumber, fmtPercent } from '../format';
 import { useApp, useAsync, useTitle } from '../hooks';
 import { stepLabel, typeShort } from '../labels';
+import { canSeeSchedules } from '../permissions';
 import { href, navigate } from '../router';
 import type { ListResponse, ProgressReport, ProgressRow } from '../types';
 import { jurisdictionLabel } from '../App';
@@ -180,6 +182,8 @@ export function Overview({ params }: { params: URLSearchParams }) {
           <DimensionTable title="Số liệu theo huyện" report={d.district} link={(r, extra) => (r.key === '*' ? link({ ...extra }) : link({ district: r.key, ...extra }))} testid="table-district" />
         </>
       )}
+
+      {canSeeSchedules(me) && <SchedulesPanel />}
     </section>
   );
 }

@@ -46,3 +46,16 @@ export const withdrawForm: FormSpec = {
   Fields: (form) => <TextField form={form} name="reason" label="Lý do rút sổ khỏi kế hoạch" required minLength={3} />,
   send: ({ v, act }) => act({ reason: v('reason') }),
 };
+
+/** A handover: empty "to" hands the book to the unit the 2025 succession data names for its holder. */
+export const changeCustodianForm: FormSpec = {
+  Fields: (form) => (
+    <>
+      <Field name="to" label={`Đơn vị nhận sổ (đang giữ: ${form.status.custodian.name})`} help="mã đơn vị; đơn vị sau 1/7/2025 thêm n phía trước (ví dụ n20194); để trống: đơn vị kế thừa theo dữ liệu sắp xếp">
+        <input id="f-to" type="text" maxLength={8} pattern="n?[0-9]{2,5}" value={form.v('to')} onInput={form.set('to')} />
+      </Field>
+      <TextField form={form} name="reason" label="Lý do bàn giao" required minLength={3} />
+    </>
+  ),
+  send: ({ v, act }) => act({ to: v('to') || 'successor', reason: v('reason') }),
+};

@@ -1,7 +1,7 @@
 import type { ActionName } from '../../../../contracts/v1';
 import { c06ReceivedForm, importConfirmedForm, manualEntryProgressForm } from './DataForms';
 import { confirmInventoryForm } from './InventoryForm';
-import { extendDeadlineForm, setPlanDeadlineForm, setPriorityForm, withdrawForm } from './ManagementForms';
+import { changeCustodianForm, extendDeadlineForm, setPlanDeadlineForm, setPriorityForm, withdrawForm } from './ManagementForms';
 import { addNoteForm } from './NoteForm';
 import { approveForm, rejectForm } from './ReviewForms';
 import type { FormSpec } from './types';
@@ -22,4 +22,5 @@ export const ACTION_FORMS: Record<ActionName, FormSpec> = {
   setPriority: setPriorityForm,
   withdraw: withdrawForm,
   addNote: addNoteForm,
+  changeCustodian: changeCustodianForm,
 };

@@ -1,19 +1,35 @@
-import { AGENCY_LEVEL_LABELS_VI } from '../../domain/agencies';
-import type { Units } from '../../domain/units';
-import { PERIODS } from '../../domain/periods';
-import { STEP_LABELS_VI, steps, type Step } from '../../domain/plan';
-import { REGISTER_TYPES, type RegisterType } from '../../domain/registerTypes';
-import type { ProgressDimension, ProgressRow, RegisterSummary } from '../../contracts/v1';
+import { AGENCY_LEVEL_LABELS_VI } from './agencies';
+import type { Units } from './units';
+import { PERIODS } from './periods';
+import { STEP_LABELS_VI, steps, type Step } from './plan';
+import { REGISTER_TYPES, type RegisterType } from './registerTypes';
+import type { ProgressDimension, ProgressRow, RegisterSummary } from '../contracts/v1';
 
-export { progressDimensions, type ProgressDimension, type ProgressRow } from '../../contracts/v1';
+export { progressDimensions, type ProgressDimension, type ProgressRow } from '../contracts/v1';
 
-function keyOf(b: RegisterSummary, by: ProgressDimension): string {
-  const v = { district: b.districtCode, agency: b.agencyCode, type: b.type, period: b.period, step: b.step, level: b.level }[by];
+/** Not yet handed over, and the data names no single successor: a manager decides. */
+const UNDECIDED = '?';
+
+/** The 2025 unit that holds a book, or will by the succession data. */
+function unit2025Of(units: Units, b: RegisterSummary): string | null {
+  const holder = b.custodianKey;
+  if (!holder) return null;
+  const s = units.successionOf(holder);
+  return s.kind === 'final' ? holder : s.kind === 'to' ? s.to.key : UNDECIDED;
+}
+
+function keyOf(units: Units, b: RegisterSummary, by: ProgressDimension): string {
+  if (by === 'unit2025') return unit2025Of(units, b) ?? '?';
+  const v = { district: b.districtCode, agency: b.agencyCode, custodian: b.custodianKey, type: b.type, period: b.period, step: b.step, level: b.level }[by];
   return v ?? '?';
 }
 
 export function labelOf(units: Units, by: ProgressDimension, key: string, sample?: RegisterSummary): string {
   switch (by) {
+    case 'custodian':
+      return units.findCustodian(key)?.name ?? sample?.custodianName ?? key;
+    case 'unit2025':
+      return key === UNDECIDED ? 'Chưa xác định đơn vị nhận (quản lý chọn)' : (units.findCustodian(key)?.name ?? key);
     case 'district':
       return units.districtName(key);
     case 'agency':
@@ -57,7 +73,7 @@ export function progressBy(units: Units, books: readonly RegisterSummary[], by: 
   const rows = new Map<string, ProgressRow>();
   const total = empty('*', 'Tổng cộng');
   for (const b of books) {
-    const k = keyOf(b, by);
+    const k = keyOf(units, b, by);
     let r = rows.get(k);
     if (!r) rows.set(k, (r = empty(k, labelOf(units, by, k, b))));
     add(r, b);

@@ -1,0 +1,48 @@
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../clients/config';
+import { ERRORS, problemDetailSchema, type ErrorCode } from '../../contracts/v1';
+import type { intakeC06Upload, parseInventoryUpload } from '../../workflows/userFiles';
+import { ApiError } from '../errors';
+import { mapTemporalError } from './books';
+
+const WORKFLOWS = { parseInventoryUpload: 'parse-inventory', intakeC06Upload: 'intake-c06' } as const;
+type Workflows = { parseInventoryUpload: typeof parseInventoryUpload; intakeC06Upload: typeof intakeC06Upload };
+type Name = keyof Workflows;
+
+/**
+ * Reads a user's file on a worker and waits for the answer: the API stores the file, the worker
+ * parses it (a file made to exhaust memory costs a worker's retry, never the API). Bad input or a
+ * file over a limit comes back as the activity's non-retryable failure: its code and details, 4xx.
+ * No worker within SOHOA_PARSE_TIMEOUT_S: 504.
+ */
+export async function onWorker<N extends Name>(
+  deps: { client: Client; config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'SOHOA_PARSE_TIMEOUT_S'> },
+  name: N,
+  input: Parameters<Workflows[N]>[0],
+  file: string,
+): Promise<Awaited<ReturnType<Workflows[N]>>> {
+  try {
+    return (await deps.client.workflow.execute(name, {
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      workflowId: `${WORKFLOWS[name]}-${randomUUID()}`,
+      args: [input],
+      workflowExecutionTimeout: `${deps.config.SOHOA_PARSE_TIMEOUT_S}s`,
+    })) as Awaited<ReturnType<Workflows[N]>>;
+  } catch (e) {
+    throw failureOf(e, file);
+  }
+}
+
+function failureOf(e: unknown, file: string): unknown {
+  if (!(e instanceof WorkflowFailedError)) return mapTemporalError(e);
+  const cause = e.cause instanceof ActivityFailure ? e.cause.cause : e.cause;
+  if (cause instanceof ApplicationFailure && cause.nonRetryable && cause.type && cause.type in ERRORS && ERRORS[cause.type as ErrorCode] >= 400) {
+    const given = problemDetailSchema.array().safeParse((cause.details?.[0] as { details?: unknown } | undefined)?.details);
+    return new ApiError(cause.type as ErrorCode, cause.message, given.success && given.data.length ? given.data : [{ path: file, message: cause.message }]);
+  }
+  if (e.cause instanceof TimeoutFailure) return new ApiError('Timeout', `không có worker nào đọc xong tệp ${file} kịp (SOHOA_PARSE_TIMEOUT_S); worker có đang chạy?`);
+  if (cause instanceof TimeoutFailure) return new ApiError('Unavailable', `worker dừng giữa chừng mỗi lần đọc tệp ${file}; thử lại sau`);
+  return new ApiError('Internal', `không đọc được tệp ${file} (lỗi hệ thống)`);
+}

@@ -1,0 +1,80 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import type { BookMemo, RegisterSummary } from '../../contracts/v1';
+import { SA } from '../../workflows/definitions';
+
+/** One page of list lines and the token of the next (base64url of Temporal's own page token). */
+export interface SummaryPage {
+  items: RegisterSummary[];
+  nextPageToken?: string;
+}
+
+/**
+ * Books as visibility lists them (search attributes and memo), one page of a query, in the server's
+ * own order (newest first). Shared by the API's lists and reports and by the scheduled activities.
+ */
+export async function listPage(client: Client, query: string, pageSize: number, pageToken?: string): Promise<SummaryPage> {
+  const namespace = client.options.namespace;
+  const response = await client.workflowService.listWorkflowExecutions({
+    namespace,
+    query,
+    pageSize,
+    nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+  });
+  const infos = await Promise.all(response.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace)));
+  const token = response.nextPageToken && response.nextPageToken.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+  return { items: infos.map((i) => summaryOf(i as WorkflowExecutionInfo)), ...(token ? { nextPageToken: token } : {}) };
+}
+
+/** Every book matching a query, page after page (up to `limit`). */
+export async function listAll(client: Client, query: string, limit = 200_000): Promise<RegisterSummary[]> {
+  const out: RegisterSummary[] = [];
+  let token: string | undefined;
+  do {
+    const page = await listPage(client, query, 1000, token);
+    out.push(...page.items);
+    token = page.nextPageToken;
+  } while (token && out.length < limit);
+  return out;
+}
+
+/** A list line from search attributes and memo. */
+export function summaryOf(i: WorkflowExecutionInfo): RegisterSummary {
+  const sa = i.typedSearchAttributes;
+  const memo = (i.memo ?? {}) as Partial<BookMemo>;
+  const deadline = sa.get(SA.deadline);
+  return {
+    id: i.workflowId,
+    runId: i.runId,
+    executionStatus: i.status.name,
+    startedAt: i.startTime.toISOString(),
+    closedAt: i.closeTime ? i.closeTime.toISOString() : null,
+    agencyCode: sa.get(SA.agency) ?? null,
+    agencyName: memo.agencyName ?? null,
+    districtCode: sa.get(SA.district) ?? null,
+    custodianKey: memo.custodian?.key ?? sa.get(SA.agency) ?? null,
+    custodianName: memo.custodian?.name ?? memo.agencyName ?? null,
+    handedOver: !!sa.get(SA.custody)?.length,
+    level: (sa.get(SA.level) as RegisterSummary['level']) ?? null,
+    type: (sa.get(SA.registerType) as RegisterSummary['type']) ?? null,
+    typeCode: memo.typeCode ?? null,
+    period: (sa.get(SA.period) as RegisterSummary['period']) ?? null,
+    bookNo: memo.bookNo ?? null,
+    yearFrom: sa.get(SA.yearFrom) ?? null,
+    yearTo: memo.yearTo ?? null,
+    title: memo.title ?? null,
+    step: (sa.get(SA.step) as RegisterSummary['step']) ?? null,
+    phase: memo.phase ?? null,
+    phaseSince: memo.phaseSince ?? null,
+    overdue: sa.get(SA.overdue) ?? false,
+    awaitingHuman: sa.get(SA.awaitingHuman) ?? false,
+    deadline: deadline ? deadline.toISOString() : null,
+    priority: sa.get(SA.priority) ?? memo.priority ?? null,
+    recordCount: sa.get(SA.recordCount) ?? null,
+    counts: (memo.counts ?? {}) as RegisterSummary['counts'],
+    pendingActions: i.status.name === 'RUNNING' ? ((memo.pendingActions as string[] | undefined) ?? []) : [],
+    openProblems: memo.openProblems ?? 0,
+    updatedAt: memo.updatedAt ?? null,
+    failing: (sa.get(SA.failing) && memo.failing) || null,
+  };
+}

@@ -1,0 +1,81 @@
+import type { Agency, Notice, ProgressRow, RegisterSummary } from '../contracts/v1';
+import { STEP_LABELS_VI } from './plan';
+import { formatDateVi } from './settings';
+
+/**
+ * What the scheduled runs write: the daily digest of an agency's overdue books and the notice of a
+ * district's weekly report. Ids are stable per unit and day, so a retried or re-triggered run of the
+ * same day writes each once.
+ */
+
+/** yyyy-mm-dd of an instant in a time zone (the day a scheduled run is for). */
+export function localDay(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
+/** yyyy-mm-dd as Vietnamese write it: dd/mm/yyyy. */
+export const dayVi = (day: string) => day.split('-').reverse().join('/');
+
+/** Most overdue first, then by title. */
+function byDeadline(a: RegisterSummary, b: RegisterSummary): number {
+  return (a.deadline ?? '').localeCompare(b.deadline ?? '') || (a.title ?? a.id).localeCompare(b.title ?? b.id, 'vi');
+}
+
+/** One agency's overdue open books in one notice: the first `listed` by name, step and deadline, then how many more. */
+export function overdueDigestNotice(agency: Agency, books: readonly RegisterSummary[], o: { day: string; listed: number; at: string }): Notice {
+  const sorted = [...books].sort(byDeadline);
+  const lines = sorted.slice(0, o.listed).map((b) => {
+    const step = b.step ? STEP_LABELS_VI[b.step] : 'không rõ';
+    const deadline = b.deadline ? formatDateVi(b.deadline) : 'không rõ';
+    return `- ${b.title ?? b.id}: bước ${step}, hạn ${deadline}`;
+  });
+  const more = sorted.length - o.listed;
+  if (more > 0) lines.push(`và ${more} sổ khác`);
+  const message = `QUÁ HẠN (ngày ${dayVi(o.day)}): ${agency.name} có ${sorted.length} sổ quá hạn chưa hoàn thành:\n${lines.join('\n')}`;
+  return {
+    id: `overdue-digest:${agency.code}:${o.day}`,
+    kind: 'overdueDigest',
+    workflowIds: sorted.map((b) => b.id),
+    agencyCode: agency.code,
+    districtCode: agency.districtCode,
+    provinceCode: agency.provinceCode,
+    message: message.normalize('NFC'),
+    createdAt: o.at,
+  };
+}
+
+/** Where a district's weekly report of a day is kept in the artifact store. */
+export const weeklyReportKey = (day: string, districtCode: string) => `reports/weekly/${day}/bao-cao-tien-do-${districtCode}-${day}.xlsx`;
+
+/** The notice to a district's manager naming its weekly report (the district's own office is its agency). */
+export function weeklyReportNotice(
+  district: { code: string; name: string; provinceCode: string },
+  total: ProgressRow,
+  file: { key: string; sha256: string; bytes: number },
+  o: { day: string; at: string },
+): Notice {
+  const percent = total.percentDone.toLocaleString('vi-VN');
+  const message =
+    `Báo cáo tiến độ tuần đến ngày ${dayVi(o.day)} của ${district.name}: ${total.books} sổ, ${total.done} hoàn thành (${percent}%), ` +
+    `${total.inProgress} đang thực hiện, ${total.overdue} quá hạn. Tệp: ${file.key} (sha256 ${file.sha256}).`;
+  return {
+    id: `weekly-report:${district.code}:${o.day}`,
+    kind: 'weeklyReport',
+    agencyCode: district.code,
+    districtCode: district.code,
+    provinceCode: district.provinceCode,
+    message: message.normalize('NFC'),
+    file,
+    createdAt: o.at,
+  };
+}
+
+/** dd/mm/yyyy HH:MM of an instant in a time zone (notes kept on a schedule). */
+export function localDateTime(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+}
