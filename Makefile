@@ -1,6 +1,6 @@
-# The two commands of the README. Both install what they need first (the pinned Node.js 24 LTS, npm
+# The commands of the README. All install what they need first (the pinned Node.js 24 LTS, npm
 # packages, the pinned Temporal CLI and test server, MinIO, Debian packages for the tests).
-.PHONY: up test install tools system-deps web clean
+.PHONY: up test install tools system-deps web clean up-cluster down-cluster test-cluster compose-config
 
 # Everything below runs on the pinned Node in .tools/node, not on the machine's own.
 export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
@@ -10,6 +10,26 @@ NODE := .tools/node/.version
 up: node_modules/.package-lock.json web
 	scripts/install-tools.sh temporal
 	npx tsx scripts/up.ts
+
+# The production profile on this machine (docs/operations.md): PostgreSQL, Temporal server, its UI,
+# MinIO, two workers and the API, in the background under ./data/cluster; stopped by down-cluster.
+up-cluster: node_modules/.package-lock.json web
+	scripts/cluster/up.sh
+
+down-cluster:
+	scripts/cluster/down.sh
+
+# The suite on a cluster of its own (data/cluster-test, ports 27xxx), started and stopped by it.
+test-cluster: node_modules/.package-lock.json system-deps compose-config
+	scripts/cluster/install.sh
+	npx vitest run -c vitest.cluster.config.ts --reporter=default --reporter=json --outputFile.json=test-output/vitest-cluster.json
+	node scripts/test-summary.mjs test-output/vitest-cluster.json
+
+# temporal-docker/ describes the same topology; checked where a docker client with compose exists.
+compose-config:
+	@if command -v docker >/dev/null && docker compose version >/dev/null 2>&1; then \
+	  docker compose -f temporal-docker/docker-compose.yml config --quiet && echo "temporal-docker: docker compose config ok"; \
+	else echo "temporal-docker: no docker compose client, check skipped"; fi
 
 test: install system-deps web
 	node --version

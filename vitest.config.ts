@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The cluster suite runs on its own cluster: make test-cluster (vitest.cluster.config.ts).
+    exclude: ['**/node_modules/**', 'test/cluster/**'],
     globalSetup: ['test/support/globalSetup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -198,7 +198,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'không có';
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    if (req.url !== '/health' && req.url !== '/metrics') {
+    if (!req.url.startsWith('/health') && req.url !== '/metrics') {
       reply.log.info({ method: req.method, url: req.url.split('?')[0], route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'yêu cầu xong');
     }
   });

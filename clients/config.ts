@@ -126,6 +126,10 @@ export const configSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: int(2000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(8),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(40),
+  /** Opt-in: the worker answers /health/live and /health/ready on this port, and serves the SDK's Prometheus metrics on the other. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  WORKER_HTTP_HOST: z.string().default('127.0.0.1'),
   /** Days a token stays valid after it was issued or rotated (`sohoa user rotate` gives a new one); 0: never expires. */
   SOHOA_TOKEN_TTL_DAYS: int(90, 0, 3650),
   /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages used by tests (and, with the `bench` argument, by benchmarks). Idempotent and
-# non-interactive: a package already present is not touched. Usage: scripts/install-system-deps.sh [bench]
+# non-interactive: a package already present is not touched. Usage: scripts/install-system-deps.sh [bench] [cluster]
 set -euo pipefail
 # qpdf: tests check every produced PDF with `qpdf --check`; unzip: `unzip -t` on every zip.
 pkgs=(qpdf unzip)
@@ -13,6 +13,9 @@ pkgs+=(chromium)
 for a in "$@"; do
   case "$a" in
     bench) pkgs+=(img2pdf zip) ;;
+    # make up-cluster: PostgreSQL 15 run by scripts/cluster (its own data folder; the package's own
+    # service is not used), curl for the health checks.
+    cluster) pkgs+=(postgresql-15 postgresql-client-15 curl) ;;
     *) echo "unknown argument: $a" >&2; exit 2 ;;
   esac
 done

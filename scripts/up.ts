@@ -4,14 +4,13 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createStore } from '../clients/storage';
 import { loadConfig, planSettingsFromConfig } from '../clients/config';
-import { days } from '../domain/settings';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
 import { loadDemo } from './lib/demo';
+import { demoDeadline } from './lib/demoPlan';
 import { ensureDemoUsers } from './lib/demoUsers';
 import { startDevServer } from '../clients/temporal/devServer';
 import { ensureSchedules } from '../clients/temporal/schedules';
@@ -45,14 +44,7 @@ process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('
 const dataDir = resolve(process.env.SOHOA_DATA_DIR ?? join(ROOT, 'data'));
 await mkdir(dataDir, { recursive: true });
 
-// The demo's plan deadline is set once, relative to the clock of the first run, and kept.
-const planFile = join(dataDir, 'demo-plan.json');
-const demoDeadline = existsSync(planFile)
-  ? (JSON.parse(await readFile(planFile, 'utf8')) as { deadline: string }).deadline
-  : new Date(Date.now() + days(45)).toISOString();
-await writeFile(planFile, JSON.stringify({ deadline: demoDeadline }));
-
-const env = { ...process.env, SOHOA_DATA_DIR: dataDir, SOHOA_PLAN_DEADLINE: process.env.SOHOA_PLAN_DEADLINE ?? demoDeadline };
+const env = { ...process.env, SOHOA_DATA_DIR: dataDir, SOHOA_PLAN_DEADLINE: process.env.SOHOA_PLAN_DEADLINE ?? (await demoDeadline(dataDir)) };
 const config = loadConfig(env);
 
 console.log('Khởi động Temporal (SQLite: data/temporal.db)…');

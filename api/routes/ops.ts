@@ -22,28 +22,41 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 3000): Promise<z.in
 export const opsRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    // Readiness: Temporal and the store answer. /health is the same check under its first name.
+    // While the API shuts down, Fastify answers every new request (these too) 503 and finishes the others.
+    const ready = (url: string, summary: string) =>
+      app.route({
+        method: 'GET',
+        url,
+        config: { public: true },
+        schema: { tags: ['ops'], summary, security: [], response: { 200: healthSchema, 503: healthSchema } },
+        handler: async (_req, reply) => {
+          const [temporal, store] = await Promise.all([
+            timed(() => ctx.client.workflowService.getSystemInfo({})),
+            ctx.store ? timed(() => ctx.store!.ping()) : Promise.resolve({ ok: false, ms: 0, error: 'chưa cấu hình kho lưu trữ' }),
+          ]);
+          const ok = temporal.ok && store.ok;
+          return reply.code(ok ? 200 : 503).send({
+            status: ok ? 'ok' : 'degraded',
+            temporal: { ...temporal, address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE },
+            store: { ...store, kind: ctx.store?.kind ?? 'none' },
+          });
+        },
+      });
+    ready('/health', 'Temporal và kho lưu trữ có truy cập được không (503 nếu không)');
+    ready('/health/ready', 'Sẵn sàng nhận yêu cầu: Temporal và kho lưu trữ trả lời (503 nếu không, hoặc khi đang dừng)');
+
     app.route({
       method: 'GET',
-      url: '/health',
+      url: '/health/live',
       config: { public: true },
       schema: {
         tags: ['ops'],
-        summary: 'Temporal và kho lưu trữ có truy cập được không (503 nếu không)',
+        summary: 'Tiến trình API còn sống (không kiểm tra Temporal hay kho)',
         security: [],
-        response: { 200: healthSchema, 503: healthSchema },
+        response: { 200: z.object({ status: z.literal('ok') }) },
       },
-      handler: async (_req, reply) => {
-        const [temporal, store] = await Promise.all([
-          timed(() => ctx.client.workflowService.getSystemInfo({})),
-          ctx.store ? timed(() => ctx.store!.ping()) : Promise.resolve({ ok: false, ms: 0, error: 'chưa cấu hình kho lưu trữ' }),
-        ]);
-        const ok = temporal.ok && store.ok;
-        return reply.code(ok ? 200 : 503).send({
-          status: ok ? 'ok' : 'degraded',
-          temporal: { ...temporal, address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE },
-          store: { ...store, kind: ctx.store?.kind ?? 'none' },
-        });
-      },
+      handler: async () => ({ status: 'ok' as const }),
     });
 
     app.route({

@@ -23,6 +23,11 @@ describe('operations and documentation', () => {
     const r = await h.app.inject({ url: '/health' });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ status: 'ok', temporal: { ok: true }, store: { ok: true, kind: 'fs' } });
+    // An orchestrator's probes: readiness is the same check, liveness only asks the process.
+    const ready = await h.app.inject({ url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ok', temporal: { ok: true }, store: { ok: true } });
+    expect((await h.app.inject({ url: '/health/live' })).json()).toEqual({ status: 'ok' });
     await h.call('manager', 'GET', '/api/me');
     const m = await h.app.inject({ url: '/metrics' });
     expect(m.statusCode).toBe(200);
@@ -57,6 +62,8 @@ describe('operations and documentation', () => {
       '/api/audit/replay',
       '/api/templates/inventory.xlsx',
       '/health',
+      '/health/live',
+      '/health/ready',
       '/metrics',
     ]) {
       expect(doc.paths, p).toHaveProperty([p]);

@@ -51,6 +51,9 @@ export function nextMove(b: ChaosBook, st: BookStatus, listedFailing: boolean): 
       return { kind: 'upload', what: 'excel', bad: b.story === 'badExcel' && uploads('excelUploaded') === 0 };
     case 'excel/review':
       return b.story === 'rejectExcel' && !rejected('excel') ? act('clerk', 'reject', { reasons: ['Họ tên dòng 2 chưa khớp bản quét'] }) : act('clerk', 'approve');
+    case 'import/work':
+      // The outbox gateway (the cluster's default): the clerk confirms what the national system took.
+      return act('clerk', 'importConfirmed', { imported: CASES, failed: 0 });
     case 'acceptance/review':
       if (b.story === 'holdAtAcceptance') return { kind: 'finished' };
       return b.story === 'rejectAcceptance' && !rejected('acceptance')
