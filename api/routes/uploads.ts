@@ -21,6 +21,7 @@ import { idParamsSchema } from '../schemas/registers';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import { XLSX, SCAN_EXTS, TooLarge, fileTooLarge, uploadError, requestFiles, oneFile } from '../services/requestFiles';
+import { storedName } from '../../clients/storage/keys';
 
 export function needStore(ctx: AppContext): ArtifactStore {
   if (!ctx.store) throw new ApiError('Unavailable', 'chưa cấu hình kho lưu trữ (SOHOA_STORAGE)');
@@ -132,7 +133,8 @@ export const uploadRoutes =
           throw new ApiError('UnsupportedMediaType', `${file.name}: không phải tệp Excel .xlsx (nội dung không đúng định dạng)`, [{ path: file.name, message: 'không phải .xlsx' }]);
         }
         const uploadId = newUploadId();
-        const excelKey = `${artifactKeys(status.book).prefix}/excel/${uploadId}/${excelName(status.book)}`;
+        // Kept under the name it was uploaded with: the validation's messages name the clerk's own file.
+        const excelKey = `${artifactKeys(status.book).prefix}/excel/${uploadId}/${storedName(file.name, '.xlsx', excelName(status.book))}`;
         let stored;
         try {
           stored = await store.put(excelKey, whole, { contentType: XLSX });

@@ -14,6 +14,7 @@ export const problemCodes = [
   // the header
   'wrongTemplate',
   'missingColumn',
+  'misnamedColumn',
   'unknownColumn',
   'misplacedColumn',
   'duplicateColumn',
