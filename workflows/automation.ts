@@ -136,8 +136,12 @@ export async function runAutomation(s: BookState, opts: ApplyOptions, now: () =>
           s.problems = s.problems.filter((p) => p.step !== 'excel');
           setPhase(s, 'review', at);
         } else {
-          const messages = r.sample.map((p) => [p.row && `dòng ${p.row}`, p.column && `cột ${p.column}`, p.messageVi].filter(Boolean).join(', '));
-          listProblems(s, 'excel', 'excelInvalid', [`Tệp Excel có ${r.problemCount} lỗi; xem tệp đã đánh dấu.`, ...messages], at);
+          // Each problem where the clerk finds it in Excel: the cell (column letter and row) and the field.
+          const where = (p: (typeof r.sample)[number]) => (p.cell ? `Ô ${p.cell}` : p.row ? `Dòng ${p.row}` : '') + (p.column ? ` (${p.column})` : '');
+          const messages = r.sample.map((p) => (where(p) ? `${where(p)}: ${p.messageVi}` : p.messageVi));
+          const file = excel.key.split('/').pop();
+          const see = r.annotatedKey ? '; xem bản sao đã tô đỏ các ô lỗi' : r.problemsKey ? '; xem danh sách lỗi' : '';
+          listProblems(s, 'excel', 'excelInvalid', [`Tệp ${file} có ${r.problemCount} lỗi${see}.`, ...messages], at);
           setPhase(s, 'work', at);
         }
         return;

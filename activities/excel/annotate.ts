@@ -29,10 +29,10 @@ export async function writeAnnotated(
 ): Promise<void> {
   const byRow = new Map<number, Map<number, string[]>>();
   for (const p of problems) {
+    // Only a problem of a cell paints one; the others (a PDF, the whole file) are in the list sheet.
     const at = p.cell ? decodeCell(p.cell) : undefined;
-    const row = at?.row ?? p.row;
-    if (row === undefined) continue;
-    const col = at?.col ?? 1;
+    if (!at) continue;
+    const { row, col } = at;
     let cols = byRow.get(row);
     if (!cols) byRow.set(row, (cols = new Map()));
     const msgs = cols.get(col) ?? [];

@@ -118,6 +118,7 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat, limit
     const schema = rowSchemaFor(book.type, period, book);
     const log = new ProblemLog();
     const { problemsKey, annotatedKey } = besideKeys(excelKey);
+    // The upload is stored under the name the person gave it (api/routes/uploads.ts): messages name it.
     const fileName = excelKey.split('/').pop() ?? excelKey;
 
     // The manifest is read after the rows, so its objects do not add to the reading's peak memory;
@@ -170,24 +171,32 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat, limit
             values[k] = at === undefined ? '' : (cells[at - 1] ?? '');
           }
           const r = schema.safeParse(values);
+          let caseInvalid = false;
           if (!r.success)
             for (const issue of r.error.issues) {
               const key = String(issue.path[0] ?? '');
-              const params = (issue as { params?: RowIssueParams }).params;
               const at = columns.get(key);
+              // A column missing from the header is reported once there, not on every row.
+              if (at === undefined) continue;
+              if (key === 'so' || key === 'ngayDangKy') caseInvalid = true;
+              const params = (issue as { params?: RowIssueParams }).params;
               log.add({
                 sheet,
                 row: rowNo,
                 column: key,
-                cell: at ? `${columnLetter(at)}${rowNo}` : undefined,
+                cell: `${columnLetter(at)}${rowNo}`,
                 value: values[key],
                 code: params?.code ?? 'required',
                 messageVi: issue.message,
                 messageEn: params?.en ?? issue.message,
               });
             }
-          const dup = index!.add(rowNo, values.so ?? '', values.ngayDangKy ?? '');
-          if (dup) log.add(dup);
+          // A case whose number or date is already reported is not matched to the PDFs (no second report of it).
+          if (caseInvalid) index!.flag(values.so ?? '');
+          else {
+            const dup = index!.add(rowNo, values.so ?? '', values.ngayDangKy ?? '');
+            if (dup) log.add(dup);
+          }
           if (rows % 2000 === 0) heartbeat({ rows });
         },
         { limits, file: fileName },
@@ -201,14 +210,20 @@ export function createValidateExcel({ store, heartbeat = defaultHeartbeat, limit
       // No outcome: over a limit, reported above.
       if (outcome && !outcome.sheet) {
         if (outcome.notZip || outcome.sheets.length === 0)
-          log.file('', 'notXlsx', `Tệp ${fileName} không phải tệp Excel .xlsx${outcome.parseError ? ` (${outcome.parseError})` : ''}.`, `${fileName} is not an .xlsx workbook.`);
+          log.file(
+            '',
+            'notXlsx',
+            `Tệp ${fileName} không phải tệp Excel .xlsx: mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu "Excel Workbook (*.xlsx)" rồi tải lên lại.`,
+            `${fileName} is not an .xlsx workbook${outcome.parseError ? ` (${outcome.parseError})` : ''}.`,
+          );
         else log.file('', 'noDataSheet', `Tệp ${fileName} không có trang dữ liệu (chỉ có: ${outcome.sheets.join(', ')}).`, `${fileName} has no data sheet.`);
       } else if (outcome?.parseError) {
-        log.file(sheet, 'notXlsx', `Tệp ${fileName} hỏng, không đọc hết được: ${outcome.parseError}.`, `${fileName} is damaged: ${outcome.parseError}.`);
+        log.file(sheet, 'notXlsx', `Tệp ${fileName} bị hỏng, không đọc được hết: mở bằng Excel, lưu lại rồi tải lên lại.`, `${fileName} is damaged: ${outcome.parseError}.`);
       } else if (outcome && !stop) {
         if (!headerSeen) header([]);
         if (rows === 0) log.file(sheet, 'noRows', `Trang ${sheet} không có dòng dữ liệu nào (từ dòng 2).`, `Sheet ${sheet} has no data rows.`);
-        if (manifestKey) index!.compare(await readManifest(store, manifestKey)).forEach((p) => log.add(p));
+        // Without its case number or date column no row can be matched: the header problem says why.
+        if (manifestKey && columns.has('so') && columns.has('ngayDangKy')) index!.compare(await readManifest(store, manifestKey)).forEach((p) => log.add(p));
       }
       annotate = outcome?.sheet !== undefined && !outcome.parseError;
     }

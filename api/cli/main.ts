@@ -20,6 +20,7 @@ import type {
   StuckReport,
   Timeline,
 } from '../../contracts/v1';
+import { progressDimensions } from '../../contracts/v1/reports';
 import { loadUnits } from '../../clients/units';
 import { UserError, UserStore } from '../../clients/users';
 import { ApiClient, CliError } from './http';
@@ -53,7 +54,7 @@ user
   .description('tạo người dùng; in mã truy cập MỘT LẦN (chỉ lưu bản băm)')
   .addOption(new Option('--role <role>', 'vai trò').choices(roles).makeOptionMandatory())
   .addOption(new Option('--scope <scope>', 'phạm vi: province (tỉnh), district (huyện), agency (một đơn vị)').choices(jurisdictionLevels).makeOptionMandatory())
-  .requiredOption('--code <code>', 'mã tỉnh, huyện hoặc đơn vị của phạm vi (ví dụ 49, 502, 20335)')
+  .requiredOption('--code <code>', 'mã tỉnh, huyện hoặc đơn vị của phạm vi (ví dụ 49, 502, 20335; đơn vị sau 1/7/2025: n48, n20335)')
   .option('--name <name>', 'họ tên')
   .action(async (userId: string, o: { role: (typeof roles)[number]; scope: (typeof jurisdictionLevels)[number]; code: string; name?: string }) => {
     const r = await users().add({ userId, role: o.role, scope: o.scope, agencyCode: o.code, ...(o.name ? { name: o.name } : {}) });
@@ -206,8 +207,8 @@ program
 const report = program.command('report').description('báo cáo');
 report
   .command('progress')
-  .description('tiến độ theo huyện, đơn vị, loại sổ, nhóm sổ hoặc bước')
-  .addOption(new Option('--by <dim>', 'nhóm theo').choices(['district', 'agency', 'type', 'period', 'step', 'level']).default('district'))
+  .description('tiến độ theo huyện, đơn vị đăng ký, đơn vị đang giữ sổ, đơn vị sau 1/7/2025, loại sổ, nhóm sổ hoặc bước')
+  .addOption(new Option('--by <dim>', 'nhóm theo').choices([...progressDimensions]).default('district'))
   .action(async (o: { by: string }) => {
     const r = await api().get<ProgressReport>(`/api/reports/progress?by=${o.by}`);
     const line = (x: ProgressRow) => [x.label, x.books, x.cases, x.pages, x.done, x.inProgress, x.overdue, x.awaitingHuman, `${x.percentDone}%`];

@@ -21,6 +21,7 @@ import { intakeOnWorker } from '../services/c06';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import { XLSX, SCAN_EXTS, TooLarge, fileTooLarge, uploadError, requestFiles, oneFile } from '../services/requestFiles';
+import { storedName } from '../../clients/storage/keys';
 
 export function needStore(ctx: AppContext): ArtifactStore {
   if (!ctx.store) throw new ApiError('Unavailable', 'chưa cấu hình kho lưu trữ (SOHOA_STORAGE)');
@@ -149,7 +150,8 @@ export const uploadRoutes =
         }
         const uploadId = newUploadId();
         const folder = `${artifactKeys(status.book).prefix}/excel/${uploadId}`;
-        const excelKey = `${folder}/${excelName(status.book)}`;
+        // Kept under the name it was uploaded with: the validation's messages name the clerk's own file.
+        const excelKey = `${folder}/${storedName(file.name, '.xlsx', excelName(status.book))}`;
         let stored;
         try {
           stored = await store.put(excelKey, whole, { contentType: XLSX });

@@ -56,3 +56,17 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
   return Buffer.concat(chunks);
 }
+
+/**
+ * A person's file name as the last segment of a key, so that what is said about the file names it as
+ * they know it: NFC, only letters, digits, spaces and `._-` (others become `_`), its extension kept.
+ */
+export function storedName(name: string, ext: string, fallback: string): string {
+  const base = (name.split(/[\\/]/).pop() ?? '').normalize('NFC');
+  const stem = base
+    .replace(new RegExp(`\\${ext}$`, 'i'), '')
+    .replace(/[^\p{L}\p{N}._\- ]/gu, '_')
+    .replace(/^[.\s]+|\s+$/g, '')
+    .slice(0, 120);
+  return stem ? `${stem}${ext}` : fallback;
+}

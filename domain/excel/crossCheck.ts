@@ -43,6 +43,8 @@ const splitKey = (k: number) => [Math.floor(k / 1_000_000), k % 1_000_000] as co
 
 export class CaseIndex {
   private readonly rows = new Map<number, Seen>();
+  /** Case numbers of rows whose number or date was already reported invalid: no PDF is reported against them. */
+  private readonly flagged = new Set<number>();
 
   constructor(
     private readonly sheet: string,
@@ -79,6 +81,15 @@ export class CaseIndex {
     return undefined;
   }
 
+  /**
+   * A row whose case number or registration date was already reported (bad date, year outside the
+   * book…): it is not matched to a PDF, and a PDF of its case number is not reported as without a row.
+   */
+  flag(so: string): void {
+    const s = parseSo(so);
+    if (s) this.flagged.add(s.caseNo);
+  }
+
   /** Rows without a PDF, PDFs without a row, and dates that disagree. */
   compare(files: readonly ManifestFile[]): Problem[] {
     const problems: Problem[] = [];
@@ -91,6 +102,7 @@ export class CaseIndex {
       const key = caseKey(year, p.value.caseNo);
       const seen = this.rows.get(key);
       if (!seen) {
+        if (this.flagged.has(p.value.caseNo)) continue;
         problems.push({
           sheet: this.sheet,
           code: 'pdfWithoutRow',

@@ -30,6 +30,31 @@ function lcs(a: readonly string[], b: readonly string[]): Set<string> {
   return out;
 }
 
+/** A key as a person might mistype it: case, marks, spaces and underscores do not count. */
+const loose = (k: string) =>
+  k
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/gi, 'd')
+    .replace(/[\s_]/g, '')
+    .toLowerCase();
+
+/** At most one edit apart (a letter missing, added or changed). */
+function oneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const [x, y] = [a.slice(i), b.slice(i)];
+  return x.slice(1) === y.slice(1) || x.slice(1) === y || x === y.slice(1);
+}
+
+/** The template key a header text looks like, among the keys not found as they are. */
+function lookalike(text: string, candidates: readonly string[]): string | undefined {
+  const l = loose(text);
+  if (l === '') return undefined;
+  return candidates.find((k) => loose(k) === l) ?? (l.length >= 6 ? candidates.find((k) => oneEditApart(loose(k), l)) : undefined);
+}
+
 /** Which template a header looks like: the type code whose keys cover most of it. */
 export function guessTemplate(keys: readonly string[]): { code: ExcelTypeCode; share: number } | undefined {
   const present = keys.filter((k) => k !== '');
@@ -75,6 +100,8 @@ export function checkHeader(t: TemplateSpec, keys: readonly string[], sheet: str
     return { problems, columns, otherTemplate: mine.code };
   }
 
+  const exact = new Set(keys);
+  const unmatched = () => [...expected, ...optional].filter((k) => !exact.has(k) && !columns.has(k));
   keys.forEach((k, i) => {
     const cell = `${columnLetter(i + 1)}1`;
     if (k === '') {
@@ -85,9 +112,29 @@ export function checkHeader(t: TemplateSpec, keys: readonly string[], sheet: str
       problems.push({ sheet, row: 1, column: k, cell, code: 'duplicateColumn', value: k, messageVi: `Cột ${k} lặp lại (cột ${columnLetter(columns.get(k)!)} và ${columnLetter(i + 1)}).`, messageEn: `Column ${k} appears twice.` });
       return;
     }
-    if (known.has(k) || optional.has(k)) columns.set(k, i + 1);
-    else
-      problems.push({ sheet, row: 1, column: k, cell, code: 'unknownColumn', value: k, messageVi: `Cột "${k}" không có trong mẫu ${t.typeCode}.`, messageEn: `Column "${k}" is not in the ${t.typeCode} template.` });
+    if (known.has(k) || optional.has(k)) {
+      columns.set(k, i + 1);
+      return;
+    }
+    // A key mistyped (case, a mark, a letter): one problem naming the key it should be, and its
+    // column read as that key, so its rows are not all reported as missing a value.
+    const like = lookalike(k, unmatched());
+    if (like) {
+      columns.set(like, i + 1);
+      const label = [...t.columns, ...t.optionalColumns].find((c) => c.key === like)!.labelVi;
+      problems.push({
+        sheet,
+        row: 1,
+        column: like,
+        cell,
+        code: 'misnamedColumn',
+        value: k,
+        messageVi: `Tên cột "${k}" gần giống "${like}" của mẫu, cột ${label}: sửa lại thành "${like}", đúng từng chữ hoa, chữ thường.`,
+        messageEn: `Column "${k}" looks like "${like}": rename it exactly.`,
+      });
+      return;
+    }
+    problems.push({ sheet, row: 1, column: k, cell, code: 'unknownColumn', value: k, messageVi: `Cột "${k}" không có trong mẫu ${t.typeCode}.`, messageEn: `Column "${k}" is not in the ${t.typeCode} template.` });
   });
 
   for (const k of expected)

@@ -15,6 +15,7 @@ export const problemCodes = [
   // the header
   'wrongTemplate',
   'missingColumn',
+  'misnamedColumn',
   'unknownColumn',
   'misplacedColumn',
   'duplicateColumn',

@@ -12,7 +12,9 @@ import { workflowIdFor, type Book } from '../../domain/book';
 import { statusQuery } from '../../workflows/definitions';
 import { artifactKeys } from '../../domain/naming';
 import { ROOT } from '../../clients/paths';
-import { sampleCases, sampleExcel, samplePdf } from '../../clients/samples';
+import { sampleCases, sampleExcel, samplePdf, sampleRows } from '../../clients/samples';
+import { columnLetter, templateFor } from '../../domain/excel';
+import { sheetOf } from '../excel/support';
 import { ksCsv } from '../data/c06Fixtures';
 import { makeZip } from '../hostile/make/zip';
 import { book } from '../support/fixtures';
@@ -153,6 +155,24 @@ describe('Excel and C06 uploads, templates', () => {
     const st = await wait(id, (s) => s.phase === 'review');
     expect(st.counts.excelRows).toBe(2);
     expect(st.artifacts.find((a) => a.kind === 'excel')?.sha256).toBe(r.json().sha256);
+  });
+
+  it('a workbook with a mistyped header comes back to the clerk named as uploaded, its one problem by cell and field', async () => {
+    const b = book({ agencyCode: '20335', type: 'maritalStatus', bookNo: '18', yearFrom: 2016, yearTo: 2016 });
+    const id = await driveTo(h, b, 'dataWork');
+    const keys = templateFor('maritalStatus').columns.map((c) => c.key);
+    const renamed = keys.map((k) => (k === 'nxnHoTen' ? 'NXNHOTEN' : k));
+    const rows = sampleRows(b, 2).map((r) => ({ ...r, NXNHOTEN: r.nxnHoTen ?? '' }) as Record<string, string>);
+    const file = await sheetOf(renamed, rows, 'HN');
+    const { payload, headers } = multipart([{ filename: 'Sổ HN 2016 (lần 2).xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: file }]);
+    const r = await h.call('clerk', 'PUT', `/api/registers/${id}/excel?submit=true`, payload, headers);
+    expect(r.statusCode, r.body).toBe(200);
+    const st = await wait(id, (s) => s.step === 'excel' && s.phase === 'work' && s.problems.length > 0);
+    const column = columnLetter(keys.indexOf('nxnHoTen') + 1);
+    expect(st.problems.map((p) => p.message)).toEqual([
+      'Tệp Sổ HN 2016 _lần 2_.xlsx có 1 lỗi; xem bản sao đã tô đỏ các ô lỗi.',
+      expect.stringMatching(new RegExp(`^Ô ${column}1 \\(nxnHoTen\\): Tên cột "NXNHOTEN" gần giống "nxnHoTen" của mẫu`)),
+    ]);
   });
 
   it('a C06 batch is matched to the commune books at the C06 step and delivered to each; the same batch again writes nothing', async () => {
