@@ -4,12 +4,13 @@ const backoff = { initialInterval: '5s', backoffCoefficient: 2 } as const;
 
 /**
  * Long, streaming work heartbeats, so a killed worker's attempt is retried within two minutes.
- * Import posts or copies a whole zip and heartbeats while doing it; acceptance only reads a manifest.
+ * Import posts or copies a whole zip and heartbeats while doing it; acceptance only reads a manifest
+ * and a notice writes one file: seconds, so an attempt lost with its worker is retried after a minute.
  */
 const timeouts = {
   long: { startToCloseTimeout: '2h', heartbeatTimeout: '2m' },
   import: { startToCloseTimeout: '30m', heartbeatTimeout: '2m' },
-  short: { startToCloseTimeout: '5m' },
+  short: { startToCloseTimeout: '1m' },
 } as const satisfies Record<string, ActivityOptions>;
 
 /** The first books' options: retried by Temporal without end (kept for the runs that started with them). */
