@@ -197,6 +197,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       reply.log.info({ method: req.method, url: req.url.split('?')[0], route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'yêu cầu xong');
     }
   });
+  app.addHook('onReady', async () => {
+    // The denied log's index is built in the background, so no history request waits on a whole read.
+    denied.ensureIndex().catch((err: unknown) => logger.error({ err }, 'không đọc được nhật ký từ chối'));
+  });
   app.addHook('onClose', async () => {
     logger.flush();
     await Promise.race([ctx.jobs.drain(), new Promise((r) => setTimeout(r, 10_000).unref())]);
