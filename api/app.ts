@@ -204,6 +204,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   // Drafts not submitted in time go, with their files.
   const sweep = ctx.drafts && setInterval(() => void sweepDrafts(ctx.drafts!, logger), config.SOHOA_DRAFT_SWEEP_S * 1000).unref();
+  app.addHook('onReady', async () => {
+    // The denied log's index is built in the background, so no history request waits on a whole read.
+    denied.ensureIndex().catch((err: unknown) => logger.error({ err }, 'không đọc được nhật ký từ chối'));
+  });
   app.addHook('onClose', async () => {
     if (sweep) clearInterval(sweep);
     logger.flush();

@@ -38,10 +38,10 @@ export class BookService {
     return startBook(this.client, this.config.TEMPORAL_TASK_QUEUE, book, planSettingsFromConfig(this.config as Config), priority, { createdBy });
   }
 
-  /** The `status` query; 404 when there is no such book. */
+  /** The `status` query; 404 when there is no such book, 504 when no worker answers in time. */
   async status(id: string): Promise<BookStatus> {
     try {
-      return await this.client.workflow.getHandle(id).query(statusQuery);
+      return await this.client.withDeadline(Date.now() + CALL_TIMEOUT_MS, () => this.client.workflow.getHandle(id).query(statusQuery));
     } catch (e) {
       throw mapTemporalError(e, id);
     }

@@ -93,8 +93,8 @@ export class DeniedLog {
     }
   }
 
-  /** Reads the kept files once, line by line, to learn where each book's lines are. */
-  private ensureIndex(): Promise<void> {
+  /** Reads the kept files once, line by line, to learn where each book's lines are (the API starts it when ready). */
+  ensureIndex(): Promise<void> {
     this.indexing ??= this.log.serial(async () => {
       this.index = new Map();
       for (const { gen, file } of this.log.files()) {

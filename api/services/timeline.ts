@@ -126,7 +126,7 @@ export class TimelineBuilder {
           const a = e.workflowExecutionUpdateAcceptedEventAttributes!;
           const name = a.acceptedRequest?.input?.name ?? '?';
           const req = this.decode(a.acceptedRequest?.input?.args?.payloads?.[0] as Payload) as
-            | { actor?: TimelineActor; payload?: unknown; requestId?: string }
+            | { actor?: TimelineActor; payload?: unknown; requestId?: string; idempotencyKey?: string }
             | undefined;
           const actor = req?.actor ? { userId: req.actor.userId, role: req.actor.role, agencyCode: req.actor.agencyCode, scope: req.actor.scope } : null;
           const entry: TimelineEntry = {
@@ -136,6 +136,7 @@ export class TimelineBuilder {
             action: name,
             payload: req?.payload,
             ...(req?.requestId ? { requestId: req.requestId } : {}),
+            ...(req?.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
             outcome: 'pending',
             text: `${ACTION_LABELS_VI[name as ActionName] ?? name} — ${who(actor)}`,
           };

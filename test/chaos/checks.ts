@@ -4,7 +4,7 @@ import { mapLimit } from '../../api/services/pool';
 import type { ApiClient } from './api';
 import { checkArtifacts, type ArtifactCheck } from './artifacts';
 import { CASES, STORIES, type ChaosBook } from './books';
-import type { Answered, Driver } from './driver';
+import { sentWith, type Answered, type Driver } from './driver';
 import type { Stack } from './stack';
 
 export interface BookVerdict {
@@ -35,6 +35,7 @@ export interface Checks {
 interface TimelineEntry {
   kind: string;
   requestId?: string;
+  idempotencyKey?: string;
   action?: string;
   outcome?: string;
 }
@@ -81,8 +82,8 @@ export async function check(stack: Stack, api: ApiClient, books: ChaosBook[], dr
     const history = await read<{ entries: TimelineEntry[] }>(api, `/api/registers/${b.id}/history?denied=false`);
     if (!history.ok) wrong.push(`history: ${history.status} ${history.message}`);
     for (const a of byBook.get(b.id) ?? []) {
-      const inStatus = st.actions.some((x) => x.requestId === a.requestId && x.action === a.action);
-      const inHistory = history.ok && history.body.entries.some((e) => e.kind === 'action' && e.requestId === a.requestId && e.action === a.action && e.outcome === 'ok');
+      const inStatus = st.actions.some((x) => sentWith(x, a.requestId) && x.action === a.action);
+      const inHistory = history.ok && history.body.entries.some((e) => e.kind === 'action' && sentWith(e, a.requestId) && e.action === a.action && e.outcome === 'ok');
       if (!inStatus || !inHistory) {
         const where = [!inStatus && 'status', !inHistory && 'history'].filter(Boolean).join(' and ');
         wrong.push(`${a.action} (${a.requestId}) answered 200 but missing from its ${where}`);

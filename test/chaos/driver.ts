@@ -64,6 +64,14 @@ export function nextMove(b: ChaosBook, st: BookStatus, listedFailing: boolean): 
   }
 }
 
+/**
+ * Whether an action (in a status or a timeline) is the one sent with this key: an upload's report
+ * carries it as its request id; a client's Idempotency-Key is kept as `key~fingerprint of the payload`
+ * beside the server's own request id.
+ */
+export const sentWith = (a: { requestId?: string; idempotencyKey?: string }, key: string) =>
+  a.requestId === key || a.idempotencyKey === key || !!a.idempotencyKey?.startsWith(`${key}~`);
+
 const problemsOf = (st: BookStatus) => st.problems.map((p) => p.message).join('; ') || 'no problem listed';
 
 /**
@@ -160,7 +168,7 @@ export class Driver {
       if (r.status === 409) {
         // The book moved on: by this very action (its answer lost), or by automation meanwhile.
         const st = await this.status(b);
-        if (lost && st?.actions.some((a) => a.requestId === requestId)) this.appliedUnanswered.push({ id: b.id, action, requestId });
+        if (lost && st?.actions.some((a) => sentWith(a, requestId))) this.appliedUnanswered.push({ id: b.id, action, requestId });
         this.note(b, `${action} → 409 (${st?.step}/${st?.phase})`);
         return true;
       }

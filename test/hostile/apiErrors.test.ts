@@ -72,6 +72,9 @@ describe('idempotency keys', () => {
     const status = (await h.call('manager', 'GET', `/api/registers/${a1}`)).json();
     expect(status.priority).toBe(1);
     expect(status.actions.filter((a: { action: string }) => a.action === 'setPriority')).toHaveLength(1);
+    // The audit trail keeps the server's id for the request and the client's key apart.
+    const entry = (await h.call('auditor', 'GET', `/api/registers/${a1}/history`)).json().entries.find((e: { action?: string; kind: string }) => e.kind === 'action' && e.action === 'setPriority');
+    expect(entry).toMatchObject({ requestId: first.headers['x-request-id'], idempotencyKey: expect.stringMatching(/^uu-tien-lan-1~[0-9a-f]{16}$/) });
   });
 });
 
