@@ -121,9 +121,14 @@ export async function lostUpdates(api: ApiClient, driver: Driver): Promise<strin
     const st = await statusOf(api, id);
     const h = await api.call<{ entries: TimelineEntry[] }>('manager', 'GET', `/api/registers/${id}/history?denied=false`, { timeoutMs: 30_000 });
     for (const a of driver.answered.filter((x) => x.id === id)) {
-      const inStatus = st.actions.some((x) => x.requestId === a.requestId && x.action === a.action);
-      const inHistory = h.status === 200 && h.body.entries.some((e) => e.kind === 'action' && e.requestId === a.requestId && e.action === a.action && e.outcome === 'ok');
-      if (!inStatus || !inHistory) lost.push(`${id}: ${a.action} ${a.requestId}${inStatus ? '' : ' not in status'}${inHistory ? '' : ' not in history'}`);
+      // The driver's key is the action's Idempotency-Key (kept as sent, or with its payload's digest
+      // after a "~"); an upload's is its update id. The history names the request the API made of it.
+      const rec = st.actions.find(
+        (x) => x.action === a.action && (x.requestId === a.requestId || x.idempotencyKey === a.requestId || !!x.idempotencyKey?.startsWith(`${a.requestId}~`)),
+      );
+      const inHistory =
+        h.status === 200 && !!rec?.requestId && h.body.entries.some((e) => e.kind === 'action' && e.requestId === rec.requestId && e.action === a.action && e.outcome === 'ok');
+      if (!rec || !inHistory) lost.push(`${id}: ${a.action} ${a.requestId}${rec ? '' : ' not in status'}${inHistory ? '' : ' not in history'}`);
     }
   }
   return lost;
