@@ -57,6 +57,8 @@ export const doubleEntryRoutes =
           200: z.object({ differenceCount: z.number(), diffKey: z.string(), differences: z.array(differenceSchema) }),
           ...commonErrors,
           404: errorBodySchema,
+          // Only at the Excel step, waiting for work; a closed book takes nothing.
+          409: errorBodySchema,
         },
       },
       handler: async (req) => {

@@ -12,7 +12,7 @@ import { ApiError, conflict, notFound } from '../errors';
 import { PageTokens } from './pageTokens';
 
 /** gRPC status codes (grpc-js is not a direct dependency). */
-const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
+const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14, FAILED_PRECONDITION: 9 } as const;
 
 /** Deadline for one call to Temporal made while a person waits (an update waits for the worker). */
 const CALL_TIMEOUT_MS = 30_000;
@@ -166,6 +166,9 @@ export function mapTemporalError(e: unknown, id?: string): unknown {
       return notFound(`không có sổ "${id ?? ''}"`);
     case grpcStatus.UNAVAILABLE:
       return new ApiError('Unavailable', 'không kết nối được Temporal');
+    // A query with no worker polling the task queue (the server says so at once instead of timing out).
+    case grpcStatus.FAILED_PRECONDITION:
+      return new ApiError('Unavailable', 'không có worker nào đang nhận việc; thử lại sau');
     case grpcStatus.DEADLINE_EXCEEDED:
       return timeout();
     case grpcStatus.INVALID_ARGUMENT:

@@ -124,6 +124,8 @@ let seq = 10;
 /** THE table: every route of the OpenAPI document, who may call it, and the calls made. */
 const TABLE: Record<string, Rule> = {
   'GET /health': { who: 'public', calls: () => [{ method: 'GET', url: '/health' }] },
+  'GET /health/live': { who: 'public', calls: () => [{ method: 'GET', url: '/health/live' }] },
+  'GET /health/ready': { who: 'public', calls: () => [{ method: 'GET', url: '/health/ready' }] },
   'GET /metrics': { who: 'public', calls: () => [{ method: 'GET', url: '/metrics' }] },
   'GET /api/me': { who: 'any', calls: () => [{ method: 'GET', url: '/api/me' }] },
   'GET /api/reference': { who: 'any', calls: () => [{ method: 'GET', url: '/api/reference' }] },
