@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream } from 'pino';
 import type { FileOutbox } from '../clients/outbox';
 import type { ArtifactStore } from '../clients/storage/types';
+import { isUnreachable } from '../clients/storage/errors';
 import type { Config } from '../clients/config';
 import { WORKFLOW_BUNDLE } from '../clients/paths';
 import { authHook, isRefusal, recordDenied } from './auth/access';
@@ -272,6 +273,11 @@ export function errorBody(err: unknown, log: Log, requestId: string): { status: 
   if (e.code === 'ECONNRESET' || e.message === 'aborted') {
     log.warn({ err }, 'tải lên bị ngắt giữa chừng');
     return { status: 400, body: { error: 'BadRequest', message: 'yêu cầu bị ngắt giữa chừng; không lưu gì' } };
+  }
+  // The artifact store down or restarting: the client may try again (nothing was kept half-written).
+  if (isUnreachable(err)) {
+    log.warn({ err }, 'kho lưu trữ không trả lời');
+    return { status: 503, body: { error: 'Unavailable', message: 'kho lưu trữ tệp tạm thời không trả lời; không lưu gì, xin gửi lại sau' } };
   }
   const status = e.statusCode;
   if (status && status >= 400 && status < 500) {

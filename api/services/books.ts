@@ -174,7 +174,8 @@ export function mapTemporalError(e: unknown, id?: string): unknown {
     case grpcStatus.INVALID_ARGUMENT:
       return new ApiError('BadRequest', `Temporal từ chối truy vấn: ${(e as Error).message}`);
     default:
-      return e;
+      // Any other failure of a call to Temporal (a restart cuts calls with CANCELLED, INTERNAL, …): upstream, try again.
+      return e instanceof ServiceError || grpcCodeOf(e) !== undefined ? new ApiError('Unavailable', 'Temporal tạm thời không trả lời được; thử lại sau') : e;
   }
 }
 
