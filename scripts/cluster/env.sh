@@ -35,6 +35,8 @@ else
   PG_USER=$(id -un); PGDATA="$CLUSTER_DIR/pg"
 fi
 PG_SOCKETS="$(dirname "$PGDATA")/pg-sockets"
+# The server writes its own log: beside its data when the checkout is out of its reach.
+if [ "$(dirname "$PGDATA")" = "$CLUSTER_DIR" ]; then PG_LOG="$LOGS/postgres.log"; else PG_LOG="$(dirname "$PGDATA")/postgres.log"; fi
 
 # Secrets are made once per cluster and kept beside it (mode 600).
 SECRETS="$CLUSTER_DIR/secrets.env"

@@ -41,7 +41,8 @@ wait_for() { # name seconds command...: until the command succeeds, the process 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
 # --- PostgreSQL 15 (Debian), its own data folder, port and socket folder; no system service.
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi; }
+# From / : the postgres user may not enter the checkout (a private temp or home folder).
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$PG_USER" -- "$@"); else "$@"; fi; }
 psql_su() { as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKETS" -p "$PG_PORT" -U postgres -d postgres "$@"; }
 
 start_postgres() {
@@ -69,8 +70,8 @@ EOF
   fi
   mkdir -p "$PG_SOCKETS"; [ "$(id -u)" -eq 0 ] && chown "$PG_USER" "$PG_SOCKETS"
   if ! as_pg "$PG_BIN/pg_ctl" status -D "$PGDATA" >/dev/null 2>&1; then
-    touch "$LOGS/postgres.log"; [ "$(id -u)" -eq 0 ] && chown "$PG_USER" "$LOGS/postgres.log"
-    as_pg "$PG_BIN/pg_ctl" start -D "$PGDATA" -l "$LOGS/postgres.log" -w -t 60 > /dev/null
+    touch "$PG_LOG"; [ "$(id -u)" -eq 0 ] && chown "$PG_USER" "$PG_LOG"
+    as_pg "$PG_BIN/pg_ctl" start -D "$PGDATA" -l "$PG_LOG" -w -t 60 > /dev/null || { tail -20 "$PG_LOG" >&2; return 1; }
   fi
   head -1 "$PGDATA/postmaster.pid" > "$RUN/postgres.pid"
   # Temporal's own role, allowed to create its two databases (temporal-sql-tool create-database).
