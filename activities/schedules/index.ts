@@ -6,7 +6,7 @@ import type { Units } from '../../domain/units';
 import type { FileOutbox } from '../../clients/outbox';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { BASE_CLAUSES } from '../../clients/temporal/visibilityQuery';
-import { listPage } from '../../clients/temporal/visibility';
+import { listAll } from '../../clients/temporal/visibility';
 import { SA } from '../../workflows/definitions';
 import { heartbeat } from '../heartbeat';
 import { buildWeeklyWorkbook } from './weeklyWorkbook';
@@ -27,17 +27,8 @@ export interface ScheduleActivities {
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Every book of a query, page by page with Temporal's page tokens, heartbeating after each page. */
-async function listBooks(client: Client, query: string, what: string): Promise<RegisterSummary[]> {
-  const out: RegisterSummary[] = [];
-  let token: string | undefined;
-  do {
-    const page = await listPage(client, query, 1000, token);
-    out.push(...page.items);
-    token = page.nextPageToken;
-    heartbeat({ [what]: out.length });
-  } while (token);
-  return out;
-}
+const listBooks = (client: Client, query: string, what: string): Promise<RegisterSummary[]> =>
+  listAll(client, query, Infinity, (listed) => heartbeat({ [what]: listed }));
 
 function groupBy<K extends string>(books: readonly RegisterSummary[], key: (b: RegisterSummary) => K | null): Map<K, RegisterSummary[]> {
   const groups = new Map<K, RegisterSummary[]>();

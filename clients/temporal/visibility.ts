@@ -26,14 +26,15 @@ export async function listPage(client: Client, query: string, pageSize: number, 
   return { items: infos.map((i) => summaryOf(i as WorkflowExecutionInfo)), ...(token ? { nextPageToken: token } : {}) };
 }
 
-/** Every book matching a query, page after page (up to `limit`). */
-export async function listAll(client: Client, query: string, limit = 200_000): Promise<RegisterSummary[]> {
+/** Every book matching a query, page after page (up to `limit`); `onPage` hears the count so far. */
+export async function listAll(client: Client, query: string, limit = 200_000, onPage?: (listed: number) => void): Promise<RegisterSummary[]> {
   const out: RegisterSummary[] = [];
   let token: string | undefined;
   do {
     const page = await listPage(client, query, 1000, token);
     out.push(...page.items);
     token = page.nextPageToken;
+    onPage?.(out.length);
   } while (token && out.length < limit);
   return out;
 }
