@@ -40,6 +40,7 @@ import { fileRoutes } from './routes/files';
 import { templateRoutes } from './routes/templates';
 import { uploadRoutes } from './routes/uploads';
 import { doubleEntryRoutes } from './routes/doubleEntry';
+import { BookIndex } from './services/bookIndex';
 import { BookService, mapTemporalError } from './services/books';
 import { DeniedLog } from './services/deniedLog';
 import { Drafts } from './services/drafts';
@@ -109,7 +110,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   const units = opts.units ?? loadUnits(config);
   const books = new BookService(opts.temporal.client, config);
-  const stuck = new StuckScanner(books, units);
+  const index = new BookIndex(opts.temporal.client, (err) => logger.warn({ err }, 'mô hình đọc: chưa cập nhật được danh sách sổ'), { pollMs: config.SOHOA_INDEX_POLL_MS });
+  const stuck = new StuckScanner(books, units, index);
   const metrics = createMetrics({ books, stuck, units });
   const auditLimits = { maxBytes: config.SOHOA_AUDIT_LOG_MB * 1024 * 1024, keep: config.SOHOA_AUDIT_LOG_FILES };
   const denied = opts.denied ?? DeniedLog.inDataDir(config.SOHOA_DATA_DIR, auditLimits);
@@ -121,6 +123,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     units,
     client: opts.temporal.client,
     books,
+    index,
     store: opts.store,
     ...(opts.store ? { drafts: new Drafts(opts.store, books, { maxPerBook: config.SOHOA_MAX_DRAFTS_PER_BOOK, ttlMs: config.SOHOA_DRAFT_TTL_S * 1000 }) } : {}),
     outbox: opts.outbox,
@@ -206,11 +209,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // Drafts not submitted in time go, with their files.
   const sweep = ctx.drafts && setInterval(() => void sweepDrafts(ctx.drafts!, logger), config.SOHOA_DRAFT_SWEEP_S * 1000).unref();
   app.addHook('onReady', async () => {
+    index.start();
     // The denied log's index is built in the background, so no history request waits on a whole read.
     denied.ensureIndex().catch((err: unknown) => logger.error({ err }, 'không đọc được nhật ký từ chối'));
   });
   app.addHook('onClose', async () => {
     if (sweep) clearInterval(sweep);
+    await index.stop();
     logger.flush();
     await Promise.race([ctx.jobs.drain(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   });

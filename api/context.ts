@@ -5,6 +5,7 @@ import type { Config } from '../clients/config';
 import type { Units } from '../domain/units';
 import type { UserStore } from '../clients/users';
 import type { ApiMetrics } from './metrics';
+import type { BookIndex } from './services/bookIndex';
 import type { BookService } from './services/books';
 import type { DeniedLog } from './services/deniedLog';
 import type { Drafts } from './services/drafts';
@@ -19,6 +20,8 @@ export interface AppContext {
   units: Units;
   client: Client;
   books: BookService;
+  /** The read model of every book's list line (overview, sorted lists, stuck list). */
+  index: BookIndex;
   store?: ArtifactStore;
   /** Unsubmitted uploads of each book (with a store only). */
   drafts?: Drafts;

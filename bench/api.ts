@@ -6,12 +6,9 @@ import { loadUnits } from '../clients/units';
  * process, on a Temporal dev server. Prints p50/p99 and ratios; ends with one JSON line.
  * ratio = baseline p50 ÷ API p50 on the status route (1 = the API adds nothing); listRatio the same for the list.
  */
-import autocannon from 'autocannon';
 import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserStore } from '../clients/users';
@@ -20,56 +17,17 @@ import { buildQuery } from '../clients/temporal/visibilityQuery';
 import { statusQuery } from '../workflows/definitions';
 import { registerTypes, typeCode } from '../domain/registerTypes';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
-import { ROOT, WORKFLOW_BUNDLE } from '../clients/paths';
+import { WORKFLOW_BUNDLE } from '../clients/paths';
+import { cannon, CONNECTIONS, freePort, peakRssMB, startTs, stats, stopChildren } from './lib';
 import { startDevServer } from '../test/support/temporal';
 
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const CONNECTIONS = 10;
 const LIST_FILTER = { district: '502', step: 'inventory' };
 const units = loadUnits();
 const AGENCIES = units.agencies;
 const PROVINCE = { scope: 'province' as const, agencyCode: units.provinceCode };
-
-const children: ChildProcess[] = [];
-const stopChildren = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
-process.on('exit', stopChildren);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]! : NaN;
-}
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99) };
-};
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startTs(script: string, env: Record<string, string>, log: 'inherit' | 'ignore'): ChildProcess {
-  const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env: { ...process.env, ...env }, stdio: ['ignore', log, 'inherit'] });
-  children.push(c);
-  return c;
-}
-
-/** Peak resident memory of a process (Linux), in MB. */
-function peakRssMB(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 /**
  * The baseline's load, shaped exactly like autocannon's `overallRate`: each of `connections` loops
@@ -95,24 +53,6 @@ async function rateLimited(fn: () => Promise<unknown>, rate: number, seconds: nu
     }),
   );
   return lat;
-}
-
-/** The API's load: autocannon at the same rate; latencies from its response events (sub-millisecond). */
-async function cannon(url: string, token: string, path: () => string, rate: number, seconds: number) {
-  const lat: number[] = [];
-  const inst = autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    overallRate: rate,
-    headers: { authorization: `Bearer ${token}` },
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path() }) }],
-  });
-  inst.on('response', (_c: unknown, status: number, _b: number, time: number) => {
-    if (status >= 200 && status < 300) lat.push(time);
-  });
-  const r = await inst;
-  return { lat, failed: r.non2xx + r.errors + r.timeouts };
 }
 
 async function main() {

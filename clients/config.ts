@@ -118,6 +118,10 @@ export const configSchema = z.object({
    * comparison, at most this many per book, and removed when not submitted within their time.
    */
   SOHOA_MAX_DRAFTS_PER_BOOK: int(10, 1, 1000),
+  /** Status answers the API keeps, each valid for one version of its book (0: every read asks the workflow). */
+  SOHOA_STATUS_CACHE_BOOKS: int(20_000, 0, 1_000_000),
+  /** How often the API's read model (overview, sorted lists, stuck list) looks for changed books, in ms. */
+  SOHOA_INDEX_POLL_MS: int(1000, 100, 600_000),
   SOHOA_DRAFT_TTL_S: int(7 * 86_400, 1, 365 * 86_400),
   /** How long the API waits for a worker to read a user's file (inventory, C06 batch) before 504. */
   SOHOA_PARSE_TIMEOUT_S: int(600, 1, 86_400),

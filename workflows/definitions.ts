@@ -41,6 +41,11 @@ export const SA = {
    * lists by jurisdiction stay one query; absent while the registering agency holds it.
    */
   custody: defineSearchAttributeKey('SohoaCustody', SearchAttributeType.KEYWORD_LIST),
+  /**
+   * Ours: when the book last published a change (workflow time), so the API's read model fetches only
+   * the books changed since its last look instead of listing the province again.
+   */
+  updatedAt: defineSearchAttributeKey('SohoaUpdatedAt', SearchAttributeType.DATETIME),
 } as const;
 
 /** `--search-attribute` values for `temporal server start-dev` and `temporal operator search-attribute create`. */

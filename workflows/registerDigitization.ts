@@ -29,7 +29,7 @@ import {
 } from '../domain/bookState';
 import { memoOf } from '../domain/memo';
 import { CONTINUE, guardedInvoke, legacyInvoke, runAutomation } from './automation';
-import { actionUpdates, searchAttributesOf, statusQuery } from './definitions';
+import { actionUpdates, SA, searchAttributesOf, statusQuery } from './definitions';
 import { dueNotices, NoticeQueue, sendInline } from './notices';
 
 const nowIso = () => new Date(Date.now()).toISOString();
@@ -46,6 +46,8 @@ const PATCHES = {
   guardedAutomation: 'guarded-automation',
   /** An overdue book gets its mark but no notice of its own: its agency's daily digest lists it. */
   overdueDigest: 'overdue-digest',
+  /** Each published change stamps SohoaUpdatedAt (the API's read model polls by it). */
+  updatedAtAttribute: 'updated-at-attribute',
 } as const;
 
 /** One physical register book, from inventory to acceptance. */
@@ -53,6 +55,8 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
   const state: BookState = input.carried === undefined ? initialState(input.book, input.plan, nowIso(), input.priority) : upgradeCarried(input.carried);
   let version = 0;
   let published = '';
+  // Decided once, before any command: a history recorded before the stamp replays its exact upserts.
+  const stampUpdated = patched(PATCHES.updatedAtAttribute);
 
   /** Keeps search attributes and memo current; every state change goes through here. */
   const changed = () => {
@@ -60,10 +64,11 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
     version++;
     const sa = searchAttributesOf(state);
     const memo = memoOf(state);
-    const fingerprint = JSON.stringify([sa, memo]);
+    // Stamped books publish any change of state, so the stamp versions the whole status (the API caches by it).
+    const fingerprint = JSON.stringify(stampUpdated ? [sa, memo, state] : [sa, memo]);
     if (fingerprint === published) return;
     published = fingerprint;
-    upsertSearchAttributes(sa);
+    upsertSearchAttributes(stampUpdated ? [...sa, { key: SA.updatedAt, value: new Date(Date.now()) }] : sa);
     upsertMemo(memo);
   };
 

@@ -203,29 +203,42 @@ export function holderOfSummary(units: Units, b: Pick<RegisterSummary, 'custodia
 
 /** The unit holding a book now: from its search attribute after a handover, else the agency that registered it. */
 export async function holderOfBook(ctx: { client: Client; units: Units }, id: string, agency: Agency): Promise<Custodian> {
-  let scopes: string[] | undefined;
+  return (await describeHolder(ctx, id, agency)).holder;
+}
+
+/**
+ * The holder of a book from the server alone (describe, no worker), and the version of its state the
+ * server holds: run, status and the last published change (SohoaUpdatedAt; absent on older books).
+ */
+async function describeHolder(ctx: { client: Client; units: Units }, id: string, agency: Agency): Promise<{ holder: Custodian; version?: string }> {
+  let d;
   try {
-    scopes = (await ctx.client.workflow.getHandle(id).describe()).typedSearchAttributes.get(SA.custody);
+    d = await ctx.client.workflow.getHandle(id).describe();
   } catch (e) {
     throw mapTemporalError(e, id);
   }
-  return scopes?.length ? custodianOfScopes(ctx.units, scopes) : legacyCustodian(agency);
+  const scopes = d.typedSearchAttributes.get(SA.custody);
+  const changed = d.typedSearchAttributes.get(SA.updatedAt);
+  return {
+    holder: scopes?.length ? custodianOfScopes(ctx.units, scopes) : legacyCustodian(agency),
+    ...(changed ? { version: `${d.runId}/${d.status.name}/${changed.getTime()}` } : {}),
+  };
 }
 
 /**
  * 403 (logged) unless the actor reaches the book: `act` when its jurisdiction covers the unit that
  * holds the book, `see` also for a 2025 commune's predecessors and a district the province lets read.
- * Returns the book's registering agency and its holder.
+ * Returns the book's registering agency, its holder and the version of its state (for the status cache).
  */
 export async function assertBookInJurisdiction(
   req: FastifyRequest,
   ctx: { denied: DeniedLog; units: Units; client: Client },
   id: string,
   need: 'act' | 'see' = 'see',
-): Promise<{ agency: Agency; holder: Custodian }> {
+): Promise<{ agency: Agency; holder: Custodian; version?: string }> {
   req.bookId = id;
   const agency = agencyOfBookId(ctx.units, id);
-  const holder = await holderOfBook(ctx, id, agency);
+  const { holder, version } = await describeHolder(ctx, id, agency);
   const actor = actorOf(req);
   const access = bookAccess(reachOf(ctx.units, actor), holder, agency);
   if (!access[need]) {
@@ -233,7 +246,7 @@ export async function assertBookInJurisdiction(
     await recordDenied(req, ctx.denied, 403, 'Forbidden', reason, { bookId: id });
     throw forbidden(reason);
   }
-  return { agency, holder };
+  return { agency, holder, ...(version ? { version } : {}) };
 }
 
 /** Agencies an actor covers (reference data for forms and reports). */

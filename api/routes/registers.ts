@@ -3,8 +3,13 @@ import { z } from 'zod';
 import { parseWorkflowId } from '../../domain/book';
 import { actorOf, assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
-import { ApiError, commonErrors, errorBodySchema, notFound } from '../errors';
-import { listQuerySchema, type ListQuery } from '../../contracts/v1/filters';
+import { ApiError, commonErrors, download, errorBodySchema, notFound } from '../errors';
+import { bookFilterSchema, listQuerySchema, type ListQuery } from '../../contracts/v1/filters';
+import { csvLine } from '../../contracts/v1/cells';
+import { Readable } from 'node:stream';
+import type { Units } from '../../domain/units';
+import { REGISTER_TYPES } from '../../domain/registerTypes';
+import { STEP_LABELS_VI } from '../../domain/plan';
 import { bookStatusSchema, createResponseSchema, jobAcceptedSchema, jobViewSchema, listResponseSchema, type RegisterSummary, type ResultSummary } from '../../contracts/v1';
 import { createBodyLooseSchema, createBodySchema, idParamsSchema } from '../schemas/registers';
 import { viewOfJob } from '../schemas/jobs';
@@ -15,6 +20,7 @@ import { registerItems } from '../services/registration';
 import { oneFile } from '../services/requestFiles';
 import { needStore } from './uploads';
 import { buildQuery, quote } from '../../clients/temporal/visibilityQuery';
+import { selectBooks } from '../services/bookIndex';
 
 const CREATORS = ['manager', 'clerk'] as const;
 
@@ -117,8 +123,8 @@ export const registerRoutes =
         tags: ['registers'],
         summary: 'Danh sách sổ trong phạm vi của người dùng, có lọc, phân trang, sắp xếp',
         description:
-          'Lọc bằng thuộc tính tìm kiếm của Temporal. Mặc định (sort=started) phân trang bằng pageToken của Temporal; ' +
-          'các cách sắp xếp khác và tìm kiếm q dùng offset.',
+          'Lọc bằng thuộc tính tìm kiếm của Temporal, trả lời từ mô hình đọc của API (cập nhật theo thay đổi của workflow mỗi giây; ' +
+          'lúc API vừa khởi động: từ visibility). Mặc định (sort=started) phân trang bằng pageToken; các cách sắp xếp khác và tìm kiếm q dùng offset.',
         querystring: listQuerySchema,
         response: { 200: listResponseSchema, ...commonErrors },
       },
@@ -127,17 +133,41 @@ export const registerRoutes =
 
     app.route({
       method: 'GET',
+      url: '/api/registers/export.csv',
+      schema: {
+        tags: ['registers'],
+        summary: 'Xuất danh sách sổ (CSV, UTF-8) theo bộ lọc, trong phạm vi của người dùng',
+        description: 'Từ mô hình đọc của API, gửi dần từng phần; thứ tự: sổ mới nhất trước.',
+        querystring: bookFilterSchema.omit({ q: true }),
+        response: { 200: download('danh sách sổ (.csv)', ['text/csv']), ...commonErrors },
+      },
+      handler: async (req, reply) => {
+        const books = (await selectBooks(ctx, actorOf(req), req.query)).sort(newestFirst);
+        const units = ctx.units;
+        function* lines() {
+          yield '\uFEFF' + csvLine(EXPORT_HEADER);
+          for (let i = 0; i < books.length; i += 500) yield books.slice(i, i + 500).map((b) => csvLine(exportRow(units, b))).join('');
+        }
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="danh-sach-so.csv"`)
+          .send(Readable.from(lines()) as never);
+      },
+    });
+
+    app.route({
+      method: 'GET',
       url: '/api/registers/:id',
       schema: {
         tags: ['registers'],
-        summary: 'Trạng thái đầy đủ của một sổ (truy vấn status của workflow)',
+        summary: 'Trạng thái đầy đủ của một sổ (truy vấn status của workflow; sổ chưa đổi từ lần đọc trước trả từ bộ nhớ đệm)',
         params: idParamsSchema,
         response: { 200: bookStatusSchema, ...commonErrors, 404: errorBodySchema },
       },
       handler: async (req, reply) => {
-        await assertBookInJurisdiction(req, ctx, req.params.id);
+        const { version } = await assertBookInJurisdiction(req, ctx, req.params.id);
         // The workflow's own JSON, passed through (the schema above documents it).
-        return reply.type('application/json; charset=utf-8').send((await ctx.books.statusJson(req.params.id)) as never);
+        return reply.type('application/json; charset=utf-8').send((await ctx.books.statusJson(req.params.id, version)) as never);
       },
     });
   };
@@ -164,16 +194,27 @@ const SORTERS: Record<Exclude<ListQuery['sort'], 'started'> | 'started', (b: Reg
   updated: (b) => (b.updatedAt ? Date.parse(b.updatedAt) : 0),
 };
 
+/** Newest first, then by id: the default order, the same on Temporal's pages and the read model's. */
+const newestFirst = (a: RegisterSummary, b: RegisterSummary) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id);
+
 export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[1], q: ListQuery) {
-  let query = buildQuery(ctx.units, actor, q);
-  if (q.q && parseWorkflowId(q.q)) query += ` AND WorkflowId = ${quote(q.q)}`;
+  const id = q.q && parseWorkflowId(q.q) ? q.q : undefined;
+  const query = buildQuery(ctx.units, actor, q) + (id ? ` AND WorkflowId = ${quote(id)}` : '');
   const order = q.order ?? (q.sort === 'started' ? 'desc' : 'asc');
   if (q.sort === 'started' && order === 'desc' && !q.q && q.offset === undefined) {
-    const page = await ctx.books.listPage(query, q.pageSize, q.pageToken);
-    return { ...page, query };
+    const token = q.pageToken ? ctx.books.openPageToken(q.pageToken) : undefined;
+    // Temporal's pages until the read model is loaded (and for a token Temporal gave); then keyset pages
+    // of the read model, which stay right while books are added (after the last book seen, not at an offset).
+    if (!ctx.index.ready || (token && 'temporal' in token)) return { ...(await ctx.books.listPage(query, q.pageSize, q.pageToken)), query };
+    const after = token && 'after' in token ? token.after : undefined;
+    const sorted = (await selectBooks(ctx, actor, q)).sort(newestFirst);
+    const from = after ? sorted.findIndex((b) => newestFirst(b, { startedAt: after.startedAt, id: after.id } as RegisterSummary) > 0) : 0;
+    const items = from < 0 ? [] : sorted.slice(from, from + q.pageSize);
+    const more = from >= 0 && from + items.length < sorted.length;
+    return { items, total: sorted.length, ...(more ? { nextPageToken: ctx.books.sealAfter(items.at(-1)!) } : {}), query };
   }
-  let all = await ctx.books.listAllCached(query);
-  if (q.q && !parseWorkflowId(q.q)) all = all.filter((b) => matchesText(b, q.q!));
+  let all = await selectBooks(ctx, actor, q);
+  if (q.q) all = all.filter((b) => (id ? b.id === id : matchesText(b, q.q!)));
   const key = SORTERS[q.sort];
   const dir = order === 'asc' ? 1 : -1;
   const sorted = [...all].sort((a, b) => (key(a) - key(b)) * dir || a.id.localeCompare(b.id));
@@ -181,4 +222,28 @@ export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQ
   const items = sorted.slice(offset, offset + q.pageSize);
   const next = offset + items.length;
   return { items, total: sorted.length, ...(next < sorted.length ? { nextOffset: next } : {}), query };
+}
+
+const EXPORT_HEADER = ['Mã sổ', 'Loại sổ', 'Số quyển', 'Năm đầu', 'Năm cuối', 'Đơn vị', 'Huyện', 'Đơn vị đang giữ', 'Bước', 'Hạn', 'Quá hạn', 'Chờ người', 'Số trường hợp', 'Số trang', 'Ưu tiên', 'Cập nhật'];
+
+/** One line of the CSV export, in Vietnamese (labels, yes/no), dates as ISO. */
+function exportRow(units: Units, b: RegisterSummary): (string | number | null)[] {
+  return [
+    b.id,
+    b.type ? REGISTER_TYPES[b.type].nameVi : null,
+    b.bookNo,
+    b.yearFrom,
+    b.yearTo,
+    b.agencyName,
+    b.districtCode ? units.districtName(b.districtCode) : null,
+    b.custodianName,
+    b.step ? STEP_LABELS_VI[b.step] : null,
+    b.deadline,
+    b.overdue ? 'có' : 'không',
+    b.awaitingHuman ? 'có' : 'không',
+    b.recordCount,
+    b.counts.pages ?? b.counts.inventoryPages ?? null,
+    b.priority,
+    b.updatedAt,
+  ];
 }

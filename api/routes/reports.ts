@@ -8,6 +8,7 @@ import { commonErrors, download } from '../errors';
 import { XLSX } from '../services/requestFiles';
 import { bookFilterSchema } from '../../contracts/v1/filters';
 import { progressBy, progressDimensions } from '../../domain/progress';
+import { selectBooks } from '../services/bookIndex';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import type { Actor } from '../../domain/actors';
 import { reachOf } from '../../domain/custody';
@@ -37,13 +38,13 @@ export const reportRoutes =
       url: '/api/reports/progress',
       schema: {
         tags: ['reports'],
-        summary: 'Tiến độ theo huyện, đơn vị, loại sổ, nhóm sổ, bước hoặc cấp (từ visibility của Temporal)',
+        summary: 'Tiến độ theo huyện, đơn vị, loại sổ, nhóm sổ, bước hoặc cấp (từ mô hình đọc của API, cập nhật theo thay đổi của workflow mỗi giây)',
         querystring: bookFilterSchema.extend({ by: z.enum(progressDimensions).default('district') }),
         response: { 200: progressReportSchema, ...commonErrors },
       },
       handler: async (req) => {
         const { by, ...filter } = req.query;
-        const books = await ctx.books.listAllCached(buildQuery(ctx.units, actorOf(req), filter));
+        const books = await selectBooks(ctx, actorOf(req), filter);
         return { by, generatedAt: new Date().toISOString(), ...progressBy(ctx.units, books, by) };
       },
     });

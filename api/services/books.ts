@@ -8,8 +8,9 @@ import { listAll, listPage, type SummaryPage } from '../../clients/temporal/visi
 
 /** The list line mapping moved down to clients/temporal (the scheduled activities use it too). */
 export { summaryOf } from '../../clients/temporal/visibility';
-import { ApiError, conflict, notFound } from '../errors';
+import { ApiError, badRequest, conflict, notFound } from '../errors';
 import { PageTokens } from './pageTokens';
+import { StatusCache } from './statusCache';
 
 /** gRPC status codes (grpc-js is not a direct dependency). */
 const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14, FAILED_PRECONDITION: 9 } as const;
@@ -22,11 +23,15 @@ export type ActionOutcome = { unchanged: false; status: BookStatus } | { unchang
 /** The books as Temporal holds them: start, status query, updates, visibility lists. */
 export class BookService {
   private readonly pageTokens = new PageTokens();
+  private readonly statuses: StatusCache;
 
   constructor(
     readonly client: Client,
-    readonly config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'SOHOA_PLAN_DEADLINE' | 'SOHOA_REMINDER_DAYS' | 'SOHOA_WAIT_REMINDER_DAYS'>,
-  ) {}
+    readonly config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'SOHOA_PLAN_DEADLINE' | 'SOHOA_REMINDER_DAYS' | 'SOHOA_WAIT_REMINDER_DAYS'> &
+      Partial<Pick<Config, 'SOHOA_STATUS_CACHE_BOOKS'>>,
+  ) {
+    this.statuses = new StatusCache(config.SOHOA_STATUS_CACHE_BOOKS ?? 0);
+  }
 
   get namespace(): string {
     return this.client.options.namespace;
@@ -49,9 +54,13 @@ export class BookService {
 
   /**
    * The `status` query as the JSON bytes the workflow returned: the same call as `status()`, without
-   * decoding and encoding again what goes straight out (the default converter writes JSON).
+   * decoding and encoding again what goes straight out (the default converter writes JSON). With the
+   * `version` the server gave for the book (see assertBookInJurisdiction), an unchanged book answers
+   * from the cache, without a worker round trip.
    */
-  async statusJson(id: string): Promise<Buffer> {
+  async statusJson(id: string, version?: string): Promise<Buffer> {
+    const cached = this.statuses.get(id, version);
+    if (cached) return cached;
     let response;
     try {
       response = await this.client.workflowService.queryWorkflow({
@@ -63,10 +72,13 @@ export class BookService {
       throw mapTemporalError(e, id);
     }
     const payload = response.queryResult?.payloads?.[0];
-    if (response.queryRejected || !payload) return Buffer.from(JSON.stringify(await this.status(id)));
-    const encoding = payload.metadata?.encoding ? Buffer.from(payload.metadata.encoding).toString() : '';
-    if (encoding === 'json/plain' && payload.data) return Buffer.from(payload.data.buffer, payload.data.byteOffset, payload.data.byteLength);
-    return Buffer.from(JSON.stringify(this.client.options.loadedDataConverter.payloadConverter.fromPayload(payload)));
+    let json: Buffer;
+    if (response.queryRejected || !payload) json = Buffer.from(JSON.stringify(await this.status(id)));
+    else if (payload.metadata?.encoding && Buffer.from(payload.metadata.encoding).toString() === 'json/plain' && payload.data)
+      json = Buffer.from(payload.data.buffer, payload.data.byteOffset, payload.data.byteLength);
+    else json = Buffer.from(JSON.stringify(this.client.options.loadedDataConverter.payloadConverter.fromPayload(payload)));
+    this.statuses.set(id, version, json);
+    return json;
   }
 
   /**
@@ -103,13 +115,28 @@ export class BookService {
 
   /** One page of a visibility query, with Temporal's page token (the server's own order: newest first). */
   async listPage(query: string, pageSize: number, pageToken?: string): Promise<SummaryPage> {
+    const opened = pageToken ? this.openPageToken(pageToken) : undefined;
+    if (opened && !('temporal' in opened)) throw badRequest('pageToken không dùng được cho truy vấn này; tải lại trang đầu', [{ path: 'querystring.pageToken', message: 'không phải trang của danh sách này' }]);
     try {
       // The caller's token was sealed by this API; Temporal sees only its own tokens.
-      const page = await listPage(this.client, query, pageSize, pageToken ? this.pageTokens.open(pageToken).toString('base64url') : undefined);
+      const page = await listPage(this.client, query, pageSize, opened?.temporal.toString('base64url'));
       return page.nextPageToken ? { ...page, nextPageToken: this.pageTokens.seal(Buffer.from(page.nextPageToken, 'base64url')) } : page;
     } catch (e) {
       throw mapTemporalError(e);
     }
+  }
+
+  /** A token this API handed out: Temporal's own, or the last book of a page of the read model (newest first). */
+  openPageToken(token: string): { temporal: Buffer } | { after: { startedAt: string; id: string } } {
+    const raw = this.pageTokens.open(token);
+    // Temporal's tokens are JSON; the read model's start with a zero byte.
+    if (raw[0] !== 0) return { temporal: raw };
+    const [startedAt, id] = JSON.parse(raw.subarray(1).toString('utf8')) as [string, string];
+    return { after: { startedAt, id } };
+  }
+
+  sealAfter(after: { startedAt: string; id: string }): string {
+    return this.pageTokens.seal(Buffer.concat([Buffer.from([0]), Buffer.from(JSON.stringify([after.startedAt, after.id]))]));
   }
 
   /** Every book matching a query (for sorting, searching and reports at the API). */

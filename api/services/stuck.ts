@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/actors';
 import type { Units } from '../../domain/units';
 import type { BookService } from './books';
 import { mapLimit } from './pool';
-import { SA } from '../../workflows/definitions';
+import { selectBooks, type BookIndex } from './bookIndex';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 
 const DAY = 86_400_000;
@@ -18,14 +18,19 @@ const DAY = 86_400_000;
 export class StuckScanner {
   private cache: { at: number; failing: FailingActivity[] } | undefined;
 
+  private readonly ctx: { books: BookService; units: Units; index: BookIndex };
+
   constructor(
     private readonly books: BookService,
     private readonly units: Units,
-  ) {}
+    index: BookIndex,
+  ) {
+    this.ctx = { books, units, index };
+  }
 
   /** Books whose workflow marked their automatic step failing. */
-  async markedFailing(query: string, limit = 5000): Promise<FailingActivity[]> {
-    const books = await this.books.listAll(`${query} AND ${SA.failing.name} = true`, limit);
+  async markedFailing(actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>): Promise<FailingActivity[]> {
+    const books = await selectBooks(this.ctx, actor, { status: 'running', failing: true });
     return books
       .filter((b) => b.failing)
       .map((b): FailingActivity => ({
@@ -72,15 +77,14 @@ export class StuckScanner {
   /** The stuck report for a caller. */
   async scan(actor: Actor, opts: { days: number; deep?: boolean; now?: number }): Promise<Omit<StuckReport, 'days'>> {
     const now = opts.now ?? Date.now();
-    const running = buildQuery(this.units, actor, { status: 'running' });
-    const failing = await this.markedFailing(running);
+    const failing = await this.markedFailing(actor);
     if (opts.deep) {
       const marked = new Set(failing.map((f) => f.id));
-      const described = await this.describedFailing(running);
+      const described = await this.describedFailing(buildQuery(this.units, actor, { status: 'running' }));
       failing.push(...described.filter((f) => !marked.has(f.id)));
       failing.sort((a, b) => b.attempt - a.attempt);
     }
-    const awaiting = await this.books.listAll(buildQuery(this.units, actor, { status: 'running', awaitingHuman: true }));
+    const awaiting = await selectBooks(this.ctx, actor, { status: 'running', awaitingHuman: true });
     const waiting = awaiting
       .filter((b) => b.phaseSince && now - Date.parse(b.phaseSince) >= opts.days * DAY)
       .map((b) => ({ id: b.id, title: b.title, step: b.step, phase: b.phase, since: b.phaseSince!, days: Math.floor((now - Date.parse(b.phaseSince!)) / DAY) }))
@@ -91,7 +95,7 @@ export class StuckScanner {
   /** Province-wide failing books for /metrics, computed at most every 30 s. */
   async metricsSnapshot(): Promise<FailingActivity[]> {
     if (this.cache && Date.now() - this.cache.at < 30_000) return this.cache.failing;
-    const failing = await this.markedFailing(buildQuery(this.units, { scope: 'province', agencyCode: this.units.provinceCode }, { status: 'running' }), 2000);
+    const failing = await this.markedFailing({ scope: 'province', agencyCode: this.units.provinceCode });
     this.cache = { at: Date.now(), failing };
     return failing;
   }

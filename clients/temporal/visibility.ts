@@ -3,17 +3,20 @@ import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { BookMemo, RegisterSummary } from '../../contracts/v1';
 import { SA } from '../../workflows/definitions';
 
-/** One page of list lines and the token of the next (base64url of Temporal's own page token). */
-export interface SummaryPage {
-  items: RegisterSummary[];
+/** One page of list lines (or of what `map` makes of each execution) and the token of the next (base64url of Temporal's own page token). */
+export interface Page<T = RegisterSummary> {
+  items: T[];
   nextPageToken?: string;
 }
+export type SummaryPage = Page<RegisterSummary>;
+
+type Mapper<T> = (info: WorkflowExecutionInfo) => T;
 
 /**
  * Books as visibility lists them (search attributes and memo), one page of a query, in the server's
- * own order (newest first). Shared by the API's lists and reports and by the scheduled activities.
+ * own order (newest first). Shared by the API's lists and reports, its read model and the scheduled activities.
  */
-export async function listPage(client: Client, query: string, pageSize: number, pageToken?: string): Promise<SummaryPage> {
+export async function listPage<T = RegisterSummary>(client: Client, query: string, pageSize: number, pageToken?: string, map: Mapper<T> = summaryOf as Mapper<T>): Promise<Page<T>> {
   const namespace = client.options.namespace;
   const response = await client.workflowService.listWorkflowExecutions({
     namespace,
@@ -23,15 +26,15 @@ export async function listPage(client: Client, query: string, pageSize: number, 
   });
   const infos = await Promise.all(response.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace)));
   const token = response.nextPageToken && response.nextPageToken.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
-  return { items: infos.map((i) => summaryOf(i as WorkflowExecutionInfo)), ...(token ? { nextPageToken: token } : {}) };
+  return { items: infos.map((i) => map(i as WorkflowExecutionInfo)), ...(token ? { nextPageToken: token } : {}) };
 }
 
 /** Every book matching a query, page after page (up to `limit`); `onPage` hears the count so far. */
-export async function listAll(client: Client, query: string, limit = 200_000, onPage?: (listed: number) => void): Promise<RegisterSummary[]> {
-  const out: RegisterSummary[] = [];
+export async function listAll<T = RegisterSummary>(client: Client, query: string, limit = 200_000, onPage?: (listed: number) => void, map?: Mapper<T>): Promise<T[]> {
+  const out: T[] = [];
   let token: string | undefined;
   do {
-    const page = await listPage(client, query, 1000, token);
+    const page = await listPage(client, query, 1000, token, map);
     out.push(...page.items);
     token = page.nextPageToken;
     onPage?.(out.length);

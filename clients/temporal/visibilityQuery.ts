@@ -23,13 +23,18 @@ function inList(attr: string, values: readonly string[]): string {
  * its code, a district by its code, a province as the set of its districts (and its own Sở Tư pháp).
  * Keys of 2025 units reach none of them (they hold books only by a handover).
  */
-function registeredBy(units: Units, keys: readonly string[]): string | undefined {
+function registeringUnits(units: Units, keys: readonly string[]): { agencies: string[]; districts: string[] } {
   const agencies = keys.filter((k) => /^\d+$/.test(k));
   const districts = keys.filter((k) => k.startsWith('d:')).map((k) => k.slice(2));
   for (const k of keys) {
     if (k === `p:${units.provinceCode}`) districts.push(...units.agencies.map((a) => a.districtCode));
   }
-  const parts = [agencies.length && inList(SA.agency.name, agencies), districts.length && inList(SA.district.name, [...new Set(districts)])].filter((p): p is string => !!p);
+  return { agencies, districts: [...new Set(districts)] };
+}
+
+function registeredBy(units: Units, keys: readonly string[]): string | undefined {
+  const { agencies, districts } = registeringUnits(units, keys);
+  const parts = [agencies.length && inList(SA.agency.name, agencies), districts.length && inList(SA.district.name, districts)].filter((p): p is string => !!p);
   return parts.length ? parts.join(' OR ') : undefined;
 }
 
@@ -73,4 +78,56 @@ export function buildQuery(units: Units, actor: Pick<Actor, 'scope' | 'agencyCod
   if (f.status === 'running') clauses.push(`ExecutionStatus = "Running"`);
   if (f.status === 'closed') clauses.push(`ExecutionStatus != "Running"`);
   return clauses.join(' AND ');
+}
+
+/** What the in-memory filter reads of a book: its search attributes as visibility holds them. */
+export interface BookAttributes {
+  agency: string | null;
+  district: string | null;
+  level: string | null;
+  type: string | null;
+  period: string | null;
+  step: string | null;
+  overdue: boolean;
+  awaitingHuman: boolean;
+  failing: boolean;
+  /** SohoaCustody: absent (null) while the registering agency holds the book. */
+  custody: string[] | null;
+  running: boolean;
+}
+
+/**
+ * `buildQuery` as a predicate, for the API's read model: the same jurisdiction and filters evaluated on
+ * a book's attributes (test/api/readModel.test.ts holds both to the same counts on a live server).
+ */
+export function bookMatcher(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, f: Partial<BookFilter> = {}): (b: BookAttributes) => boolean {
+  const reach = reachOf(units, actor);
+  const see = new Set(reach.see);
+  const before = registeringUnits(units, reach.see);
+  const beforeAgencies = new Set(before.agencies);
+  const beforeDistricts = new Set(before.districts);
+  const readDistricts = new Set(reach.registeredIn);
+  const set = (xs: readonly string[] | undefined) => (xs ? new Set<string | null>(xs) : undefined);
+  const [district, agency, level, type, period, step] = [f.district, f.agency, f.level, f.type, f.period, f.step].map(set);
+  const held = f.custodian && { keys: new Set(f.custodian), legacy: new Set(f.custodian.filter((k) => /^\d+$/.test(k))) };
+  return (b) => {
+    const custody = b.custody?.length ? b.custody : null;
+    const inReach = custody
+      ? custody.some((k) => see.has(k)) || readDistricts.has(b.district ?? '')
+      : beforeAgencies.has(b.agency ?? '') || beforeDistricts.has(b.district ?? '') || readDistricts.has(b.district ?? '');
+    if (!inReach) return false;
+    if (district && !district.has(b.district)) return false;
+    if (agency && !agency.has(b.agency)) return false;
+    if (held && !(custody ? custody.some((k) => held.keys.has(k)) : held.legacy.has(b.agency ?? ''))) return false;
+    if (level && !level.has(b.level)) return false;
+    if (type && !type.has(b.type)) return false;
+    if (period && !period.has(b.period)) return false;
+    if (step && !step.has(b.step)) return false;
+    if (f.overdue !== undefined && b.overdue !== f.overdue) return false;
+    if (f.awaitingHuman !== undefined && b.awaitingHuman !== f.awaitingHuman) return false;
+    if (f.failing !== undefined && b.failing !== f.failing) return false;
+    if (f.status === 'running' && !b.running) return false;
+    if (f.status === 'closed' && b.running) return false;
+    return true;
+  };
 }

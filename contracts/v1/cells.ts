@@ -9,3 +9,15 @@ const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)*$/;
 export function neutraliseCell(text: string): string {
   return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
+
+/**
+ * One RFC 4180 CSV line (CRLF ended): text neutralised as above, numbers kept as numbers, quoted when
+ * it holds a separator, a quote, a line break or edge spaces. Shared by the dashboard and the API's exports.
+ */
+export function csvLine(cells: readonly (string | number | null | undefined)[]): string {
+  const cell = (v: string | number | null | undefined) => {
+    const s = v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : neutraliseCell(v);
+    return /[",\r\n;]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return cells.map(cell).join(',') + '\r\n';
+}

@@ -67,7 +67,7 @@ export function demoBooks(units: Units): { book: Book; slot: Slot }[] {
   }));
 }
 
-const demoActor = (role: Actor['role'], scope: Actor['scope'], agencyCode: string, userId: string): Actor => ({ userId, role, scope, agencyCode });
+export const demoActor = (role: Actor['role'], scope: Actor['scope'], agencyCode: string, userId: string): Actor => ({ userId, role, scope, agencyCode });
 
 /**
  * How far each demo book gets: 0 stays at inventory … 7 is done. Spread so the project looks live:
@@ -115,7 +115,7 @@ export async function loadDemo(client: Client, store: ArtifactStore, taskQueue: 
   return out;
 }
 
-async function drive(client: Client, store: ArtifactStore, book: Book, stage: number, actors: Record<'manager' | 'contractor' | 'c06', Actor>, units: Units): Promise<void> {
+export async function drive(client: Client, store: ArtifactStore, book: Book, stage: number, actors: Record<'manager' | 'contractor' | 'c06', Actor>, units: Units): Promise<void> {
   const { manager: MANAGER, contractor: CONTRACTOR, c06: C06 } = actors;
   const id = workflowIdFor(book);
   const handle = client.workflow.getHandle(id);

@@ -145,6 +145,13 @@ const TABLE: Record<string, Rule> = {
       { method: 'GET', url: '/api/registers?q=Minh%20An&status=all' },
     ],
   },
+  'GET /api/registers/export.csv': {
+    who: 'any',
+    calls: () => [
+      { method: 'GET', url: '/api/registers/export.csv' },
+      { method: 'GET', url: '/api/registers/export.csv?step=inventory,scan&status=running' },
+    ],
+  },
   'POST /api/registers/import': {
     who: ['manager', 'clerk'],
     calls: () => [{ method: 'POST', url: '/api/registers/import?filename=ds.csv', body: inventoryCsv(++seq), headers: { 'content-type': 'text/csv' } }],

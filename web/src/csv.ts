@@ -1,4 +1,4 @@
-import { neutraliseCell } from '../../contracts/v1/cells';
+import { csvLine } from '../../contracts/v1/cells';
 import { saveBlob } from './api';
 
 /**
@@ -6,11 +6,7 @@ import { saveBlob } from './api';
  * would run as a formula (a title, a reason someone typed) is neutralised, numbers stay numbers.
  */
 export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
-  const cell = (v: string | number | null | undefined) => {
-    const s = v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : neutraliseCell(v);
-    return /[",\r\n;]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return '\uFEFF' + [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return '\uFEFF' + [header, ...rows].map(csvLine).join('');
 }
 
 export function saveCsv(name: string, header: string[], rows: (string | number | null | undefined)[][]): void {

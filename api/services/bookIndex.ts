@@ -1,0 +1,158 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { RegisterSummary } from '../../contracts/v1';
+import type { BookFilter } from '../../contracts/v1/filters';
+import type { Actor } from '../../domain/actors';
+import type { Units } from '../../domain/units';
+import { listAll, summaryOf } from '../../clients/temporal/visibility';
+import { BASE_CLAUSES, bookMatcher, buildQuery, type BookAttributes } from '../../clients/temporal/visibilityQuery';
+import type { BookService } from './books';
+import { SA } from '../../workflows/definitions';
+
+/** A book as the read model keeps it: its list line and the attributes the filters read. */
+interface IndexedBook {
+  summary: RegisterSummary;
+  attributes: BookAttributes;
+}
+
+export interface BookIndexOptions {
+  /** Between two looks for changed books. */
+  pollMs: number;
+  /** A full reload now and then drops books visibility no longer holds (retention) and repairs any drift. */
+  reloadMs: number;
+  /** Looks back this much before the previous look: visibility may index a change a moment late. */
+  overlapMs: number;
+}
+
+const DEFAULTS: BookIndexOptions = { pollMs: 1000, reloadMs: 10 * 60_000, overlapMs: 10_000 };
+
+function indexed(i: WorkflowExecutionInfo): IndexedBook {
+  const summary = summaryOf(i);
+  const sa = i.typedSearchAttributes;
+  return {
+    summary,
+    attributes: {
+      agency: summary.agencyCode,
+      district: summary.districtCode,
+      level: summary.level,
+      type: summary.type,
+      period: summary.period,
+      step: summary.step,
+      overdue: summary.overdue,
+      awaitingHuman: summary.awaitingHuman,
+      failing: sa.get(SA.failing) ?? false,
+      custody: sa.get(SA.custody) ?? null,
+      running: summary.executionStatus === 'RUNNING',
+    },
+  };
+}
+
+/**
+ * The API's read model of the province: every book's list line, in memory, so the overview, sorted lists
+ * and the stuck list answer at any size without listing tens of thousands of books per request. Fed by
+ * the workflows themselves: each published change stamps SohoaUpdatedAt, and the index asks visibility
+ * every second for the books changed (or closed) since its last look. Never the source of truth: it is
+ * rebuilt from Temporal at start and every few minutes, and a route falls back to visibility until the
+ * first load is done. Books started before the stamp existed refresh at the reload only.
+ */
+export class BookIndex {
+  private books = new Map<string, IndexedBook>();
+  private loadedAt = 0;
+  private lookedAt = 0;
+  private stopped = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private readonly opts: BookIndexOptions;
+
+  constructor(
+    private readonly client: Client,
+    private readonly onError: (e: unknown) => void,
+    opts: Partial<BookIndexOptions> = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  /** Whether the first full load is done (before that, callers ask visibility). */
+  get ready(): boolean {
+    return this.loadedAt > 0;
+  }
+
+  get size(): number {
+    return this.books.size;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Looks again now (after an action the API made), instead of at the next tick. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  /** The list lines a caller sees under a filter, as of the last look. */
+  select(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, filter: Partial<BookFilter> = {}): RegisterSummary[] {
+    const match = bookMatcher(units, actor, filter);
+    const out: RegisterSummary[] = [];
+    for (const b of this.books.values()) if (match(b.attributes)) out.push(b.summary);
+    return out;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.refresh();
+      } catch (e) {
+        this.onError(e);
+      }
+      if (this.stopped) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.opts.pollMs);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    const startedAt = Date.now();
+    const base = BASE_CLAUSES.join(' AND ');
+    if (startedAt - this.loadedAt >= this.opts.reloadMs) {
+      const all = await listAll(this.client, base, Infinity, undefined, indexed);
+      this.books = new Map(all.map((b) => [b.summary.id, b]));
+      this.loadedAt = startedAt;
+    } else {
+      const since = new Date(this.lookedAt - this.opts.overlapMs).toISOString();
+      const changed = await listAll(
+        this.client,
+        `${base} AND (${SA.updatedAt.name} >= "${since}" OR StartTime >= "${since}" OR CloseTime >= "${since}")`,
+        Infinity,
+        undefined,
+        indexed,
+      );
+      for (const b of changed) this.books.set(b.summary.id, b);
+    }
+    this.lookedAt = startedAt;
+  }
+}
+
+/**
+ * The books a caller sees under a filter: from the read model once it is loaded, from visibility (all
+ * pages, shared a few seconds) before that.
+ */
+export function selectBooks(
+  ctx: { index: BookIndex; books: BookService; units: Units },
+  actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>,
+  filter: Partial<BookFilter>,
+): Promise<RegisterSummary[]> {
+  if (ctx.index.ready) return Promise.resolve(ctx.index.select(ctx.units, actor, filter));
+  return ctx.books.listAllCached(buildQuery(ctx.units, actor, filter));
+}

@@ -1,0 +1,67 @@
+/** What the benchmarks share: child processes, free ports, peak memory, percentiles, autocannon at a rate. */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { ROOT } from '../clients/paths';
+
+export const CONNECTIONS = 10;
+
+export const children: ChildProcess[] = [];
+export const stopChildren = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+process.on('exit', stopChildren);
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]! : NaN;
+}
+export const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99) };
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function startTs(script: string, env: Record<string, string>, log: 'inherit' | 'ignore'): ChildProcess {
+  const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env: { ...process.env, ...env }, stdio: ['ignore', log, 'inherit'] });
+  children.push(c);
+  return c;
+}
+
+/** Peak resident memory of a process (Linux), in MB. */
+export function peakRssMB(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The API's load: autocannon at the same rate; latencies from its response events (sub-millisecond). */
+export async function cannon(url: string, token: string, path: () => string, rate: number, seconds: number) {
+  const lat: number[] = [];
+  const inst = autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    overallRate: rate,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path() }) }],
+  });
+  inst.on('response', (_c: unknown, status: number, _b: number, time: number) => {
+    if (status >= 200 && status < 300) lat.push(time);
+  });
+  const r = await inst;
+  return { lat, failed: r.non2xx + r.errors + r.timeouts };
+}
+

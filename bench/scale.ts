@@ -1,0 +1,264 @@
+/**
+ * bench:scale — a province of BENCH_BOOKS books (default 40,000) on the dev server with its SQLite file,
+ * the worker, the API and the load each in their own process, measured end to end in one run:
+ * starts/s through the API's inventory import and the time until visibility shows every book; p50/p99
+ * of a manager's and a clerk's routes from 10 connections; the worker's RSS with every book open and
+ * after a restart, and the time of a book's next action after it; the deadline storm (every open book
+ * overdue at once, then the digest); history events and bytes per book; the SQLite file's size; and the
+ * engine's own overhead: a bare workflow of the same shape through the same server.
+ * ratio = bare time ÷ sohoa time for the same books' path (1 = sohoa adds nothing to Temporal).
+ */
+import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { Worker, NativeConnection } from '@temporalio/worker';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, planSettingsFromConfig } from '../clients/config';
+import { FsStore } from '../clients/storage/fs';
+import { startDevServer } from '../clients/temporal/devServer';
+import { ensureSchedules } from '../clients/temporal/schedules';
+import { startBook } from '../clients/temporal/startBook';
+import { buildQuery } from '../clients/temporal/visibilityQuery';
+import { UserStore } from '../clients/users';
+import { loadUnits } from '../clients/units';
+import { buildWorkflowBundle } from '../clients/workflowBundle/build';
+import type { BulkJobView, JobAccepted, ListResponse, ProgressReport } from '../contracts/v1';
+import { bookSchema, workflowIdFor } from '../domain/book';
+import { actionUpdates } from '../workflows/definitions';
+import { generateProvince } from '../scripts/lib/generate';
+import { demoActor } from '../scripts/lib/demo';
+import { cannon, children, freePort, peakRssMB, startTs, stats, stopChildren } from './lib';
+import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
+
+const BOOKS = Number(process.env.BENCH_BOOKS ?? 40_000);
+const DRIVEN = Number(process.env.BENCH_DRIVEN ?? Math.min(350, Math.ceil(BOOKS * 0.05)));
+const OVERHEAD_BOOKS = Number(process.env.BENCH_OVERHEAD_BOOKS ?? Math.min(500, Math.ceil(BOOKS / 10)));
+const ROUTE_SECONDS = Number(process.env.BENCH_ROUTE_SECONDS ?? 5);
+const ROUTE_RATE = Number(process.env.BENCH_ROUTE_RATE ?? 40);
+const units = loadUnits();
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+function rssMB(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function waitFor(what: string, ok: () => Promise<boolean>, timeoutS = 1800): Promise<number> {
+  const t0 = performance.now();
+  while (!(await ok())) {
+    if (performance.now() - t0 > timeoutS * 1000) throw new Error(`${what}: không xong sau ${timeoutS} s`);
+    await sleep(250);
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+async function main() {
+  await buildWorkflowBundle();
+  const dir = await mkdtemp(join(tmpdir(), 'sohoa-bench-scale-'));
+  const dbFile = join(dir, 'temporal.db');
+  const server = await startDevServer({ dbFile, port: await freePort(), uiPort: await freePort() });
+  children.push(server.child);
+  const apiPort = await freePort();
+  const env: Record<string, string> = {
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: 'bench-scale',
+    SOHOA_DATA_DIR: dir,
+    SOHOA_PLAN_DEADLINE: new Date(Date.now() + 45 * 86_400_000).toISOString(),
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    SOHOA_LOG_LEVEL: 'warn',
+  };
+  const config = loadConfig({ ...process.env, ...env });
+  const users = UserStore.inDataDir(dir, units);
+  const manager = (await users.add({ userId: 'quanly.tinh', role: 'manager', scope: 'province', agencyCode: units.provinceCode })).token;
+  const commune = units.agencies.find((a) => a.level === 'commune')!;
+  const clerk = (await users.add({ userId: `congchuc.${commune.code}`, role: 'clerk', scope: 'agency', agencyCode: commune.code })).token;
+  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
+  await ensureSchedules(client, config);
+  let worker = startTs('workers/main.ts', env, 'ignore');
+  const api = startTs('api/main.ts', env, 'ignore');
+  const url = `http://127.0.0.1:${apiPort}`;
+  await waitFor('API', () => fetch(`${url}/health`).then((r) => r.ok, () => false), 120);
+  const get = async <T>(path: string, token = manager): Promise<T> => {
+    const r = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+    if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
+    return (await r.json()) as T;
+  };
+  const post = async <T>(path: string, body: unknown, token = manager): Promise<T> => {
+    const r = await fetch(url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`POST ${path}: ${r.status} ${await r.text()}`);
+    return (await r.json()) as T;
+  };
+  const count = async (filter: Parameters<typeof buildQuery>[2]) => (await client.workflow.count(buildQuery(units, { scope: 'province', agencyCode: units.provinceCode }, filter))).count;
+
+  // 1. The province, through the API's inventory import, then a share driven through the steps.
+  log(`tạo tỉnh ${BOOKS} sổ (${DRIVEN} sổ đưa qua các bước)…`);
+  const gen = await generateProvince({ api: url, token: manager, books: BOOKS, share: DRIVEN / BOOKS, client, store: new FsStore(join(dir, 'artifacts')), units, progress: process.stdout.isTTY });
+  const startsPerSec = gen.created / gen.importSeconds;
+  const tVisible = performance.now();
+  await waitFor('visibility', async () => (await count({})) >= gen.created);
+  const visibleSec = gen.importSeconds + (performance.now() - tVisible) / 1000;
+  log(`nhập ${gen.created} sổ trong ${r2(gen.importSeconds)} s (${r2(startsPerSec)} sổ/s), hiện đủ trong visibility sau ${r2(visibleSec)} s; đưa ${gen.driven} sổ qua các bước trong ${r2(gen.driveSeconds)} s`);
+  const total = (p: ProgressReport) => p.rows.reduce((n, r) => n + r.books, 0);
+  await waitFor('mô hình đọc của API', async () => total(await get<ProgressReport>('/api/reports/progress?by=step')) >= gen.created, 300);
+
+  // 2. The routes a manager and a clerk use, at that size, from 10 connections.
+  const ids = gen.lines.map((l) => l.id);
+  const district = units.districts[0]!.code;
+  const any = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+  const routes: [name: string, path: () => string, token: string][] = [
+    ['trạng thái một sổ', () => `/api/registers/${any(ids)}`, manager],
+    ['danh sách (mới nhất, trang Temporal)', () => '/api/registers?pageSize=50', manager],
+    ['danh sách lọc huyện + bước', () => `/api/registers?district=${district}&step=inventory&pageSize=50`, manager],
+    ['danh sách lọc loại + nhóm, theo hạn', () => '/api/registers?type=birth&period=p1976&sort=deadline&pageSize=50', manager],
+    ['danh sách quá hạn, theo ưu tiên', () => '/api/registers?overdue=true&sort=priority&order=desc&pageSize=50', manager],
+    ['danh sách tìm theo chữ', () => `/api/registers?q=${encodeURIComponent(commune.name)}&pageSize=50`, manager],
+    ['tổng quan theo huyện', () => '/api/reports/progress?by=district', manager],
+    ['tổng quan theo loại sổ', () => '/api/reports/progress?by=type', manager],
+    ['tổng quan theo bước', () => '/api/reports/progress?by=step', manager],
+    ['việc của công chức xã', () => '/api/registers?status=running&awaitingHuman=true&sort=updated&pageSize=50', clerk],
+    ['sổ bị kẹt', () => '/api/reports/stuck', manager],
+    ['xuất CSV một huyện', () => `/api/registers/export.csv?district=${district}`, manager],
+  ];
+  const table: { name: string; n: number; p50: number; p99: number; failed: number }[] = [];
+  const all: number[] = [];
+  for (const [name, path, token] of routes) {
+    const r = await cannon(url, token, path, ROUTE_RATE, ROUTE_SECONDS);
+    all.push(...r.lat);
+    table.push({ name, ...stats(r.lat), failed: r.failed });
+  }
+  const overall = stats(all);
+  const overviewMs = Math.max(...table.filter((t) => t.name.startsWith('tổng quan')).map((t) => t.p99));
+
+  // 3. The worker with every book open, then restarted (cold cache): a book's next action.
+  const workerOpenMB = rssMB(worker.pid!);
+  const workerPeakMB = peakRssMB(worker.pid!);
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.once('exit', r));
+  worker = startTs('workers/main.ts', env, 'ignore');
+  const next = gen.lines.find((l) => l.agencyCode === commune.code && !gen.driven) ?? gen.lines.find((l) => l.agencyCode === commune.code)!;
+  const tAction = performance.now();
+  const acted = await fetch(`${url}/api/registers/${next.id}/actions/addNote`, { method: 'POST', headers: { authorization: `Bearer ${clerk}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Ghi chú sau khi khởi động lại worker' }) });
+  const nextActionMs = performance.now() - tAction;
+  if (!acted.ok) throw new Error(`thao tác sau khởi động lại: ${acted.status} ${await acted.text()}`);
+  await sleep(5000);
+  const workerColdMB = rssMB(worker.pid!);
+
+  // 4. The deadline storm: the plan deadline moved into the past for every open book at once.
+  log('hạn kế hoạch lùi về quá khứ cho mọi sổ đang thực hiện…');
+  const running = await count({ status: 'running' });
+  const tStorm = performance.now();
+  const job = await post<JobAccepted>('/api/bulk/setPlanDeadline', { filter: {}, payload: { deadline: new Date(Date.now() - 86_400_000).toISOString(), reason: 'Thử tải: hạn kế hoạch đã qua' } });
+  await waitFor('bulk', async () => (await get<BulkJobView>(`${job.statusUrl}?results=false`)).state !== 'running', 3600);
+  await waitFor('mọi sổ quá hạn', async () => (await count({ status: 'running', overdue: true })) >= running, 1800);
+  const before = Date.now();
+  await post('/api/schedules/sohoa-overdue-digest/trigger', { reason: 'thử tải' });
+  type Notices = { items: { kind: string; createdAt: string; agencyCode?: string; workflowIds?: string[] }[] };
+  let digests: Notices['items'] = [];
+  await waitFor('thông báo tổng hợp', async () => {
+    digests = (await get<Notices>('/api/notices?kind=overdueDigest&limit=5000')).items.filter((n) => Date.parse(n.createdAt) >= before);
+    return digests.reduce((n, d) => n + (d.workflowIds?.length ?? 0), 0) >= running;
+  }, 1800);
+  const stormSec = (performance.now() - tStorm) / 1000;
+  const perBookNotices = (await get<Notices>('/api/notices?kind=overdue&limit=5000')).items.length;
+
+  // 5. History per book after its whole path, and the SQLite file.
+  const done = (await get<ListResponse>('/api/registers?step=done&status=all&pageSize=20')).items;
+  const histories = await Promise.all(done.map(async (b) => client.workflow.getHandle(b.id).fetchHistory()));
+  const events = histories.map((h) => h.events?.length ?? 0);
+  const bytes = histories.map((h) => proto.temporal.api.history.v1.History.encode(h).finish().length);
+  const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  const sqliteMB = ['', '-wal'].reduce((n, s) => n + (existsSync(dbFile + s) ? statSync(dbFile + s).size : 0), 0) / 1048576;
+
+  // 6. Engine overhead: the same path for fresh books through sohoa and through a bare workflow.
+  log(`chi phí của sohoa so với Temporal: ${OVERHEAD_BOOKS} sổ mỗi bên…`);
+  const plan = planSettingsFromConfig(config);
+  const managerActor = demoActor('manager', 'province', units.provinceCode, 'quanly.tinh');
+  const overheadBooks = Array.from({ length: OVERHEAD_BOOKS }, (_, i) => {
+    const agency = units.agencies[i % units.agencies.length]!;
+    return bookSchema.parse({ agency, type: 'death', bookNo: `9${String(Math.floor(i / units.agencies.length)).padStart(2, '0')}`, yearFrom: 2019, yearTo: 2019, expectedCases: 40 });
+  });
+  const sohoaPath = async (book: (typeof overheadBooks)[number]) => {
+    await startBook(client, config.TEMPORAL_TASK_QUEUE, book, plan, 3);
+    const h = client.workflow.getHandle(workflowIdFor(book));
+    const clerkActor = demoActor('clerk', 'agency', book.agency.code, `congchuc.${book.agency.code}`);
+    await h.executeUpdate(actionUpdates.confirmInventory, { args: [{ actor: clerkActor, payload: { cases: 40, pages: 80, condition: 'good' } }] });
+    await h.executeUpdate(actionUpdates.setPriority, { args: [{ actor: managerActor, payload: { priority: 4, reason: 'thử tải' } }] });
+    await h.executeUpdate(actionUpdates.withdraw, { args: [{ actor: managerActor, payload: { reason: 'thử tải: rút sổ' } }] });
+    await h.result();
+  };
+  const inParallel = async <T>(xs: readonly T[], fn: (x: T) => Promise<unknown>, n = 10) => {
+    let i = 0;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, async () => {
+      while (i < xs.length) await fn(xs[i++]!);
+    }));
+    return (performance.now() - t0) / 1000;
+  };
+  const sohoaSec = await inParallel(overheadBooks, sohoaPath);
+  const sample = await client.workflow.getHandle(workflowIdFor(overheadBooks[0]!)).fetchHistory();
+  const shape = {
+    updates: sample.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
+    timers: sample.events!.filter((e) => e.timerStartedEventAttributes).length,
+    activities: sample.events!.filter((e) => e.activityTaskScheduledEventAttributes).length,
+  };
+  const bareWorker = await Worker.create({
+    connection: await NativeConnection.connect({ address: server.address }),
+    taskQueue: BARE_TASK_QUEUE,
+    workflowsPath: new URL('./bare/workflow.ts', import.meta.url).pathname,
+    activities: bareActivities,
+  });
+  const bareSec = await bareWorker.runUntil(inParallel(overheadBooks, (b) => runBare(client, `bare-${workflowIdFor(b)}`, shape)));
+  const ratio = bareSec / sohoaSec;
+
+  const f = (x: number, w: number) => r2(x).toFixed(1).padStart(w);
+  console.log(`\n${BOOKS} sổ trên máy chủ dev (SQLite ${r2(sqliteMB)} MB); ${ROUTE_RATE} yêu cầu/s từ 10 kết nối, ${ROUTE_SECONDS} s mỗi đường dẫn\n`);
+  console.log(`${'đường dẫn'.padEnd(40)}${'n'.padStart(6)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'lỗi'.padStart(6)}`);
+  for (const t of table) console.log(`${t.name.padEnd(40)}${String(t.n).padStart(6)}${f(t.p50, 9)}${f(t.p99, 9)}${String(t.failed).padStart(6)}`);
+  console.log(`
+khởi tạo qua API: ${r2(startsPerSec)} sổ/s; đủ trong visibility sau ${r2(visibleSec)} s
+worker: RSS ${workerOpenMB} MB khi mọi sổ mở (đỉnh ${workerPeakMB} MB); sau khởi động lại ${workerColdMB} MB; thao tác kế tiếp ${r2(nextActionMs)} ms
+bão hạn: ${running} sổ quá hạn và ${digests.length} thông báo tổng hợp (không quá một mỗi đơn vị) sau ${r2(stormSec)} s; ${perBookNotices} thông báo quá hạn riêng từng sổ
+lịch sử mỗi sổ đã hoàn thành: ${r2(avg(events))} sự kiện, ${r2(avg(bytes) / 1024)} KB
+chi phí engine: ${OVERHEAD_BOOKS} sổ (${shape.updates} cập nhật, ${shape.timers} hẹn giờ, ${shape.activities} hoạt động mỗi sổ): sohoa ${r2(sohoaSec)} s, workflow trần ${r2(bareSec)} s, tỷ lệ ${r2(ratio)}`);
+
+  stopChildren();
+  await client.connection.close();
+  console.log(
+    JSON.stringify({
+      bench: 'scale',
+      books: BOOKS,
+      ratio: r2(ratio),
+      peakRssMB: workerPeakMB,
+      p50Ms: r2(overall.p50),
+      p99Ms: r2(overall.p99),
+      startsPerSec: r2(startsPerSec),
+      overviewMs: r2(overviewMs),
+      stormSec: r2(stormSec),
+      visibleSec: r2(visibleSec),
+      workerOpenMB,
+      workerColdMB,
+      nextActionMs: r2(nextActionMs),
+      historyEvents: r2(avg(events)),
+      historyKB: r2(avg(bytes) / 1024),
+      sqliteMB: r2(sqliteMB),
+      digests: digests.length,
+      statusP99Ms: r2(table[0]!.p99),
+      failed: table.reduce((n, t) => n + t.failed, 0),
+    }),
+  );
+}
+
+try {
+  await main();
+} finally {
+  stopChildren();
+}

@@ -1,0 +1,98 @@
+import type { Client } from '@temporalio/client';
+import { MultiBar, Presets } from 'cli-progress';
+import type { ImportJobView, JobAccepted } from '../../contracts/v1';
+import type { ArtifactStore } from '../../clients/storage/types';
+import { bookSchema } from '../../domain/book';
+import type { Actor } from '../../domain/actors';
+import type { Units } from '../../domain/units';
+import { withinOf } from '../../domain/custody';
+import { demoActor, drive } from './demo';
+import { driveStages, inventoryCsv, provinceInventory, type InventoryLine } from './province';
+
+/** The inventory endpoint takes at most this many rows a file (SOHOA_MAX_INVENTORY_ROWS' default). */
+const ROWS_PER_FILE = 50_000;
+
+export interface GenerateOptions {
+  api: string;
+  /** A province manager's token: the import is a manager's. */
+  token: string;
+  books: number;
+  /** Share of the books driven past inventory (spread over the seven later stages). */
+  share: number;
+  client: Client;
+  store: ArtifactStore;
+  units: Units;
+  seed?: number;
+  /** Books driven at once. */
+  concurrency?: number;
+  progress?: boolean;
+}
+
+export interface GenerateResult {
+  lines: InventoryLine[];
+  created: number;
+  existing: number;
+  rejected: number;
+  importSeconds: number;
+  driven: number;
+  driveSeconds: number;
+}
+
+async function call<T>(o: GenerateOptions, method: string, path: string, body?: string, contentType?: string): Promise<T> {
+  const res = await fetch(new URL(path, o.api), { method, headers: { authorization: `Bearer ${o.token}`, ...(contentType ? { 'content-type': contentType } : {}) }, ...(body ? { body } : {}) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+/**
+ * `sohoa demo --books N`: a province-shaped inventory imported through the API's inventory import (the
+ * path a manager takes, as files of at most 50,000 rows), then a share of the books driven to each
+ * later step with small real files, as the `make up` demo drives its books.
+ */
+export async function generateProvince(o: GenerateOptions): Promise<GenerateResult> {
+  const lines = provinceInventory(o.units, o.books, o.seed);
+  const bars = o.progress ? new MultiBar({ format: '{task} [{bar}] {value}/{total} ({percentage}%) {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
+  const out: GenerateResult = { lines, created: 0, existing: 0, rejected: 0, importSeconds: 0, driven: 0, driveSeconds: 0 };
+
+  const t0 = performance.now();
+  const importBar = bars?.create(lines.length, 0, { task: 'nhập danh mục' });
+  for (let i = 0; i < lines.length; i += ROWS_PER_FILE) {
+    const part = lines.slice(i, i + ROWS_PER_FILE);
+    const accepted = await call<JobAccepted>(o, 'POST', `/api/registers/import?wait=false&concurrency=16&filename=danh-muc-${i / ROWS_PER_FILE + 1}.csv`, inventoryCsv(part), 'text/csv');
+    for (;;) {
+      const job = await call<ImportJobView>(o, 'GET', `${accepted.statusUrl}?results=false`);
+      importBar?.update(i + job.done);
+      if (job.state === 'failed') throw new Error(`nhập danh mục lỗi: ${job.error ?? ''}`);
+      if (job.state === 'finished') {
+        out.created += job.summary.created ?? 0;
+        out.existing += job.summary.existing ?? 0;
+        out.rejected += job.summary.rejected ?? 0;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  out.importSeconds = (performance.now() - t0) / 1000;
+
+  const plan = driveStages(lines, o.share);
+  const manager: Actor = { ...demoActor('manager', 'province', o.units.provinceCode, 'quanly.tinh'), within: withinOf(o.units, { scope: 'province', agencyCode: o.units.provinceCode }) };
+  const actors = { manager, contractor: demoActor('contractor', 'province', o.units.provinceCode, 'nhathau.a'), c06: demoActor('c06', 'province', o.units.provinceCode, 'c06.tinh') };
+  const driveBar = bars?.create(plan.length, 0, { task: 'đưa sổ qua các bước' });
+  const t1 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < plan.length) {
+      const { line, stage } = plan[next++]!;
+      const agency = o.units.findAgency(line.agencyCode)!;
+      const book = bookSchema.parse({ agency, type: line.type, bookNo: line.bookNo, yearFrom: line.yearFrom, yearTo: line.yearTo, expectedCases: line.expectedCases });
+      await drive(o.client, o.store, book, stage, actors, o.units);
+      out.driven++;
+      driveBar?.increment();
+    }
+  };
+  await Promise.all(Array.from({ length: o.concurrency ?? 8 }, worker));
+  out.driveSeconds = (performance.now() - t1) / 1000;
+  bars?.stop();
+  return out;
+}

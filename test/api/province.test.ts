@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListResponse, ProgressReport, StuckReport } from '../../contracts/v1';
+import { BookIndex } from '../../api/services/bookIndex';
+import { buildQuery } from '../../clients/temporal/visibilityQuery';
+import { bookFilterSchema, type BookFilterInput } from '../../contracts/v1/filters';
+import { withinOf } from '../../domain/custody';
+import { actionUpdates } from '../../workflows/definitions';
+import { generateProvince, type GenerateResult } from '../../scripts/lib/generate';
+import { units, users } from '../support/fixtures';
+import { eventually, startApi, type ApiHarness } from './helpers';
+
+/**
+ * The scale bench's small version (bench/scale.ts runs 40,000): a province generated through the API's
+ * inventory import, some books driven through every step; the routes a manager and a clerk use answer,
+ * and the API's read model agrees with Temporal's visibility counts for every role and filter.
+ */
+const BOOKS = 1000;
+let h: ApiHarness;
+let gen: GenerateResult;
+let index: BookIndex;
+
+beforeAll(async () => {
+  h = await startApi({ config: { SOHOA_INDEX_POLL_MS: '300' } });
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  gen = await generateProvince({ api: url, token: h.tokens.manager, books: BOOKS, share: 14 / BOOKS, client: h.env.client, store: h.store, units, concurrency: 4 });
+  index = new BookIndex(h.env.client, (e) => {
+    throw e;
+  }, { pollMs: 300 });
+  index.start();
+}, 300_000);
+afterAll(async () => {
+  await index?.stop();
+  await h?.close();
+});
+
+const provinceCount = (f: BookFilterInput = {}) => h.env.client.workflow.count(buildQuery(units, users.manager, bookFilterSchema.parse(f))).then((r) => r.count);
+
+describe(`a generated province of ${BOOKS} books`, () => {
+  it('spreads over every district, the ten types and the five periods, and has books at every step', async () => {
+    expect(gen.created).toBe(BOOKS);
+    expect(gen.driven).toBe(14);
+    const by = async (dim: string) => (await h.call('manager', 'GET', `/api/reports/progress?by=${dim}`)).json() as ProgressReport;
+    await eventually(() => by('step'), (p) => p.rows.reduce((n, r) => n + r.books, 0) === BOOKS);
+    expect((await by('district')).rows.filter((r) => r.books > 0).length).toBe(units.districts.length);
+    expect((await by('type')).rows.filter((r) => r.books > 0).length).toBe(10);
+    expect((await by('period')).rows.filter((r) => r.books > 0).length).toBe(5);
+    const steps = (await by('step')).rows.filter((r) => r.books > 0).map((r) => r.key);
+    expect(steps).toEqual(expect.arrayContaining(['inventory', 'scan', 'done']));
+    expect(steps.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('the read model agrees with visibility counts for each role and filter', async () => {
+    await eventually(async () => index.select(units, users.manager).length, (n) => n === BOOKS, 30_000);
+    const district = units.districts[3]!.code;
+    const filters: BookFilterInput[] = [
+      {},
+      { status: 'running' },
+      { status: 'closed' },
+      { district },
+      { type: 'birth,death', period: 'p1976' },
+      { step: 'inventory', awaitingHuman: true },
+      { level: 'commune', overdue: false },
+      { failing: false, status: 'running' },
+      { custodian: users.clerk.agencyCode },
+    ];
+    const actors = [users.manager, users.districtManager, users.clerk, users.districtClerk, users.manager2025, users.clerk2025];
+    for (const actor of actors) {
+      const a = { ...actor, within: withinOf(units, actor) };
+      for (const f of filters) {
+        const filter = bookFilterSchema.parse(f);
+        const expected = (await h.env.client.workflow.count(buildQuery(units, a, filter))).count;
+        expect({ actor: actor.userId, f, n: index.select(units, a, filter).length }).toEqual({ actor: actor.userId, f, n: expected });
+      }
+    }
+  });
+
+  it('the overview, the sorted and searched lists, the stuck list and the CSV export answer from every book', async () => {
+    const overview = (await h.call('manager', 'GET', '/api/reports/progress?by=district')).json() as ProgressReport;
+    expect(overview.rows.reduce((n, r) => n + r.books, 0)).toBe(await provinceCount());
+    const byDeadline = (await h.call('manager', 'GET', '/api/registers?sort=deadline&status=running&pageSize=10')).json() as ListResponse;
+    expect(byDeadline.total).toBe(await provinceCount({ status: 'running' }));
+    const queue = (await h.call('clerk', 'GET', '/api/registers?status=running&awaitingHuman=true&sort=updated&pageSize=100')).json() as ListResponse;
+    expect(queue.total).toBe((await h.env.client.workflow.count(buildQuery(units, users.clerk, { status: 'running', awaitingHuman: true }))).count);
+    expect(queue.items.every((b) => b.custodianKey === users.clerk.agencyCode || b.agencyCode === users.clerk.agencyCode)).toBe(true);
+    const stuck = await h.call('districtManager', 'GET', '/api/reports/stuck?days=0');
+    expect(stuck.statusCode).toBe(200);
+    expect((stuck.json() as StuckReport).waiting.length).toBe((await h.env.client.workflow.count(buildQuery(units, users.districtManager, { status: 'running', awaitingHuman: true }))).count);
+
+    const district = units.districts[0]!.code;
+    const csv = await h.call('manager', 'GET', `/api/registers/export.csv?district=${district}`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toMatch(/^Mã sổ,Loại sổ,Số quyển/);
+    expect(lines.length - 1).toBe(await provinceCount({ district }));
+    expect(lines.slice(1).every((l) => l.startsWith(`reg-`))).toBe(true);
+  });
+
+  it('a book read twice comes from the cache, and a change made outside the API shows at the next read', async () => {
+    const line = gen.lines.find((l) => l.agencyCode === users.clerk.agencyCode) ?? gen.lines[0]!;
+    const read = async () => (await h.call('manager', 'GET', `/api/registers/${line.id}`)).json() as { notes: { text: string }[] };
+    const first = await read();
+    expect(await read()).toEqual(first);
+    // A note sent straight to the workflow (as a worker's timer or another API would change it).
+    await h.env.client.workflow.getHandle(line.id).executeUpdate(actionUpdates.addNote, { args: [{ actor: users.manager, payload: { text: 'Ghi chú gửi thẳng tới workflow' } }] });
+    expect((await read()).notes.map((n) => n.text)).toContain('Ghi chú gửi thẳng tới workflow');
+  });
+});
