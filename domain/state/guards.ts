@@ -6,7 +6,7 @@ import { actionPayloads, MANAGEMENT_ACTIONS, roleMayAct, WORK_ACTION_STEP } from
 import { actorHolds, handoverRefusal, holderOf } from '../custody';
 import { artifactKeys } from '../naming';
 import { STEP_LABELS_VI } from '../plan';
-import { isClosed, type BookState } from './types';
+import { C06_FLAGGED, isClosed, type BookState } from './types';
 
 /** Why an action is refused; the API maps `code` to its HTTP status (contracts' ERRORS). */
 export interface Refusal {
@@ -87,6 +87,10 @@ function checkAgainstState(s: BookState, c: Command): Refusal | undefined {
       return ownKey('excelKey', c.payload.excelKey, keys.prefix);
     case 'c06Received':
       return ownKey('rowsKey', c.payload.rowsKey, keys.prefix);
+    case 'c06RowsConfirmed':
+      return s.problems.some((p) => p.step === s.step && p.code === C06_FLAGGED)
+        ? undefined
+        : { code: 'WrongStep', message: 'không có dòng C06 nào chờ xác nhận (chưa nhận lô C06, hoặc lô đã được kiểm tra không có lỗi)' };
     case 'reject': {
       const { backTo } = c.payload;
       if (backTo === undefined) return undefined;
