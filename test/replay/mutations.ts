@@ -25,8 +25,8 @@ export const mutations: Mutation[] = [
   {
     name: 'different activity type (packageScans renamed)',
     file: AUTOMATION,
-    find: "const { packageScans, validateExcel } = proxyActivities<Activities>(options('long'));",
-    replace: "const { packageScansV2: packageScans, validateExcel } = proxyActivities<Activities>(options('long'));",
+    find: "const { packageScans, validateExcel, reconcileC06 } = proxyActivities<Activities>(options('long'));",
+    replace: "const { packageScansV2: packageScans, validateExcel, reconcileC06 } = proxyActivities<Activities>(options('long'));",
   },
   {
     name: "patch removed (patched('package-scans') → true)",
@@ -121,6 +121,19 @@ export const mutations: Mutation[] = [
     file: WORKFLOW,
     find: 'if (due.changed) changed();',
     replace: 'if (due.notices.length) changed();',
+  },
+  {
+    name: 'C06 check without its patch (every book checks its C06 delivery)',
+    file: WORKFLOW,
+    find: 'patched(PATCHES.reconcileC06)',
+    replace: 'true',
+  },
+  {
+    // The decision the clerk must take: skipped, a flagged delivery would go straight to review.
+    name: 'flagged C06 rows no longer wait for the clerk',
+    file: AUTOMATION,
+    find: "listProblems(s, 'c06', C06_FLAGGED, [head, ...r.findings.map((f) => (where(f) ? `${where(f)}: ${f.messageVi}` : f.messageVi))], at);\n        setPhase(s, 'work', at);",
+    replace: "setPhase(s, 'review', at);",
   },
   {
     // A rule of the 2025 handover: the holder changes, the reminders already sent stay sent.

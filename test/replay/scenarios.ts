@@ -322,7 +322,9 @@ export async function runScenario(e: ScenarioEnv, s: Scenario): Promise<Workflow
     scans: (cases) => uploadSampleScans(e.store, s.book, cases),
     excel: (cases) => uploadSampleExcel(e.store, s.book, cases),
     c06: async (cases, undated) => {
-      const lines = sampleC06Csv(s.book, cases).toString('utf8').split('\r\n');
+      let lines = sampleC06Csv(s.book, cases).toString('utf8').split('\r\n');
+      // The samples of some types leave the registration type out: C06 fills it.
+      if (!lines[0]!.includes('LOAIDANGKY')) lines = lines.map((l, i) => (l === '' ? l : `${l};${i === 0 ? 'LOAIDANGKY' : '1'}`));
       if (undated !== undefined) {
         const at = lines[0]!.split(';').indexOf('NGAYDANGKY');
         lines[undated] = lines[undated]!.split(';').map((v, i) => (i === at ? '' : v)).join(';');
