@@ -129,11 +129,11 @@ export const mutations: Mutation[] = [
     replace: 'true',
   },
   {
-    // The decision the clerk must take: skipped, a flagged delivery would go straight to review.
-    name: 'flagged C06 rows no longer wait for the clerk',
+    // The delivery goes to review unchecked, as before the patch, for books that started after it.
+    name: 'C06 delivery no longer checked',
     file: AUTOMATION,
-    find: "listProblems(s, 'c06', C06_FLAGGED, [head, ...r.findings.map((f) => (where(f) ? `${where(f)}: ${f.messageVi}` : f.messageVi))], at);\n        setPhase(s, 'work', at);",
-    replace: "setPhase(s, 'review', at);",
+    find: "const r = await invoke('reconcileC06', (a) => a.reconcileC06(input), stillCurrent);",
+    replace: "setPhase(s, 'review', now());\n        if (input) return;\n        const r = await invoke('reconcileC06', (a) => a.reconcileC06(input), stillCurrent);",
   },
   {
     // A rule of the 2025 handover: the holder changes, the reminders already sent stay sent.
