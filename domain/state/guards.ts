@@ -20,7 +20,9 @@ export function pendingActions(s: BookState): ActionName[] {
   if (isClosed(s)) return [];
   const out: ActionName[] = [];
   if (s.phase === 'work') {
-    for (const [a, step] of Object.entries(WORK_ACTION_STEP)) if (step === s.step) out.push(a as ActionName);
+    // Only a C06 delivery with doubtful rows waits for the clerk's decision on them.
+    const flagged = s.problems.some((p) => p.step === s.step && p.code === C06_FLAGGED);
+    for (const [a, step] of Object.entries(WORK_ACTION_STEP)) if (step === s.step && (flagged || a !== 'c06RowsConfirmed')) out.push(a as ActionName);
   }
   if (s.phase === 'review') out.push('approve', 'reject');
   return [...out, ...MANAGEMENT_ACTIONS];
@@ -87,10 +89,6 @@ function checkAgainstState(s: BookState, c: Command): Refusal | undefined {
       return ownKey('excelKey', c.payload.excelKey, keys.prefix);
     case 'c06Received':
       return ownKey('rowsKey', c.payload.rowsKey, keys.prefix);
-    case 'c06RowsConfirmed':
-      return s.problems.some((p) => p.step === s.step && p.code === C06_FLAGGED)
-        ? undefined
-        : { code: 'WrongStep', message: 'không có dòng C06 nào chờ xác nhận (chưa nhận lô C06, hoặc lô đã được kiểm tra không có lỗi)' };
     case 'reject': {
       const { backTo } = c.payload;
       if (backTo === undefined) return undefined;
@@ -119,6 +117,7 @@ function checkAgainstState(s: BookState, c: Command): Refusal | undefined {
     case 'changeCustodian':
       return c.payload.to.key === holderOf(s).key ? { code: 'NoChange', message: `sổ đã do ${c.payload.to.name} giữ` } : undefined;
     case 'confirmInventory':
+    case 'c06RowsConfirmed':
     case 'approve':
     case 'importConfirmed':
     case 'withdraw':
