@@ -46,6 +46,7 @@ describe('C06 rows flagged as doubtful wait for the clerk before review', () => 
 
     const waiting = await settled(id);
     expect(waiting.phase).toBe('work');
+    expect(waiting.pendingActions).toContain('c06RowsConfirmed');
     const listed = waiting.problems.filter((p) => p.step === 'c06').map((p) => p.message);
     // The summary names the batch and the row; the row's line gives the cell, the field and the batch row.
     expect(listed[0]).toContain(sent.batchRef);
@@ -82,6 +83,7 @@ describe('C06 rows flagged as doubtful wait for the clerk before review', () => 
     const st = await settled(id);
     expect([st.step, st.phase]).toEqual(['c06', 'review']);
     expect(st.problems).toEqual([]);
+    expect(st.pendingActions).not.toContain('c06RowsConfirmed');
     expect(st.counts.c06Rows).toBe(CASES);
     expect((await h.call('clerk', 'POST', `/api/registers/${id}/actions/c06RowsConfirmed`, { reason: 'đã đối chiếu' })).statusCode).toBe(409);
   });
