@@ -39,7 +39,7 @@ export interface ReconcileC06Result {
   problem?: string;
   /** Everything to confirm or correct before review, by row (at most MAX_FINDINGS); empty when the rows are clean. */
   findings: C06Finding[];
-  /** How many findings there are in all, and on how many distinct rows. */
+  /** How many findings there are in all, and on how many distinct rows (counted over the validation's first SAMPLE_SIZE problems and every flag). */
   findingCount: number;
   rowsFlagged: number;
   /** The validation's full list and the copy of the file with the problem cells in red, as for an Excel upload. */
