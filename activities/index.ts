@@ -1,5 +1,6 @@
 import type { Notice } from '../domain/notices';
 import { createAcceptanceActivities } from './acceptance';
+import { createC06Activities } from './c06/reconcile';
 import { createC06UploadActivities } from './c06/upload';
 import { createInventoryActivities } from './inventory';
 import { createExcelActivities } from './excel';
@@ -43,5 +44,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     // Users' files the API takes in, read here so a hostile one never costs the API its memory.
     ...createInventoryActivities(limited),
     ...createC06UploadActivities(limited),
+    ...createC06Activities(limited),
   };
 }

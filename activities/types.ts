@@ -1,5 +1,6 @@
 import type { Notice } from '../domain/notices';
 import type { AcceptanceActivities } from './acceptance';
+import type { C06Activities } from './c06/reconcile';
 import type { C06UploadActivities } from './c06/upload';
 import type { InventoryActivities } from './inventory';
 import type { ExcelActivities } from './excel';
@@ -14,4 +15,5 @@ export type Activities = { notify(notice: Notice): Promise<void> } & ScanActivit
   AcceptanceActivities &
   ScheduleActivities &
   InventoryActivities &
-  C06UploadActivities;
+  C06UploadActivities &
+  C06Activities;

@@ -46,6 +46,13 @@ export function overdueDigestNotice(agency: Agency, books: readonly RegisterSumm
 
 /** Where a district's weekly report of a day is kept in the artifact store. */
 export const weeklyReportKey = (day: string, districtCode: string) => `reports/weekly/${day}/bao-cao-tien-do-${districtCode}-${day}.xlsx`;
+export const WEEKLY_REPORTS_PREFIX = 'reports/weekly/';
+
+/** The day and district of a weekly report from its file name (the key's last part); undefined for any other name. */
+export function weeklyReportOf(fileName: string): { day: string; districtCode: string; key: string } | undefined {
+  const m = /^bao-cao-tien-do-([0-9A-Za-z]{1,10})-(\d{4}-\d{2}-\d{2})\.xlsx$/.exec(fileName);
+  return m ? { districtCode: m[1]!, day: m[2]!, key: weeklyReportKey(m[2]!, m[1]!) } : undefined;
+}
 
 /** The notice to a district's manager naming its weekly report (the district's own office is its agency). */
 export function weeklyReportNotice(

@@ -8,17 +8,17 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/types';
-import { advance, replaceArtifact, setPhase, type ApplyOptions, type Artifact, type BookState, type Problem } from '../domain/bookState';
+import { advance, C06_FLAGGED, replaceArtifact, setPhase, type ApplyOptions, type Artifact, type BookState, type Problem } from '../domain/bookState';
 import type { Step } from '../domain/plan';
 import { bounded, ROUND_ATTEMPTS, roundPauseMs, unbounded } from './activityOptions';
 
-type Automated = Pick<Activities, 'packageScans' | 'validateExcel' | 'submitImport' | 'computeAcceptance'>;
+type Automated = Pick<Activities, 'packageScans' | 'validateExcel' | 'reconcileC06' | 'submitImport' | 'computeAcceptance'>;
 /** Activity proxies are Proxy objects (no own keys to spread): each is taken by name. */
 const proxies = (options: (t: 'long' | 'import' | 'short') => Parameters<typeof proxyActivities>[0]): Automated => {
-  const { packageScans, validateExcel } = proxyActivities<Activities>(options('long'));
+  const { packageScans, validateExcel, reconcileC06 } = proxyActivities<Activities>(options('long'));
   const { submitImport } = proxyActivities<Activities>(options('import'));
   const { computeAcceptance } = proxyActivities<Activities>(options('short'));
-  return { packageScans, validateExcel, submitImport, computeAcceptance };
+  return { packageScans, validateExcel, reconcileC06, submitImport, computeAcceptance };
 };
 
 /** What stopped the automation without an outcome: the book moved on, or its history asks for a new run. */
@@ -144,6 +144,35 @@ export async function runAutomation(s: BookState, opts: ApplyOptions, now: () =>
           listProblems(s, 'excel', 'excelInvalid', [`Tệp ${file} có ${r.problemCount} lỗi${see}.`, ...messages], at);
           setPhase(s, 'work', at);
         }
+        return;
+      }
+      case 'c06': {
+        const batch = artifact(s, 'c06Batch')!;
+        const manifest = artifact(s, 'manifest');
+        const records = s.counts.c06Rows;
+        const input = { book: s.book, batchRef: batch.key, ...(records !== undefined && { records }), ...(manifest && { manifestKey: manifest.key }) };
+        const r = await invoke('reconcileC06', (a) => a.reconcileC06(input), stillCurrent);
+        if (r === CONTINUE) return r;
+        if (r === STALE || !stillCurrent()) return;
+        const at = now();
+        s.counts.c06Rows = r.rows;
+        replaceArtifact(s, { kind: 'excel', key: r.key, sha256: r.sha256, at });
+        s.artifacts = s.artifacts.filter((a) => a.kind !== 'excelProblems' && a.kind !== 'excelAnnotated');
+        if (r.problemsKey) replaceArtifact(s, { kind: 'excelProblems', key: r.problemsKey, at });
+        if (r.annotatedKey) replaceArtifact(s, { kind: 'excelAnnotated', key: r.annotatedKey, at });
+        if (r.findingCount === 0) {
+          s.problems = s.problems.filter((p) => p.step !== 'c06');
+          setPhase(s, 'review', at);
+          return;
+        }
+        // The clerk confirms the rows as the original book has them, or C06 sends them again.
+        const rows = [...new Set(r.findings.flatMap((f) => (f.row ? [f.row] : [])))];
+        const listed = rows.length ? ` (dòng ${rows.slice(0, 20).join(', ')}${rows.length > 20 ? ', …' : ''})` : '';
+        const head = `Lô C06 ${batch.key}: ${r.findingCount} điểm cần xem lại${r.rowsFlagged ? ` trên ${r.rowsFlagged} dòng` : ''} của tệp ${r.key.split('/').pop()}${listed}.`;
+        const where = (f: (typeof r.findings)[number]) =>
+          (f.cell ? `Ô ${f.cell}` : f.row ? `Dòng ${f.row}` : '') + (f.column ? ` (${f.column}${f.batchRow ? `, dòng ${f.batchRow} của lô C06` : ''})` : '');
+        listProblems(s, 'c06', C06_FLAGGED, [head, ...r.findings.map((f) => (where(f) ? `${where(f)}: ${f.messageVi}` : f.messageVi))], at);
+        setPhase(s, 'work', at);
         return;
       }
       case 'import': {

@@ -46,6 +46,8 @@ const PATCHES = {
   guardedAutomation: 'guarded-automation',
   /** An overdue book gets its mark but no notice of its own: its agency's daily digest lists it. */
   overdueDigest: 'overdue-digest',
+  /** A C06 delivery is checked like an Excel upload; doubtful rows wait for the clerk's decision. */
+  reconcileC06: 'reconcile-c06',
   /** Each published change stamps SohoaUpdatedAt (the API's read model polls by it). */
   updatedAtAttribute: 'updated-at-attribute',
 } as const;
@@ -137,6 +139,7 @@ function automationsByPatch(): Step[] {
   if (patched(PATCHES.validateExcel)) steps.push('excel');
   if (patched(PATCHES.submitImport)) steps.push('import');
   if (patched(PATCHES.computeAcceptance)) steps.push('acceptance');
+  if (patched(PATCHES.reconcileC06)) steps.push('c06');
   return steps;
 }
 

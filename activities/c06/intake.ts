@@ -8,12 +8,14 @@ import {
   buildC06Index,
   c06BatchRef,
   c06BookKey,
+  c06FlagsKey,
   c06TypeOfHeader,
   c06UnknownColumns,
   matchC06Row,
   normaliseC06Row,
   type C06Correction,
   type C06CorrectionCode,
+  type C06RowFlag,
   type CandidateBook,
 } from '../../domain/c06';
 import { templateFor } from '../../domain/excel/columns';
@@ -118,6 +120,7 @@ export async function intakeC06Batch(opts: {
   const books = new Map(opts.candidates.map((c) => [c.workflowId, c]));
   const spool = new RowSpool<TemplateRow>();
   const correctionsSpool = new RowSpool<C06Correction>(2000);
+  const flagsSpool = new RowSpool<C06RowFlag>();
   const unmatched: C06IntakeResult['unmatched'] = [];
   const ambiguous: C06IntakeResult['ambiguous'] = [];
   const counts = new Map<string, number>();
@@ -151,12 +154,20 @@ export async function intakeC06Batch(opts: {
         const { row, corrections } = normaliseC06Row(raw.values, { row: raw.row, type: batch.type ?? headerType, maxYear: opts.maxYear });
         for (const c of corrections) await addCorrection(c);
         const m = matchC06Row(row, index);
+        const flags = corrections.filter((c) => c.kind === 'flagged');
         if (m.kind === 'unmatched') unmatched.push({ row: row.row, reason: m.reason });
         else if (m.kind === 'ambiguous') ambiguous.push({ row: row.row, reason: m.reason, workflowIds: m.workflowIds });
         else {
-          if (m.inferred) await addCorrection({ row: row.row, field: 'quyenSo', from: '', to: '', kind: 'flagged', code: 'bookInferred', note: m.inferred });
+          if (m.inferred) {
+            const c: C06Correction = { row: row.row, field: 'quyenSo', from: '', to: '', kind: 'flagged', code: 'bookInferred', note: m.inferred };
+            await addCorrection(c);
+            flags.push(c);
+          }
           await spool.add(m.workflowId, row.values);
-          counts.set(m.workflowId, (counts.get(m.workflowId) ?? 0) + 1);
+          const n = (counts.get(m.workflowId) ?? 0) + 1;
+          counts.set(m.workflowId, n);
+          // The row's place in the book's file (header on row 1), where the clerk will look for it.
+          for (const f of flags) await flagsSpool.add(m.workflowId, { row: n + 1, batchRow: f.row, field: f.field, value: f.from, code: f.code, note: f.note });
         }
         if (rows % 1000 === 0) heartbeat({ rows });
       }
@@ -182,6 +193,10 @@ export async function intakeC06Batch(opts: {
         matched.push({ workflowId, rows: n, key, sha256: earlier.sha256 });
         continue;
       }
+      // The flags first: a book's file present means its flags are too (a retry skips both).
+      const flagsOfBook: C06RowFlag[] = [];
+      for await (const f of flagsSpool.read(workflowId)) flagsOfBook.push(f);
+      await store.put(c06FlagsKey(key), JSON.stringify(flagsOfBook, null, 1), { contentType: 'application/json' });
       const rowsOfBook: TemplateRow[] = [];
       for await (const r of spool.read(workflowId)) rowsOfBook.push(r);
       const out = new PassThrough();
@@ -216,6 +231,7 @@ export async function intakeC06Batch(opts: {
   } finally {
     await spool.dispose();
     await correctionsSpool.dispose();
+    await flagsSpool.dispose();
   }
 }
 

@@ -11,10 +11,12 @@ import { progressBy, progressDimensions } from '../../domain/progress';
 import { selectBooks } from '../services/bookIndex';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import type { Actor } from '../../domain/actors';
-import { reachOf } from '../../domain/custody';
+import { bookAccess, reachOf } from '../../domain/custody';
+import { WEEKLY_REPORTS_PREFIX, weeklyReportOf } from '../../domain/schedules';
 import { buildAcceptanceMinutes } from '../../activities/acceptance';
-import { progressReportSchema, stuckReportSchema } from '../../contracts/v1';
-import { errorBodySchema } from '../errors';
+import { progressReportSchema, stuckReportSchema, weeklyReportsSchema } from '../../contracts/v1';
+import { ApiError, errorBodySchema } from '../errors';
+import { needStore } from './uploads';
 
 /**
  * The outbox folders of the units an actor acts for (notices are filed under the holder of the book:
@@ -30,9 +32,61 @@ function outboxPaths(units: Units, actor: Actor): string[][] {
   });
 }
 
+/** May the actor read a district's weekly report? As they may read that district's books: its own units, or the province's. */
+function readsDistrict(units: Units, actor: Actor, districtCode: string): boolean {
+  return bookAccess(reachOf(units, actor), { scopes: [`d:${districtCode}`, `p:${units.provinceCode}`] }, { districtCode }).see;
+}
+
 export const reportRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    app.route({
+      method: 'GET',
+      url: '/api/reports/weekly',
+      config: { roles: ['manager', 'auditor'] },
+      schema: {
+        tags: ['reports'],
+        summary: 'Báo cáo tiến độ hằng tuần (.xlsx, do lịch chạy tự động lập) của các huyện trong phạm vi, mới nhất trước',
+        response: { 200: weeklyReportsSchema, ...commonErrors },
+      },
+      handler: async (req) => {
+        const actor = actorOf(req);
+        const items = (await needStore(ctx).list(WEEKLY_REPORTS_PREFIX)).flatMap((o) => {
+          const file = o.key.split('/').pop()!;
+          const r = weeklyReportOf(file);
+          if (!r || r.key !== o.key || !readsDistrict(ctx.units, actor, r.districtCode)) return [];
+          return [{ day: r.day, districtCode: r.districtCode, districtName: ctx.units.districtName(r.districtCode), file, bytes: o.bytes, sha256: o.sha256 }];
+        });
+        return { items: items.sort((a, b) => b.day.localeCompare(a.day) || a.districtCode.localeCompare(b.districtCode)) };
+      },
+    });
+
+    app.route({
+      method: 'GET',
+      url: '/api/reports/weekly/:file',
+      config: { roles: ['manager', 'auditor'] },
+      schema: {
+        tags: ['reports'],
+        summary: 'Tải một báo cáo tiến độ hằng tuần (.xlsx) theo tên tệp; 404 nếu không có hoặc ngoài phạm vi',
+        params: z.object({ file: z.string().max(200) }),
+        response: { 200: download('báo cáo tiến độ tuần (.xlsx)', [XLSX]), ...commonErrors, 404: errorBodySchema },
+      },
+      handler: async (req, reply) => {
+        const store = needStore(ctx);
+        const { file } = req.params;
+        const r = weeklyReportOf(file);
+        // Another district's report answers as one that does not exist: its name tells nothing.
+        const head = r && readsDistrict(ctx.units, actorOf(req), r.districtCode) ? await store.head(r.key) : undefined;
+        if (!head) throw new ApiError('NotFound', `không có báo cáo tuần ${file} trong phạm vi của người dùng`);
+        return reply
+          .type(XLSX)
+          .header('content-length', String(head.bytes))
+          .header('x-sha256', head.sha256)
+          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file)}`)
+          .send((await store.get(r!.key)) as never);
+      },
+    });
+
     app.route({
       method: 'GET',
       url: '/api/reports/progress',

@@ -48,6 +48,17 @@ export const actionSpecs = {
       sha256: sha256Schema.optional(),
     }),
   },
+  /**
+   * The clerk's decision on the rows a C06 delivery left doubtful (flagged by the intake or failing the
+   * Excel rules): kept as the original book has them, for the reason given; the book goes to review.
+   * To correct them instead, C06 sends the batch again (a new `c06Received`).
+   */
+  c06RowsConfirmed: {
+    label: 'Xác nhận giữ nguyên các dòng C06 bị đánh dấu',
+    roles: ['clerk'],
+    when: { step: 'c06' },
+    payload: z.object({ reason: text(1000).min(3, 'lý do quá ngắn') }),
+  },
   /** Reviews of scans and data are the agency's clerks' (or a manager's); acceptance is the managers'. */
   approve: { label: 'Duyệt', roles: ['clerk', 'manager'], when: 'review', payload: z.object({ note: note() }) },
   reject: {

@@ -94,6 +94,21 @@ export type FailingActivity = z.infer<typeof failingActivitySchema>;
 export const waitingBookSchema = z.object({ id: z.string(), title: z.string().nullable(), step: z.string().nullable(), phase: z.string().nullable(), since: z.string(), days: z.number() });
 export type WaitingBook = z.infer<typeof waitingBookSchema>;
 
+/** `GET /api/reports/weekly`: the weekly progress workbooks of the caller's districts, newest first. */
+export const weeklyReportsSchema = z.object({
+  items: z.array(
+    z.object({
+      day: z.string().describe('ngày lập (yyyy-mm-dd, giờ Việt Nam)'),
+      districtCode: z.string(),
+      districtName: z.string(),
+      file: z.string().describe('tên tệp; tải tại /api/reports/weekly/{file}'),
+      bytes: z.number(),
+      sha256: z.string(),
+    }),
+  ),
+});
+export type WeeklyReports = z.infer<typeof weeklyReportsSchema>;
+
 /** `GET /api/reports/stuck`. */
 export const stuckReportSchema = z.object({ days: z.number(), failing: z.array(failingActivitySchema), waiting: z.array(waitingBookSchema) });
 export type StuckReport = z.infer<typeof stuckReportSchema>;

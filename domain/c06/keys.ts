@@ -15,3 +15,6 @@ export function c06KeyFromBatchRef(book: Pick<Book, 'agency' | 'type' | 'bookNo'
 export function c06BookKey(book: Pick<Book, 'agency' | 'type' | 'bookNo' | 'yearFrom' | 'yearTo'>, batchSha256: string): string {
   return `${bookPrefix(book)}/c06/${bookStem(book)}.c06-${batchSha256.slice(0, 12)}.xlsx`;
 }
+
+/** The intake's flags on the rows of a book's C06 file (JSON `C06RowFlag[]`), beside the file. */
+export const c06FlagsKey = (bookKey: string) => bookKey.replace(/\.xlsx$/i, '') + '.flags.json';

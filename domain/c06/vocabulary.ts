@@ -47,6 +47,19 @@ export interface C06Correction {
   note: string;
 }
 
+/**
+ * A flag of the intake on a row of one book's file (stored beside it): where the clerk finds it
+ * in the book's file (`row`, the header is row 1) and in the batch C06 sent (`batchRow`).
+ */
+export interface C06RowFlag {
+  row: number;
+  batchRow: number;
+  field: string;
+  value: string;
+  code: C06CorrectionCode;
+  note: string;
+}
+
 /** A row brought to the template's form, with what matching needs. */
 export interface C06Row {
   /** Spreadsheet row number (row 1 is the header). */

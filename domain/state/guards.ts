@@ -6,7 +6,7 @@ import { actionPayloads, MANAGEMENT_ACTIONS, roleMayAct, WORK_ACTION_STEP } from
 import { actorHolds, handoverRefusal, holderOf } from '../custody';
 import { artifactKeys } from '../naming';
 import { STEP_LABELS_VI } from '../plan';
-import { isClosed, type BookState } from './types';
+import { C06_FLAGGED, isClosed, type BookState } from './types';
 
 /** Why an action is refused; the API maps `code` to its HTTP status (contracts' ERRORS). */
 export interface Refusal {
@@ -20,7 +20,9 @@ export function pendingActions(s: BookState): ActionName[] {
   if (isClosed(s)) return [];
   const out: ActionName[] = [];
   if (s.phase === 'work') {
-    for (const [a, step] of Object.entries(WORK_ACTION_STEP)) if (step === s.step) out.push(a as ActionName);
+    // Only a C06 delivery with doubtful rows waits for the clerk's decision on them.
+    const flagged = s.problems.some((p) => p.step === s.step && p.code === C06_FLAGGED);
+    for (const [a, step] of Object.entries(WORK_ACTION_STEP)) if (step === s.step && (flagged || a !== 'c06RowsConfirmed')) out.push(a as ActionName);
   }
   if (s.phase === 'review') out.push('approve', 'reject');
   return [...out, ...MANAGEMENT_ACTIONS];
@@ -115,6 +117,7 @@ function checkAgainstState(s: BookState, c: Command): Refusal | undefined {
     case 'changeCustodian':
       return c.payload.to.key === holderOf(s).key ? { code: 'NoChange', message: `sổ đã do ${c.payload.to.name} giữ` } : undefined;
     case 'confirmInventory':
+    case 'c06RowsConfirmed':
     case 'approve':
     case 'importConfirmed':
     case 'withdraw':

@@ -5,7 +5,7 @@ import { workflowIdFor } from '../book';
 import { holderOf } from '../custody';
 import { planFor } from '../plan';
 import { effectiveDeadline, liftOverdue } from './timers';
-import { AUTOMATION_TRIGGER, type ApplyOptions, type BookState } from './types';
+import { AUTOMATION_TRIGGER, C06_FLAGGED, type ApplyOptions, type BookState } from './types';
 
 const KEEP_ACTIONS = 200;
 
@@ -119,6 +119,15 @@ export function applyAction(
       if (p.rowsKey) replaceArtifact(s, { kind: 'excel', key: p.rowsKey, ...(p.sha256 ? { sha256: p.sha256 } : {}), at: now });
       s.counts.c06Rows = p.records;
       toReviewOrProcessing();
+      break;
+    }
+    case 'c06RowsConfirmed': {
+      // The decision stays on the book with what it kept (the list's first line names the rows).
+      const flagged = s.problems.filter((p) => p.step === s.step && p.code === C06_FLAGGED);
+      const text = `Giữ nguyên theo sổ gốc: ${flagged[0]?.message ?? 'các dòng C06 bị đánh dấu'} Lý do: ${command.payload.reason}`;
+      s.notes = [...(s.notes ?? []), { ...by, step: s.step, text }].slice(-KEEP_ACTIONS);
+      s.problems = s.problems.filter((p) => p.step !== s.step);
+      setPhase(s, 'review', now);
       break;
     }
     case 'approve':

@@ -14,6 +14,7 @@ export const isClosed = (s: Pick<BookState, 'phase'>) => s.phase === 'closed';
 export const AUTOMATION_TRIGGER: Partial<Record<Step, 'submission' | 'entry'>> = {
   scan: 'submission',
   excel: 'submission',
+  c06: 'submission',
   import: 'entry',
   acceptance: 'entry',
 };
@@ -23,3 +24,6 @@ export interface ApplyOptions {
 }
 
 export const DAY = 86_400_000;
+
+/** Problems of a C06 delivery the clerk must confirm (or have C06 send again) before review. */
+export const C06_FLAGGED = 'c06Flagged';

@@ -5,6 +5,7 @@ import { mapLimit } from '../../api/services/pool';
 import { roles, type Role } from '../../domain/actors';
 import type { Book } from '../../domain/book';
 import { artifactKeys } from '../../domain/naming';
+import { weeklyReportKey } from '../../domain/schedules';
 import { sampleC06Csv, samplePdf, sampleExcel } from '../../clients/samples';
 import { book as fixtureBook } from '../support/fixtures';
 import { driveTo } from './drive';
@@ -99,6 +100,7 @@ const ACTION_ROLES: Record<string, readonly Role[]> = {
   scansUploaded: ['contractor', 'clerk'],
   excelUploaded: ['contractor', 'clerk'],
   c06Received: ['c06', 'clerk'],
+  c06RowsConfirmed: ['clerk'],
   approve: ['clerk', 'manager'],
   reject: ['clerk', 'manager'],
   manualEntryProgress: ['clerk'],
@@ -120,6 +122,9 @@ const bulk = (name: string, payload: unknown): Rule => ({
 });
 const inventoryCsv = (n: number) => `agencyCode,type,bookNo,yearFrom\n20341,KT,${n},2010\n20398,KT,${n},2010\n`;
 let seq = 10;
+/** The day of the weekly reports written in the setup, one for Tam Kỳ (502) and one for Hội An (503). */
+const REPORT_DAY = '2026-01-05';
+const weeklyFile = (district: string) => `bao-cao-tien-do-${district}-${REPORT_DAY}.xlsx`;
 
 /** THE table: every route of the OpenAPI document, who may call it, and the calls made. */
 const TABLE: Record<string, Rule> = {
@@ -162,6 +167,7 @@ const TABLE: Record<string, Rule> = {
   'POST /api/registers/{id}/actions/scansUploaded': action('scansUploaded', (k) => ({ uploadPrefix: `${prefixOf(k)}/uploads/khong-co` })),
   'POST /api/registers/{id}/actions/excelUploaded': action('excelUploaded', (k) => ({ excelKey: `${prefixOf(k)}/excel/khong-co.xlsx` })),
   'POST /api/registers/{id}/actions/c06Received': action('c06Received', () => ({ batchRef: 'C06-000000000000', records: 2 })),
+  'POST /api/registers/{id}/actions/c06RowsConfirmed': action('c06RowsConfirmed', () => ({ reason: 'đã đối chiếu sổ gốc' })),
   'POST /api/registers/{id}/actions/approve': action('approve', () => ({})),
   'POST /api/registers/{id}/actions/reject': action('reject', () => ({ reasons: ['trang 2 bị mờ'] })),
   'POST /api/registers/{id}/actions/manualEntryProgress': action('manualEntryProgress', () => ({ entered: 1 })),
@@ -240,6 +246,12 @@ const TABLE: Record<string, Rule> = {
     scopes: ['province'],
     calls: () => [{ method: 'POST', url: '/api/schedules/sohoa-overdue-digest/unpause', body: { reason: 'kiểm tra quyền' } }],
   },
+  // A district's report carries its books' titles: served to those who read that district, 404 to others.
+  'GET /api/reports/weekly': { who: ['manager', 'auditor'], calls: () => [{ method: 'GET', url: '/api/reports/weekly' }] },
+  'GET /api/reports/weekly/{file}': {
+    who: ['manager', 'auditor'],
+    calls: () => ['502', '503', '999'].map((d) => ({ method: 'GET' as const, url: `/api/reports/weekly/${weeklyFile(d)}` })),
+  },
   'GET /api/reports/stuck': { who: ['manager', 'auditor', 'clerk'], calls: () => [{ method: 'GET', url: '/api/reports/stuck?days=0&deep=true' }] },
   'GET /api/registers/{id}/history': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/history` })) },
   'GET /api/registers/{id}/history.json': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/history.json` })) },
@@ -314,6 +326,12 @@ beforeAll(async () => {
     const note = await as(admin, 'POST', `/api/registers/${ids[k]}/actions/addNote`, { text: `${secretOf(k)}: sổ cũ` });
     if (note.statusCode !== 200) throw new Error(note.body);
     fileKey[k] = (await h.store.list(artifactKeys(BOOKS[k]).prefix)).find((o) => o.key.endsWith('.pdf'))!.key;
+  }
+  // What the weekly schedule writes, with the district's own book named inside (a leak if served outside).
+  for (const [district, k] of [['502', 'district'], ['503', 'other']] as const) {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Tiến độ').addRow([titleOf(k), secretOf(k)]);
+    await h.store.put(weeklyReportKey(REPORT_DAY, district), Buffer.from(await wb.xlsx.writeBuffer()));
   }
   const owner = principals.find((p) => p.name === 'manager.province')!;
   const imp = await as(owner, 'POST', '/api/registers/import?wait=false&filename=ds.csv', 'agencyCode,type,bookNo,yearFrom\n20335,XX,01,2016\n', { 'content-type': 'text/csv' });

@@ -168,4 +168,30 @@ describe('Temporal Schedules: the daily overdue digest and the weekly report per
     const dm = await h.call('districtManager', 'GET', '/api/notices?kind=weeklyReport');
     expect(dm.json().items.map((n: { districtCode: string }) => n.districtCode)).toEqual(['502']);
   });
+
+  it('a district manager lists and downloads the weekly reports of their district; another district’s file is 404, as if there were none', async () => {
+    const day = localDay(new Date().toISOString(), 'Asia/Ho_Chi_Minh');
+    const mine = `bao-cao-tien-do-502-${day}.xlsx`;
+    const theirs = `bao-cao-tien-do-503-${day}.xlsx`;
+    const list = await h.call('districtManager', 'GET', '/api/reports/weekly');
+    expect(list.statusCode, list.body).toBe(200);
+    const stored = (await h.store.head(`reports/weekly/${day}/${mine}`))!;
+    expect(list.json().items).toEqual([{ day, districtCode: '502', districtName: 'Thành phố Tam Kỳ', file: mine, bytes: stored.bytes, sha256: stored.sha256 }]);
+    // The province's manager sees every district's.
+    expect((await h.call('manager', 'GET', '/api/reports/weekly')).json().items.map((i: { file: string }) => i.file)).toEqual([mine, theirs]);
+
+    const file = await h.call('districtManager', 'GET', `/api/reports/weekly/${mine}`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toContain('spreadsheetml');
+    expect(file.headers['content-disposition']).toContain(mine);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.rawPayload as never);
+    expect(wb.getWorksheet('Theo bước')!.getCell('A1').value).toBe('BÁO CÁO TIẾN ĐỘ SỐ HÓA SỔ HỘ TỊCH — THÀNH PHỐ TAM KỲ');
+
+    for (const name of [theirs, `bao-cao-tien-do-502-2000-01-03.xlsx`, '..%2F..%2Fusers.json']) {
+      const r = await h.call('districtManager', 'GET', `/api/reports/weekly/${name}`);
+      expect(r.statusCode, name).toBe(404);
+    }
+    expect((await h.call('clerk', 'GET', '/api/reports/weekly')).statusCode).toBe(403);
+  });
 });

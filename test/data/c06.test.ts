@@ -170,13 +170,27 @@ describe('C06 batch intake (real files in a local store)', () => {
     expect([cellOf(sheet, 'loaiDangKy', 1), cellOf(sheet, 'nktNgayChet', 2)]).toEqual(['6', '12.03.2005']);
   });
 
-  it('reconcileC06 finds each matched book’s file from the batchRef and counts its rows', async () => {
+  it('reconcileC06 finds each matched book’s file from the batchRef, counts its rows and lists the doubtful ones where the clerk finds them', async () => {
     const r = await intake(ksCsv(), 'csv', 'c06-tamky.csv');
     const { reconcileC06 } = createC06Activities({ store: s.store });
     const got = await reconcileC06({ book: books.ksTanThanh01, batchRef: r.batchRef, records: 4 });
     expect(got).toMatchObject({ key: r.matched[0]!.key, sha256: r.matched[0]!.sha256, rows: 4 });
     expect(got.problem).toBeUndefined();
-    expect((await reconcileC06({ book: books.ksTanThanh02, batchRef: r.batchRef, records: 2 })).problem).toContain('2 bản ghi');
+    // Batch rows 6 (no registration date) and 7 (year 5005) are rows 4 and 5 of the book's file: each
+    // once, with the intake's own words (the Excel rules' "required" and "year outside the book" on the
+    // same cells are not repeated), the cell, and the batch row C06 can look up.
+    expect(got.findings).toEqual([
+      { row: 4, cell: 'D4', column: 'ngayDangKy', batchRow: 6, messageVi: 'thiếu ngày đăng ký; cần đối chiếu sổ gốc' },
+      { row: 5, cell: 'D5', column: 'ngayDangKy', batchRow: 7, messageVi: expect.stringContaining('năm 5005 không thể có (có thể là 2005?)') },
+    ]);
+    expect(got).toMatchObject({ findingCount: 2, rowsFlagged: 2 });
+    // As for an Excel upload: a copy with the doubtful cells in red beside the file.
+    expect(got.annotatedKey && (await s.store.head(got.annotatedKey))).toBeTruthy();
+    // The clean book's rows need nothing; a count that differs from the delivery's is a finding too.
+    expect(await reconcileC06({ book: books.ksTanThanh02, batchRef: r.batchRef, records: 1 })).toMatchObject({ findings: [], findingCount: 0 });
+    const short = await reconcileC06({ book: books.ksTanThanh02, batchRef: r.batchRef, records: 2 });
+    expect(short.problem).toContain('2 bản ghi');
+    expect(short.findings).toEqual([{ messageVi: short.problem }]);
     await expect(reconcileC06({ book: books.ksMinhAn01, batchRef: r.batchRef })).rejects.toMatchObject({ nonRetryable: true, type: 'C06FileMissing' });
   });
 

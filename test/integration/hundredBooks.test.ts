@@ -8,7 +8,9 @@ import { registerTypes } from '../../domain/registerTypes';
 import { planSettingsSchema } from '../../domain/settings';
 import { book } from '../support/fixtures';
 import { useWorkerEnv, waitForStatus } from '../support/temporal';
-import { uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
+import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
+import { intakeC06Batch } from '../../activities/c06';
+import { Readable } from 'node:stream';
 import type { BookStatus } from '../../domain/bookState';
 
 const t = useWorkerEnv();
@@ -78,7 +80,12 @@ describe('100 books on the real dev server', () => {
           await reach(id, (s) => s.phase === 'review');
           await act(id, 'approve');
         } else if (st.step === 'c06') {
-          await act(id, 'c06Received', { batchRef: 'C06-1', records: cases });
+          // C06's hand-back through the real intake; the rows it flags, the clerk keeps as the book has them.
+          const batch = { source: { stream: Readable.from([sampleC06Csv(b, cases)]) }, format: 'csv' as const, fileName: 'c06.csv' };
+          const r = await intakeC06Batch({ store: t.deps.store, batch, candidates: [{ workflowId: id, book: b }], districts: units.districts });
+          const m = r.matched[0]!;
+          await act(id, 'c06Received', { batchRef: r.batchRef, records: m.rows, rowsKey: m.key, sha256: m.sha256 });
+          if ((await reach(id, (s) => s.phase === 'work' || s.phase === 'review')).phase === 'work') await act(id, 'c06RowsConfirmed', { reason: 'đã đối chiếu sổ gốc' });
           await act(id, 'approve');
         } else {
           await act(id, 'manualEntryProgress', { entered: cases, complete: true });

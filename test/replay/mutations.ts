@@ -25,8 +25,8 @@ export const mutations: Mutation[] = [
   {
     name: 'different activity type (packageScans renamed)',
     file: AUTOMATION,
-    find: "const { packageScans, validateExcel } = proxyActivities<Activities>(options('long'));",
-    replace: "const { packageScansV2: packageScans, validateExcel } = proxyActivities<Activities>(options('long'));",
+    find: "const { packageScans, validateExcel, reconcileC06 } = proxyActivities<Activities>(options('long'));",
+    replace: "const { packageScansV2: packageScans, validateExcel, reconcileC06 } = proxyActivities<Activities>(options('long'));",
   },
   {
     name: "patch removed (patched('package-scans') → true)",
@@ -121,6 +121,19 @@ export const mutations: Mutation[] = [
     file: WORKFLOW,
     find: 'if (due.changed) changed();',
     replace: 'if (due.notices.length) changed();',
+  },
+  {
+    name: 'C06 check without its patch (every book checks its C06 delivery)',
+    file: WORKFLOW,
+    find: 'patched(PATCHES.reconcileC06)',
+    replace: 'true',
+  },
+  {
+    // The delivery goes to review unchecked, as before the patch, for books that started after it.
+    name: 'C06 delivery no longer checked',
+    file: AUTOMATION,
+    find: "const r = await invoke('reconcileC06', (a) => a.reconcileC06(input), stillCurrent);",
+    replace: "setPhase(s, 'review', now());\n        if (input) return;\n        const r = await invoke('reconcileC06', (a) => a.reconcileC06(input), stillCurrent);",
   },
   {
     // A rule of the 2025 handover: the holder changes, the reminders already sent stay sent.

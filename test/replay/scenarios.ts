@@ -7,7 +7,9 @@ import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/defin
 import { artifactKeys } from '../../domain/naming';
 import { planSettingsSchema, TIME_ZONE, type PlanSettings } from '../../domain/settings';
 import { SCHEDULES, type WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
-import { uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
+import { sampleC06Csv, uploadSampleExcel, uploadSampleScans } from '../../clients/samples';
+import { intakeC06Batch } from '../../activities/c06';
+import { Readable } from 'node:stream';
 import { book, input, units, users } from '../support/fixtures';
 import { waitForStatus } from '../support/temporal';
 
@@ -24,6 +26,8 @@ export interface Ctx {
   settled: () => Promise<BookStatus>;
   scans: (cases: number) => Promise<string>;
   excel: (cases: number) => Promise<string>;
+  /** C06 hands back the book's cases (the registration date of `undated` left blank): the `c06Received` payload. */
+  c06: (cases: number, undated?: number) => Promise<{ batchRef: string; records: number; rowsKey: string; sha256: string }>;
   /** Workflow time passes (skipped on the time-skipping server). */
   sleep: (ms: number) => Promise<void>;
   /** The book's files become unreachable, or reachable again. */
@@ -137,13 +141,31 @@ export const scenarios: Scenario[] = [
     server: 'dev',
     book: book({ type: 'marriage', bookNo: '34', yearFrom: 2005, yearTo: 2006 }),
     plan: () => ({ deadline: '2025-01-01T00:00:00+07:00' }),
-    drive: async ({ act, settled, scans }) => {
+    drive: async ({ act, settled, scans, c06 }) => {
       await act('confirmInventory', users.clerk, { cases: 4, pages: 8, condition: 'damaged', repairNeeded: true });
       await act('extendDeadline', users.manager, { deadline: '2099-03-12T00:00:00+07:00', reason: 'Kế hoạch lùi' });
       await act('scansUploaded', users.contractor, { uploadPrefix: await scans(4) });
       await settled();
       await act('approve', users.clerk);
-      await act('c06Received', users.c06, { batchRef: 'C06-2024-11-11', records: 4 });
+      await act('c06Received', users.c06, await c06(4));
+      await settled();
+      await act('approve', users.clerk);
+    },
+  },
+  {
+    // A C06 row without its registration date: the book waits for the clerk, who keeps it as the book has it.
+    name: 'c06-flagged-confirmed',
+    server: 'dev',
+    book: book({ type: 'marriage', bookNo: '45', yearFrom: 2005, yearTo: 2006 }),
+    plan: far,
+    drive: async ({ act, settled, scans, c06 }) => {
+      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
+      await act('scansUploaded', users.contractor, { uploadPrefix: await scans(2) });
+      await settled();
+      await act('approve', users.clerk);
+      await act('c06Received', users.c06, await c06(2, 2));
+      await settled();
+      await act('c06RowsConfirmed', users.clerk, { reason: 'Sổ gốc không ghi ngày đăng ký ở trường hợp này' });
       await act('approve', users.clerk);
     },
   },
@@ -299,6 +321,19 @@ export async function runScenario(e: ScenarioEnv, s: Scenario): Promise<Workflow
     settled: () => waitForStatus(e.client, id, (st) => st.phase !== 'processing'),
     scans: (cases) => uploadSampleScans(e.store, s.book, cases),
     excel: (cases) => uploadSampleExcel(e.store, s.book, cases),
+    c06: async (cases, undated) => {
+      let lines = sampleC06Csv(s.book, cases).toString('utf8').split('\r\n');
+      // The samples of some types leave the registration type out: C06 fills it.
+      if (!lines[0]!.includes('LOAIDANGKY')) lines = lines.map((l, i) => (l === '' ? l : `${l};${i === 0 ? 'LOAIDANGKY' : '1'}`));
+      if (undated !== undefined) {
+        const at = lines[0]!.split(';').indexOf('NGAYDANGKY');
+        lines[undated] = lines[undated]!.split(';').map((v, i) => (i === at ? '' : v)).join(';');
+      }
+      const batch = { source: { stream: Readable.from([Buffer.from(lines.join('\r\n'))]) }, format: 'csv' as const, fileName: 'c06.csv' };
+      const r = await intakeC06Batch({ store: e.store, batch, candidates: [{ workflowId: id, book: s.book }], districts: units.districts });
+      const m = r.matched[0]!;
+      return { batchRef: r.batchRef, records: m.rows, rowsKey: m.key, sha256: m.sha256 };
+    },
     sleep: e.sleep,
     breakStore: (broken) => e.breakStore(prefix, broken),
     failing: async () => {

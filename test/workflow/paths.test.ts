@@ -92,6 +92,9 @@ describe('the full path of each plan kind', () => {
     expect(batch.matched.map((m) => [m.workflowId, m.rows])).toEqual([[c.workflowId, 10]]);
     const mine = batch.matched[0]!;
     await act(c.workflowId, 'c06Received', users.c06, { batchRef: batch.batchRef, records: mine.rows, rowsKey: mine.key, sha256: mine.sha256 });
+    // Checked like an Excel upload against the scans: clean, so straight to review.
+    const checked = await waitFor(c.workflowId, (s) => s.step === 'c06' && s.phase !== 'processing');
+    expect([checked.phase, checked.problems]).toEqual(['review', []]);
     await act(c.workflowId, 'approve', users.clerk);
     const imp = await waitFor(c.workflowId, (s) => s.step === 'import' && s.phase === 'work');
     expect(imp.artifacts.find((a) => a.kind === 'importPackage')?.key).toMatch(/import/);

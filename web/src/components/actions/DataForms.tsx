@@ -14,6 +14,15 @@ export const c06ReceivedForm: FormSpec = {
   send: ({ v, act }) => act({ batchRef: v('batchRef'), records: int(v('records')) }),
 };
 
+/** The clerk keeps the rows a C06 delivery left doubtful as the original book has them (listed in the book's problems). */
+export const c06RowsConfirmedForm: FormSpec = {
+  primary: true,
+  Fields: (form) => (
+    <TextField form={form} name="reason" label="Lý do giữ nguyên (đã đối chiếu sổ gốc)" required minLength={3} />
+  ),
+  send: ({ v, act }) => act({ reason: v('reason') }),
+};
+
 export const manualEntryProgressForm: FormSpec = {
   primary: true,
   initial: (s) => ({ entered: String(s.counts.manualEntered ?? 0) }),

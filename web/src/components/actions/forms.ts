@@ -1,5 +1,5 @@
 import type { ActionName } from '../../../../contracts/v1';
-import { c06ReceivedForm, importConfirmedForm, manualEntryProgressForm } from './DataForms';
+import { c06ReceivedForm, c06RowsConfirmedForm, importConfirmedForm, manualEntryProgressForm } from './DataForms';
 import { confirmInventoryForm } from './InventoryForm';
 import { changeCustodianForm, extendDeadlineForm, setPlanDeadlineForm, setPriorityForm, withdrawForm } from './ManagementForms';
 import { addNoteForm } from './NoteForm';
@@ -13,6 +13,7 @@ export const ACTION_FORMS: Record<ActionName, FormSpec> = {
   scansUploaded: scansUploadedForm,
   excelUploaded: excelUploadedForm,
   c06Received: c06ReceivedForm,
+  c06RowsConfirmed: c06RowsConfirmedForm,
   approve: approveForm,
   reject: rejectForm,
   manualEntryProgress: manualEntryProgressForm,
