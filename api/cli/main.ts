@@ -39,6 +39,7 @@ program
   .helpOption('-h, --help', 'hiển thị hướng dẫn')
   .helpCommand('help [lệnh]', 'hướng dẫn của một lệnh')
   .showHelpAfterError('(dùng --help để xem hướng dẫn)')
+  .addHelpText('after', '\nTạo dữ liệu một tỉnh để thử tải: sohoa demo --books 40000 [--share 0.02] (xem sohoa demo --help)')
   .exitOverride();
 
 type Globals = { json?: boolean; api: string; token?: string; dataDir: string };

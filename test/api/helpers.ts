@@ -10,6 +10,7 @@ import type { Actor } from '../../domain/actors';
 import { loadConfig, type Config } from '../../clients/config';
 import { users, units } from '../support/fixtures';
 import { startDevServer, tempDeps, testWorker } from '../support/temporal';
+import { ensureWebBuilt, WEB_DIST } from '../web/harness';
 
 export const FUTURE = '2099-01-01T00:00:00+07:00';
 export type UserName = keyof typeof users | 'nobody';
@@ -42,7 +43,7 @@ export interface ApiHarness {
 }
 
 /** Dev server + worker on its own task queue + the app, with a token for every fixture user. */
-export async function startApi(opts: { config?: Record<string, string>; workflowBundlePath?: string } = {}): Promise<ApiHarness> {
+export async function startApi(opts: { config?: Record<string, string>; workflowBundlePath?: string; web?: boolean } = {}): Promise<ApiHarness> {
   const env = await startDevServer();
   const deps = await tempDeps();
   let worker: Worker;
@@ -76,6 +77,7 @@ export async function startApi(opts: { config?: Record<string, string>; workflow
     users: usersFile,
     logStream: logs,
     ...(opts.workflowBundlePath ? { workflowBundlePath: opts.workflowBundlePath } : {}),
+    ...(opts.web ? (ensureWebBuilt(), { webRoot: WEB_DIST }) : {}),
   });
   await app.ready();
   const close = async () => {

@@ -9,6 +9,7 @@ import { actionUpdates } from '../../workflows/definitions';
 import { generateProvince, type GenerateResult } from '../../scripts/lib/generate';
 import { units, users } from '../support/fixtures';
 import { eventually, startApi, type ApiHarness } from './helpers';
+import { launch, see, signIn } from '../web/browser';
 
 /**
  * The scale bench's small version (bench/scale.ts runs 40,000): a province generated through the API's
@@ -19,11 +20,12 @@ const BOOKS = 1000;
 let h: ApiHarness;
 let gen: GenerateResult;
 let index: BookIndex;
+let url: string;
 
 beforeAll(async () => {
-  h = await startApi({ config: { SOHOA_INDEX_POLL_MS: '300' } });
+  h = await startApi({ config: { SOHOA_INDEX_POLL_MS: '300', SOHOA_LOG_LEVEL: 'warn' }, web: true });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   gen = await generateProvince({ api: url, token: h.tokens.manager, books: BOOKS, share: 14 / BOOKS, client: h.env.client, store: h.store, units, concurrency: 4 });
   index = new BookIndex(h.env.client, (e) => {
     throw e;
@@ -107,5 +109,36 @@ describe(`a generated province of ${BOOKS} books`, () => {
     // A note sent straight to the workflow (as a worker's timer or another API would change it).
     await h.env.client.workflow.getHandle(line.id).executeUpdate(actionUpdates.addNote, { args: [{ actor: users.manager, payload: { text: 'Ghi chú gửi thẳng tới workflow' } }] });
     expect((await read()).notes.map((n) => n.text)).toContain('Ghi chú gửi thẳng tới workflow');
+  });
+});
+
+describe('the dashboard on the generated province, in Chromium', () => {
+  it('the overview, a filtered list, its next page and a book page each render in under 2 s', async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.page();
+      await signIn(page, url, h.tokens.manager);
+      const timed = async (what: string, go: () => Promise<unknown>, shown: () => Promise<unknown>) => {
+        const t0 = performance.now();
+        await go();
+        await shown();
+        const ms = performance.now() - t0;
+        expect({ what, fast: ms < 2000 }).toEqual({ what, fast: true });
+        return ms;
+      };
+      const byStep = (await h.call('manager', 'GET', '/api/reports/progress?by=step')).json() as ProgressReport;
+      await timed('tổng quan', () => page.goto(`${url}/`), () => see.text(page.getByTestId('kpi-books'), String(byStep.total.done)));
+      await see.count(page.getByTestId('chart-district').locator('.bar-row'), new Set(units.agencies.map((a) => a.districtCode)).size);
+      const district = units.districts[0]!.code;
+      const inDistrict = await provinceCount({ district, status: 'running' });
+      await timed('danh sách lọc', () => page.goto(`${url}/books?district=${district}&status=running`), () => see.text(page.getByTestId('list-count'), `${inDistrict.toLocaleString('vi-VN')} sổ`));
+      const rows = page.getByTestId('book-table').locator('tbody tr');
+      const firstPage = await rows.first().innerText();
+      await timed('trang sau', () => page.getByRole('button', { name: 'Trang sau ›' }).click(), () => see.text(page.locator('.pager'), 'Trang 2'));
+      expect(await rows.first().innerText()).not.toBe(firstPage);
+      await timed('trang một sổ', () => rows.first().getByRole('link').first().click(), () => page.getByTestId('stepline').waitFor());
+    } finally {
+      await browser.close();
+    }
   });
 });
