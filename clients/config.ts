@@ -128,12 +128,11 @@ export const configSchema = z.object({
   /** How often the API looks for drafts past their time. */
   SOHOA_DRAFT_SWEEP_S: int(3600, 1, 86_400),
   /**
-   * Books a worker keeps in memory between tasks; each costs about 1 MB (the workflows' own modules are
-   * instantiated per workflow; zod, contracts and domain are shared: SHARED_WORKFLOW_MODULES), so 500
-   * keep a worker under 1 GB. A book out of the cache is replayed from its history at its next task:
-   * correct, a few tens of ms slower (bench:scale measures it).
+   * Books a worker keeps in memory between tasks; each costs about 1.7 MB (the workflow bundle's modules
+   * are instantiated per workflow), so 300 keeps a worker under 1 GB. A book out of the cache is replayed
+   * from its history at its next task: correct, a few tens of ms slower (bench:scale measures it).
    */
-  WORKER_MAX_CACHED_WORKFLOWS: int(500),
+  WORKER_MAX_CACHED_WORKFLOWS: int(300),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(8),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(40),
   /** Opt-in: the worker answers /health/live and /health/ready on this port, and serves the SDK's Prometheus metrics on the other. */

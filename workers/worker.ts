@@ -1,7 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../clients/config';
-import { SHARED_WORKFLOW_MODULES } from '../clients/workflowBundle/build';
 import { TASK_QUEUE } from '../workflows/definitions';
 
 export interface WorkerSetup {
@@ -21,9 +20,7 @@ export function createWorker(s: WorkerSetup): Promise<Worker> {
     connection: s.connection,
     namespace: s.namespace,
     taskQueue: s.taskQueue ?? TASK_QUEUE,
-    ...('bundlePath' in s.workflows
-      ? { workflowBundle: { codePath: s.workflows.bundlePath } }
-      : { workflowsPath: s.workflows.workflowsPath, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
+    ...('bundlePath' in s.workflows ? { workflowBundle: { codePath: s.workflows.bundlePath } } : { workflowsPath: s.workflows.workflowsPath }),
     activities: createActivities(s.deps),
     ...(s.tuning && {
       maxCachedWorkflows: s.tuning.WORKER_MAX_CACHED_WORKFLOWS,
