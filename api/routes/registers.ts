@@ -4,7 +4,7 @@ import { parseWorkflowId } from '../../domain/book';
 import { actorOf, assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, download, errorBodySchema, notFound } from '../errors';
-import { bookFilterSchema, listQuerySchema, type ListQuery } from '../../contracts/v1/filters';
+import { listQuerySchema, type ListQuery } from '../../contracts/v1/filters';
 import { csvLine } from '../../contracts/v1/cells';
 import { Readable } from 'node:stream';
 import type { Units } from '../../domain/units';
@@ -137,12 +137,12 @@ export const registerRoutes =
       schema: {
         tags: ['registers'],
         summary: 'Xuất danh sách sổ (CSV, UTF-8) theo bộ lọc, trong phạm vi của người dùng',
-        description: 'Từ mô hình đọc của API, gửi dần từng phần; thứ tự: sổ mới nhất trước.',
-        querystring: bookFilterSchema.omit({ q: true }),
+        description: 'Cùng bộ lọc, tìm kiếm và thứ tự với GET /api/registers (không phân trang); từ mô hình đọc của API, gửi dần từng phần.',
+        querystring: exportQuerySchema,
         response: { 200: download('danh sách sổ (.csv)', ['text/csv']), ...commonErrors },
       },
       handler: async (req, reply) => {
-        const books = (await selectBooks(ctx, actorOf(req), req.query)).sort(newestFirst);
+        const books = await sortedBooks(ctx, actorOf(req), req.query);
         const units = ctx.units;
         function* lines() {
           yield '\uFEFF' + csvLine(EXPORT_HEADER);
@@ -213,16 +213,25 @@ export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQ
     const more = from >= 0 && from + items.length < sorted.length;
     return { items, total: sorted.length, ...(more ? { nextPageToken: ctx.books.sealAfter(items.at(-1)!) } : {}), query };
   }
-  let all = await selectBooks(ctx, actor, q);
-  if (q.q) all = all.filter((b) => (id ? b.id === id : matchesText(b, q.q!)));
-  const key = SORTERS[q.sort];
-  const dir = order === 'asc' ? 1 : -1;
-  const sorted = [...all].sort((a, b) => (key(a) - key(b)) * dir || a.id.localeCompare(b.id));
+  const sorted = await sortedBooks(ctx, actor, q);
   const offset = q.offset ?? 0;
   const items = sorted.slice(offset, offset + q.pageSize);
   const next = offset + items.length;
   return { items, total: sorted.length, ...(next < sorted.length ? { nextOffset: next } : {}), query };
 }
+
+/** The books a caller sees under a list's filters, text search and order (the read model's, or visibility's while it loads). */
+async function sortedBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[1], q: ExportQuery): Promise<RegisterSummary[]> {
+  const id = q.q && parseWorkflowId(q.q) ? q.q : undefined;
+  let all = await selectBooks(ctx, actor, q);
+  if (q.q) all = all.filter((b) => (id ? b.id === id : matchesText(b, q.q!)));
+  const key = SORTERS[q.sort];
+  const dir = (q.order ?? (q.sort === 'started' ? 'desc' : 'asc')) === 'asc' ? 1 : -1;
+  return [...all].sort((a, b) => (key(a) - key(b)) * dir || a.id.localeCompare(b.id));
+}
+
+const exportQuerySchema = listQuerySchema.omit({ pageSize: true, pageToken: true, offset: true });
+type ExportQuery = z.output<typeof exportQuerySchema>;
 
 const EXPORT_HEADER = ['Mã sổ', 'Loại sổ', 'Số quyển', 'Năm đầu', 'Năm cuối', 'Đơn vị', 'Huyện', 'Đơn vị đang giữ', 'Bước', 'Hạn', 'Quá hạn', 'Chờ người', 'Số trường hợp', 'Số trang', 'Ưu tiên', 'Cập nhật'];
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { get } from '../api';
+import { download, get } from '../api';
 import { DeadlineCell, shortTitle, StepBadge } from '../components/Badges';
 import { BulkPanel, type BulkTarget } from '../components/BulkPanel';
 import { ErrorBox } from '../components/ErrorBox';
@@ -95,34 +95,12 @@ export function BookList({ params }: { params: URLSearchParams }) {
   const exportCsv = async () => {
     setExporting('busy');
     try {
-      const header = ['Mã sổ', 'Loại sổ', 'Số quyển', 'Năm đầu', 'Năm cuối', 'Đơn vị', 'Huyện', 'Bước', 'Trạng thái bước', 'Hạn', 'Quá hạn', 'Chờ người', 'Số trường hợp', 'Số trang', 'Ưu tiên', 'Cập nhật'];
       if (stuckView) {
         const data = await fetchStuck();
         saveCsv('so-bi-ket.csv', ['Mã sổ', 'Sổ', 'Bước', 'Lý do', 'Từ'], data.map((r) => [r.id, r.stuck?.title, stepLabel(r.stuck?.step), r.stuck?.why, fmtDateTime(r.stuck?.since)]));
       } else {
-        const all = await fetchAll(filters, sort, order);
-        saveCsv(
-          'danh-sach-so.csv',
-          header,
-          all.map((b) => [
-            b.id,
-            typeLabel(b.type),
-            b.bookNo,
-            b.yearFrom,
-            b.yearTo,
-            b.agencyName,
-            districtLabel(b.districtCode),
-            stepLabel(b.step),
-            phaseLabel(b.phase),
-            fmtDate(b.deadline),
-            b.overdue ? 'có' : 'không',
-            b.awaitingHuman ? 'có' : 'không',
-            b.recordCount,
-            b.counts.pages ?? b.counts.inventoryPages,
-            b.priority,
-            fmtDateTime(b.updatedAt),
-          ]),
-        );
+        // The server writes the whole list (same filters, search and order) as it streams: one request at any size.
+        await download('/api/registers/export.csv', 'danh-sach-so.csv', { ...apiFilters(filters), sort, order });
       }
       setExporting(undefined);
     } catch (e) {
