@@ -1,6 +1,6 @@
 # The commands of the README. All install what they need first (the pinned Node.js 24 LTS, npm
 # packages, the pinned Temporal CLI and test server, MinIO, Debian packages for the tests).
-.PHONY: up test install tools system-deps web clean up-cluster down-cluster test-cluster compose-config
+.PHONY: up test install tools system-deps web clean up-cluster down-cluster test-cluster compose-config bench-%
 
 # Everything below runs on the pinned Node in .tools/node, not on the machine's own.
 export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
@@ -52,6 +52,12 @@ tools:
 
 system-deps:
 	scripts/install-system-deps.sh
+
+# A benchmark on a fresh machine: `make bench-packaging` installs what `npm run bench:packaging` needs
+# (Node, npm packages, Temporal, MinIO, the Debian baselines such as img2pdf), then runs it.
+bench-%: install
+	scripts/install-system-deps.sh bench
+	npm run bench:$*
 
 # The dashboard's built assets, served by the API.
 web: node_modules/.package-lock.json
