@@ -23,6 +23,7 @@ export interface BookIndexOptions {
   overlapMs: number;
 }
 
+const VISIBILITY_LAG_MS = 150;
 const DEFAULTS: BookIndexOptions = { pollMs: 1000, reloadMs: 10 * 60_000, overlapMs: 10_000 };
 
 function indexed(i: WorkflowExecutionInfo): IndexedBook {
@@ -58,6 +59,9 @@ export class BookIndex {
   private books = new Map<string, IndexedBook>();
   private loadedAt = 0;
   private lookedAt = 0;
+  /** When this API last changed a book (started one, sent an action): lists wait for a look after it. */
+  private wroteAt = 0;
+  private looked: (() => void)[] = [];
   private stopped = false;
   private wake?: () => void;
   private loop?: Promise<void>;
@@ -90,9 +94,22 @@ export class BookIndex {
     await this.loop;
   }
 
-  /** Looks again now (after an action the API made), instead of at the next tick. */
-  nudge(): void {
+  /** This API changed a book: look again now, and let the next list wait for that look (read your writes). */
+  wrote(): void {
+    this.wroteAt = Date.now();
     this.wake?.();
+  }
+
+  /** Resolves once the index has looked after this API's last write (at most `maxWaitMs`, then as it is). */
+  async caughtUp(maxWaitMs = 3000): Promise<void> {
+    if (this.caught() || !this.ready) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, maxWaitMs);
+      this.looked.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
   }
 
   /** The list lines a caller sees under a filter, as of the last look. */
@@ -103,6 +120,11 @@ export class BookIndex {
     return out;
   }
 
+  /** A look that began a moment after the last write (visibility indexes a change a few ms after it). */
+  private caught(): boolean {
+    return this.lookedAt > this.wroteAt + VISIBILITY_LAG_MS;
+  }
+
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
@@ -110,6 +132,7 @@ export class BookIndex {
       } catch (e) {
         this.onError(e);
       }
+      if (this.caught()) for (const done of this.looked.splice(0)) done();
       if (this.stopped) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.opts.pollMs);
@@ -148,11 +171,11 @@ export class BookIndex {
  * The books a caller sees under a filter: from the read model once it is loaded, from visibility (all
  * pages, shared a few seconds) before that.
  */
-export function selectBooks(
+export async function selectBooks(
   ctx: { index: BookIndex; books: BookService; units: Units },
   actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>,
   filter: Partial<BookFilter>,
 ): Promise<RegisterSummary[]> {
-  if (ctx.index.ready) return Promise.resolve(ctx.index.select(ctx.units, actor, filter));
-  return ctx.books.listAllCached(buildQuery(ctx.units, actor, filter));
+  if (!ctx.index.ready) return ctx.books.listAllCached(buildQuery(ctx.units, actor, filter));
+  return ctx.index.caughtUp().then(() => ctx.index.select(ctx.units, actor, filter));
 }

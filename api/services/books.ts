@@ -24,6 +24,8 @@ export type ActionOutcome = { unchanged: false; status: BookStatus } | { unchang
 export class BookService {
   private readonly pageTokens = new PageTokens();
   private readonly statuses: StatusCache;
+  /** Told of every book this API starts or changes (the read model waits for them: read your writes). */
+  onWrite: () => void = () => {};
 
   constructor(
     readonly client: Client,
@@ -40,7 +42,11 @@ export class BookService {
   /** Starts the book's workflow; a second start of the same book (running or closed) is `existing`. */
   async start(book: Book, priority: number, by: Actor): Promise<{ id: string; result: 'created' | 'existing' }> {
     const createdBy: CreatedBy = { userId: by.userId, role: by.role, agencyCode: by.agencyCode };
-    return startBook(this.client, this.config.TEMPORAL_TASK_QUEUE, book, planSettingsFromConfig(this.config as Config), priority, { createdBy });
+    try {
+      return await startBook(this.client, this.config.TEMPORAL_TASK_QUEUE, book, planSettingsFromConfig(this.config as Config), priority, { createdBy });
+    } finally {
+      this.onWrite();
+    }
   }
 
   /** The `status` query; 404 when there is no such book, 504 when no worker answers in time. */
@@ -88,6 +94,14 @@ export class BookService {
   async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe: boolean | { idempotencyKey: string } = false): Promise<ActionOutcome> {
     // `dedupe`: the request id is also the idempotency key, or the key comes apart from it (a client's key: the audit keeps the server's request id).
     const idempotencyKey = typeof dedupe === 'object' ? dedupe.idempotencyKey : dedupe ? requestId : undefined;
+    try {
+      return await this.update(id, action, actor, payload, requestId, idempotencyKey);
+    } finally {
+      this.onWrite();
+    }
+  }
+
+  private async update(id: string, action: ActionName, actor: Actor, payload: unknown, requestId: string | undefined, idempotencyKey: string | undefined): Promise<ActionOutcome> {
     const request: ActionRequest = { actor, payload, ...(requestId ? { requestId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}) };
     try {
       const status = await this.client.withDeadline(Date.now() + CALL_TIMEOUT_MS, () =>
