@@ -172,9 +172,11 @@ async function sanitisedAgain(pdf: Buffer, limits: PdfLimits): Promise<Uint8Arra
   return check.sanitised;
 }
 
-function invalid(book: Book, problems: string[]): ApplicationFailure {
+/** Warnings of the page checks go along with the problems, so the contractor fixes those pages in the same round. */
+function invalid(book: Book, problems: string[], warnings: string[] = []): ApplicationFailure {
   const head = `Bản quét sổ ${bookStem(book)} có ${problems.length} lỗi, chưa đóng gói. Xin sửa và tải lên lại:`;
-  return badInput(SCANS_INVALID, [head, ...problems.map((p) => `- ${p}`)].join('\n'), { problems });
+  const lines = [head, ...problems.map((p) => `- ${p}`), ...warnings.map((w) => `- (cảnh báo) ${w}`)];
+  return badInput(SCANS_INVALID, lines.join('\n'), warnings.length ? { problems, warnings } : { problems });
 }
 
 function resultOf(m: Manifest, manifest: StoredObject): PackageResult {
@@ -314,7 +316,7 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
     await zip?.abort(e as Error);
     throw e;
   }
-  if (problems.length || !zip) throw invalid(book, problems);
+  if (problems.length || !zip) throw invalid(book, problems, checked ? warningsOf(checked.findings) : []);
 
   // An earlier delivery's manifest would no longer describe the zip and PDFs from here on.
   await store.delete(keys.manifest);
