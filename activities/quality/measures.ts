@@ -73,12 +73,13 @@ export function inkDifference(a: Uint8Array, b: Uint8Array, limit = 1): number {
 function inkMap(g: Grey, inkBelow: number): Uint8Array {
   const ink = new Uint32Array(MAP_W * MAP_H);
   const all = new Uint32Array(MAP_W * MAP_H);
-  for (let y = 0; y < g.height; y++) {
+  const col = Uint32Array.from({ length: g.width }, (_, x) => Math.min(MAP_W - 1, Math.floor((x * MAP_W) / g.width)));
+  for (let y = 0, i = 0; y < g.height; y++) {
     const r = Math.min(MAP_H - 1, Math.floor((y * MAP_H) / g.height)) * MAP_W;
-    for (let x = 0; x < g.width; x++) {
-      const o = r + Math.min(MAP_W - 1, Math.floor((x * MAP_W) / g.width));
+    for (let x = 0; x < g.width; x++, i++) {
+      const o = r + col[x]!;
       all[o]!++;
-      if (g.data[y * g.width + x]! < inkBelow) ink[o]!++;
+      if (g.data[i]! < inkBelow) ink[o]!++;
     }
   }
   return Uint8Array.from(ink, (v, o) => (all[o] ? Math.round((255 * v) / all[o]!) : 0));

@@ -2,10 +2,12 @@ import type { PageFinding, PageFindingCode } from '../../contracts/v1/quality';
 import type { QualitySettings } from '../../clients/config';
 import { inkDifference, measure, type Measures } from './measures';
 import { decodeGrey } from './pixels';
-import { detectOrientation, recognise, type PageText } from './tesseract';
+import { OrientationBatches, recognise, Slots, type Orientation, type PageText } from './tesseract';
 
 /** A page as packaging hands it over: its case, its place in the case, its bytes and header resolution. */
 export interface PageRef {
+  /** Where the page image is stored (in the upload), for the reviewer's page view. */
+  key?: string;
   case: string;
   caseNo: number;
   page: number;
@@ -16,13 +18,15 @@ export interface PageRef {
 
 /** Everything measured on a page, kept in the quality report beside the package. */
 export interface PageReport {
+  key: string | null;
   case: string;
   caseNo: number;
   page: number;
   dpi: number;
-  paper: number;
-  darkest: number;
-  ink: number;
+  /** Measures of the page (null when only OCR ran). */
+  paper: number | null;
+  darkest: number | null;
+  ink: number | null;
   skew: number | null;
   rotate: number | null;
 }
@@ -34,6 +38,9 @@ export interface PageOcr {
   text: string;
   confidence: number;
 }
+
+/** Pages whose orientation one tesseract process reads; as many pages per process are checked at once. */
+const ORIENTATION_BATCH = 4;
 
 /** Below this confidence tesseract's orientation is a guess (it reads ~5 on a page of print, under 1 on noise). */
 const MIN_ORIENTATION_CONFIDENCE = 2;
@@ -49,8 +56,8 @@ const why: Record<PageFindingCode, (x: { m: Measures; dpi: number; s: QualitySet
 };
 
 /**
- * Checks pages as packaging reads them, up to `concurrency` at once (each holds its page's bytes
- * and one tesseract process), and compares each with the pages before it for duplicates. Pages
+ * Checks pages as packaging reads them, up to `concurrency` tesseract processes at once (and four
+ * times as many pages, each holding its bytes), and compares each with the pages before it for duplicates. Pages
  * are checked in any order but reported in the order they were added, so the report is the
  * same for the same delivery.
  */
@@ -63,11 +70,17 @@ export class PageChecker {
   private readonly maps: (Uint8Array | undefined)[] = [];
   private failure: { error: unknown } | undefined;
 
+  private readonly orientation: OrientationBatches;
+  private readonly ocrSlots: Slots;
+
   constructor(
     private readonly s: QualitySettings,
     private readonly maxMegapixels: number,
     private readonly signal?: AbortSignal,
-  ) {}
+  ) {
+    this.orientation = new OrientationBatches(s.concurrency, ORIENTATION_BATCH, signal);
+    this.ocrSlots = new Slots(s.concurrency);
+  }
 
   /** Queues a page; waits while `concurrency` pages are being checked. */
   async add(p: PageRef): Promise<void> {
@@ -84,7 +97,7 @@ export class PageChecker {
       },
     );
     this.running.add(work);
-    while (this.running.size >= this.s.concurrency && !this.failure) await Promise.race(this.running);
+    while (this.running.size >= this.s.concurrency * ORIENTATION_BATCH && !this.failure) await Promise.race(this.running);
     if (this.failure) throw this.failure.error;
   }
 
@@ -105,19 +118,31 @@ export class PageChecker {
     this.found[i]!.push({ case: r.case, caseNo: r.caseNo, page: r.page, code, blocking: this.s.blocking.includes(code), message: `${r.case} trang ${r.page}: ${message}` });
   }
 
+  /**
+   * OCR starts first, on its own core, while this thread decodes and measures the page; then its
+   * orientation is asked (in batches, see OrientationBatches) unless it has too little text for
+   * tesseract to tell (it takes seconds to give up on a blank page).
+   */
   private async check(i: number, p: PageRef): Promise<void> {
-    const m = measure(decodeGrey(p.kind, p.data, this.maxMegapixels));
+    const ocr = this.s.ocr;
+    const text = ocr ? this.ocrSlots.run(() => recognise(p.data, ocr.lang, this.signal)) : undefined;
+    text?.catch(() => undefined);
+    this.reports[i] = { key: p.key ?? null, case: p.case, caseNo: p.caseNo, page: p.page, dpi: Math.round(p.dpi), paper: null, darkest: null, ink: null, skew: null, rotate: null };
+    let m: Measures | undefined;
+    let o: Orientation | undefined;
+    if (this.s.checks) {
+      if (text) await new Promise(setImmediate); // the image reaches tesseract's stdin before this thread is busy
+      m = measure(decodeGrey(p.kind, p.data, this.maxMegapixels));
+      if (m.ink >= 0.002) o = await this.orientation.detect(p.data);
+    }
+    const t: PageText | undefined = await text;
+    if (t) this.texts[i] = { case: p.case, caseNo: p.caseNo, page: p.page, text: t.text, confidence: t.confidence };
+    if (!m) return;
     const blank = m.marks < 0.001;
-    // Tesseract cannot tell the orientation of an empty page (too few characters): not asked.
-    const o = this.s.checks && !blank && m.ink >= 0.002 ? await detectOrientation(p.data, this.signal) : undefined;
     const rotate = o && o.confidence >= MIN_ORIENTATION_CONFIDENCE ? o.rotate : 0;
-    let text: PageText | undefined;
-    if (this.s.ocr) text = blank ? { text: '', confidence: 0, words: 0 } : await recognise(p.data, this.s.ocr.lang, this.signal);
-    this.reports[i] = { case: p.case, caseNo: p.caseNo, page: p.page, dpi: Math.round(p.dpi), paper: m.paper, darkest: m.darkest, ink: Math.round(m.ink * 1e4) / 1e4, skew: m.skew ?? null, rotate: o ? o.rotate : null };
+    Object.assign(this.reports[i]!, { paper: m.paper, darkest: m.darkest, ink: Math.round(m.ink * 1e4) / 1e4, skew: m.skew ?? null, rotate: o ? o.rotate : null });
     if (!blank && m.paper >= 110) this.maps[i] = m.inkMap;
-    if (text) this.texts[i] = { case: p.case, caseNo: p.caseNo, page: p.page, text: text.text, confidence: text.confidence };
-    if (!this.s.checks) return;
-    const say = (code: PageFindingCode) => this.finding(i, code, why[code]({ m, dpi: p.dpi, s: this.s, rotate, other: '' }));
+    const say = (code: PageFindingCode) => this.finding(i, code, why[code]({ m: m!, dpi: p.dpi, s: this.s, rotate, other: '' }));
     if (p.dpi < this.s.minDpi) say('lowResolution');
     if (m.paper < 110) say('dark');
     else if (blank) say('blank');

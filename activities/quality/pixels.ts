@@ -29,7 +29,7 @@ function shrink(width: number, height: number, px: Uint8Array, channels: 3 | 4, 
   const scale = Math.max(1, Math.max(width, height) / SIDE);
   const w = Math.max(1, Math.floor(width / scale));
   const h = Math.max(1, Math.floor(height / scale));
-  const sum = new Float64Array(w * h);
+  const sum = new Uint32Array(w * h);
   const count = new Uint32Array(w * h);
   const colOf = new Uint32Array(width);
   for (let x = 0; x < width; x++) colOf[x] = Math.min(w - 1, Math.floor(x / scale));
@@ -37,8 +37,9 @@ function shrink(width: number, height: number, px: Uint8Array, channels: 3 | 4, 
     const row = Math.min(h - 1, Math.floor(y / scale)) * w;
     let i = y * width * channels;
     for (let x = 0; x < width; x++, i += channels) {
-      let v = 0.299 * px[i]! + 0.587 * px[i + 1]! + 0.114 * px[i + 2]!;
-      if (alpha) v = 255 - ((255 - v) * px[i + 3]!) / 255;
+      // Rec. 601 luma in integers (weights out of 256).
+      let v = (77 * px[i]! + 150 * px[i + 1]! + 29 * px[i + 2]!) >> 8;
+      if (alpha) v = 255 - (((255 - v) * px[i + 3]!) >> 8);
       const o = row + colOf[x]!;
       sum[o]! += v;
       count[o]!++;

@@ -28,3 +28,9 @@ export const pageHitSchema = z.object({
 });
 export const pageSearchResponseSchema = z.object({ query: z.string(), hits: z.array(pageHitSchema), truncated: z.boolean() });
 export type PageSearchResponse = z.infer<typeof pageSearchResponseSchema>;
+
+/** The pages checked in a book, in order, each with its findings (the reviewer's page view). */
+export const pageListResponseSchema = z.object({
+  pages: z.array(z.object({ case: z.string(), caseNo: z.number().int(), page: z.number().int(), image: z.boolean(), findings: z.array(pageFindingSchema) })),
+});
+export type PageListResponse = z.infer<typeof pageListResponseSchema>;

@@ -197,6 +197,8 @@ const TABLE: Record<string, Rule> = {
   // No OCR text or page report in these books: the callers allowed get 404, the others 403.
   'GET /api/registers/{id}/pages/search': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/pages/search?q=nguyen` })) },
   'GET /api/registers/{id}/pages/findings': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/pages/findings` })) },
+  'GET /api/registers/{id}/pages': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/pages` })) },
+  'GET /api/registers/{id}/pages/image': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/pages/image?caseNo=1&page=1` })) },
   'GET /api/registers/{id}/file': {
     who: 'any',
     calls: (w) =>

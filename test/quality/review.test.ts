@@ -56,6 +56,13 @@ describe('a delivery checked page by page through the workflow', () => {
     expect(review.problems.map((p) => [p.code, p.message])).toEqual([['pageWarning', `${caseName(b, 1)} trang 2: trang bị xoay ngược 180° (cần xoay 180° theo chiều kim đồng hồ để đọc)`]]);
     const findings = await h.call('clerk', 'GET', `/api/registers/${id}/pages/findings`);
     expect(findings.json()).toEqual({ findings: [{ case: caseName(b, 1), caseNo: 1, page: 2, code: 'rotated', blocking: false, message: review.problems[0]!.message }] });
+    // The page view: every page in order with its findings, and each page's image as delivered.
+    const list = (await h.call('clerk', 'GET', `/api/registers/${id}/pages`)).json() as { pages: { caseNo: number; page: number; image: boolean; findings: unknown[] }[] };
+    expect(list.pages.map((p) => [p.caseNo, p.page, p.image, p.findings.length])).toEqual([[1, 1, true, 0], [1, 2, true, 1], [1, 3, true, 0], [2, 1, true, 0], [2, 2, true, 0]]);
+    const image = await h.call('clerk', 'GET', `/api/registers/${id}/pages/image?caseNo=1&page=1`);
+    expect(image.headers['content-type']).toBe('image/jpeg');
+    expect(image.rawPayload.equals(first)).toBe(true);
+    expect((await h.call('clerk', 'GET', `/api/registers/${id}/pages/image?caseNo=1&page=9`)).statusCode).toBe(404);
 
     // A clerk looks for a person by name, typed without diacritics, and by a date.
     const { name, date } = fieldsOf(3);
