@@ -44,7 +44,7 @@ const largeImageLoaded = (p: Page) => p.waitForFunction(() => {
 });
 
 describe("the reviewer's page view", () => {
-  it('shows the pages of a case with the findings marked; the keyboard goes to the next page and the next finding', async () => {
+  it('shows the pages of a case with the findings marked; the keyboard goes to the next page and finding, and sends the scans back naming the page', async () => {
     const p = await browser.page();
     await signIn(p, h.baseUrl, h.tokens.clerk, `/books/${ID}`);
     await p.getByRole('link', { name: /Xem từng trang bản quét/ }).click();
@@ -72,6 +72,17 @@ describe("the reviewer's page view", () => {
     await expect.poll(() => thumbs.count()).toBe(2);
     await p.keyboard.press('ArrowLeft');
     await expect.poll(() => p.locator('[data-testid="large-page"] h2').innerText()).toBe(`${caseName(B, 1)} — trang 3`);
+
+    // R on the rotated page: the reason names the case and page, and the scans go back to the contractor.
+    await p.keyboard.press('n');
+    await expect.poll(() => p.locator('[data-testid="large-page"] h2').innerText()).toBe(`${caseName(B, 1)} — trang 2`);
+    await p.keyboard.press('r');
+    const reason = p.getByLabel('Lý do trả lại (mỗi dòng một lý do)');
+    expect(await reason.inputValue()).toBe(`${caseName(B, 1)} trang 2: trang bị xoay ngược 180° (cần xoay 180° theo chiều kim đồng hồ để đọc)`);
+    await p.getByRole('button', { name: 'Gửi trả lại' }).click();
+    await p.getByRole('status').filter({ hasText: 'Đã trả lại bản quét cho nhà thầu.' }).waitFor();
+    const back = await waitForStatus(h.env.client, ID, (s) => s.step === 'scan' && s.phase === 'work');
+    expect(JSON.stringify(back)).toContain(`${caseName(B, 1)} trang 2: trang bị xoay ngược 180°`);
     expect(browser.cspViolations).toEqual([]);
   }, 60_000);
 });

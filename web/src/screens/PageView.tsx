@@ -1,10 +1,13 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { get, imageUrl } from '../api';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { get, imageUrl, post } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import { useAsync, useTitle } from '../hooks';
-import type { PageListResponse } from '../types';
+import type { ActionResponse, BookStatus, PageListResponse } from '../types';
 
 type Page = PageListResponse['pages'][number];
+
+/** A rejection reason naming the page, with what the machine found on it (the reviewer edits it). */
+const reasonFor = (p: Page | undefined) => (p ? `${p.case} trang ${p.page}: ${p.findings.map((f) => f.message.slice(f.message.indexOf(': ') + 2)).join('; ')}` : '');
 
 /** One page's image, fetched with the token (a plain <img src> cannot send it), freed when it goes. */
 function PageImage({ id, p, alt, cls }: { id: string; p: Page; alt: string; cls: string }) {
@@ -29,7 +32,8 @@ function PageImage({ id, p, alt, cls }: { id: string; p: Page; alt: string; cls:
 
 /**
  * The reviewer's page view: the pages of one case as thumbnails, the findings marked, one page
- * large. Keys: → / ← next and previous page (across cases), N next page with a finding, + / − zoom.
+ * large. Keys: → / ← next and previous page (across cases), N next page with a finding, + / − zoom,
+ * R send the scans back with the page shown named in the reason. Approving is a click, never a key.
  */
 export function PageView({ id }: { id: string }) {
   useTitle(`Trang của sổ ${id}`);
@@ -37,13 +41,20 @@ export function PageView({ id }: { id: string }) {
   const pages = list.data?.pages ?? [];
   const [at, setAt] = useState(0);
   const [zoom, setZoom] = useState(1);
+  const status = useAsync(() => get<BookStatus>(`/api/registers/${encodeURIComponent(id)}`), id);
+  const [reason, setReason] = useState<string>();
+  const [decided, setDecided] = useState<string>();
+  const [failure, setFailure] = useState<Error>();
   const current = pages[at];
+  const atRef = useRef(at);
+  atRef.current = at;
+  const reviewing = !decided && status.data?.step === 'scan' && status.data.phase === 'review';
   const cases = useMemo(() => [...new Map(pages.map((p) => [p.caseNo, p.case])).entries()], [pages]);
   const inCase = pages.map((p, i) => [p, i] as const).filter(([p]) => p.caseNo === current?.caseNo);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement) return;
       if (e.key === 'ArrowRight') setAt((i) => Math.min(i + 1, pages.length - 1));
       else if (e.key === 'ArrowLeft') setAt((i) => Math.max(i - 1, 0));
       else if (e.key === 'n' || e.key === 'N') {
@@ -52,14 +63,26 @@ export function PageView({ id }: { id: string }) {
           const first = pages.findIndex((p) => p.findings.length > 0);
           return next !== -1 ? next : first !== -1 ? first : i;
         });
-      } else if (e.key === '+') setZoom((z) => Math.min(z * 1.25, 4));
+      } else if ((e.key === 'r' || e.key === 'R') && reviewing) setReason((r) => r ?? reasonFor(pages[atRef.current]));
+      else if (e.key === '+') setZoom((z) => Math.min(z * 1.25, 4));
       else if (e.key === '-') setZoom((z) => Math.max(z / 1.25, 0.5));
       else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [pages]);
+  }, [pages, reviewing]);
+
+  const decide = async (action: 'approve' | 'reject', payload: Record<string, unknown>, done: string) => {
+    setFailure(undefined);
+    try {
+      await post<ActionResponse>(`/api/registers/${encodeURIComponent(id)}/actions/${action}`, payload);
+      setReason(undefined);
+      setDecided(done);
+    } catch (e) {
+      setFailure(e as Error);
+    }
+  };
 
   const withFindings = pages.filter((p) => p.findings.length).length;
   return (
@@ -83,6 +106,37 @@ export function PageView({ id }: { id: string }) {
               ))}
             </select>
           </label>
+          {reviewing && (
+            <div class="review-bar" aria-label="Duyệt bản quét" role="group">
+              <button type="button" class="primary" onClick={() => void decide('approve', {}, 'Đã duyệt bản quét.')}>
+                Duyệt bản quét
+              </button>{' '}
+              <button type="button" class="danger" onClick={() => setReason(reasonFor(current))}>
+                Trả lại (R)
+              </button>
+            </div>
+          )}
+          {reason !== undefined && (
+            <form
+              class="reject-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const reasons = reason.split('\n').map((x) => x.trim()).filter(Boolean);
+                void decide('reject', { reasons }, 'Đã trả lại bản quét cho nhà thầu.');
+              }}
+            >
+              <label for="reject-reasons">Lý do trả lại (mỗi dòng một lý do)</label>
+              <textarea id="reject-reasons" rows={3} required value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
+              <button type="submit" class="danger">
+                Gửi trả lại
+              </button>{' '}
+              <button type="button" onClick={() => setReason(undefined)}>
+                Thôi
+              </button>
+            </form>
+          )}
+          {decided && <p role="status">{decided}</p>}
+          {failure && <ErrorBox error={failure} title="Không thực hiện được" />}
           <ol class="thumbs" aria-label="Các trang của hồ sơ">
             {inCase.map(([p, i]) => (
               <li class={`${i === at ? 'current' : ''} ${p.findings.length ? 'flagged' : ''}`}>
