@@ -287,7 +287,7 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
           if (checker && !problems.length) {
             const infos = imageInfos(loaded, limits);
             for (const [i, { data, info }] of infos.entries()) {
-              await checker.add({ case: c.name, caseNo: c.caseNo!, page: i + 1, kind: info.kind, data, dpi: Math.min(info.dpiX, info.dpiY) });
+              await checker.add({ key: loaded.pages[i]!.src.key, case: c.name, caseNo: c.caseNo!, page: i + 1, kind: info.kind, data, dpi: Math.min(info.dpiX, info.dpiY) });
               heartbeat({ phase: 'check', ...progress, ...total, pagesChecked: ++pagesChecked });
             }
           }
