@@ -66,6 +66,10 @@ export class PageChecker {
   private readonly reports: PageReport[] = [];
   private readonly found: PageFinding[][] = [];
   private readonly texts: (PageOcr | undefined)[] = [];
+  /** Each page's check, to wait for one case's pages (its text layers go into its PDF). */
+  private readonly pending: Promise<void>[] = [];
+  /** Invisible-text PDFs of the pages (about 3 kB each), until their case's PDF is made. */
+  private readonly layers: (Uint8Array | undefined)[] = [];
   /** Ink maps of the pages so far, for the duplicate search (about 1.4 kB a page). */
   private readonly maps: (Uint8Array | undefined)[] = [];
   private failure: { error: unknown } | undefined;
@@ -82,14 +86,17 @@ export class PageChecker {
     this.ocrSlots = new Slots(s.concurrency);
   }
 
-  /** Queues a page; waits while `concurrency` pages are being checked. */
-  async add(p: PageRef): Promise<void> {
+  /** Queues a page (its index is returned); waits while enough pages are being checked. */
+  async add(p: PageRef): Promise<number> {
     const i = this.reports.length;
     this.reports.push(undefined as unknown as PageReport);
     this.found.push([]);
     this.texts.push(undefined);
     this.maps.push(undefined);
-    const work: Promise<void> = this.check(i, p).then(
+    const checking = this.check(i, p);
+    this.pending.push(checking);
+    checking.catch(() => undefined); // its failure is rethrown by add, finish or layersOf
+    const work: Promise<void> = checking.then(
       () => void this.running.delete(work),
       (error: unknown) => {
         this.running.delete(work);
@@ -99,6 +106,16 @@ export class PageChecker {
     this.running.add(work);
     while (this.running.size >= this.s.concurrency * ORIENTATION_BATCH && !this.failure) await Promise.race(this.running);
     if (this.failure) throw this.failure.error;
+    return i;
+  }
+
+  /** Waits for these pages and hands over their text layers (then forgets them). */
+  async layersOf(pages: number[]): Promise<Uint8Array[] | undefined> {
+    await Promise.all(pages.map((i) => this.pending[i]!));
+    if (!this.s.ocr) return undefined;
+    const out = pages.map((i) => this.layers[i]!);
+    for (const i of pages) this.layers[i] = undefined;
+    return out;
   }
 
   /** Waits for every page, then finds duplicates: findings in page order, the report, the text. */
@@ -125,7 +142,7 @@ export class PageChecker {
    */
   private async check(i: number, p: PageRef): Promise<void> {
     const ocr = this.s.ocr;
-    const text = ocr ? this.ocrSlots.run(() => recognise(p.data, ocr.lang, this.signal)) : undefined;
+    const text = ocr ? this.ocrSlots.run(() => recognise(p.data, ocr.lang, this.signal, true)) : undefined;
     text?.catch(() => undefined);
     this.reports[i] = { key: p.key ?? null, case: p.case, caseNo: p.caseNo, page: p.page, dpi: Math.round(p.dpi), paper: null, darkest: null, ink: null, skew: null, rotate: null };
     let m: Measures | undefined;
@@ -135,8 +152,11 @@ export class PageChecker {
       m = measure(decodeGrey(p.kind, p.data, this.maxMegapixels));
       if (m.ink >= 0.002) o = await this.orientation.detect(p.data);
     }
-    const t: PageText | undefined = await text;
-    if (t) this.texts[i] = { case: p.case, caseNo: p.caseNo, page: p.page, text: t.text, confidence: t.confidence };
+    const t: (PageText & { layer?: Uint8Array }) | undefined = await text;
+    if (t) {
+      this.texts[i] = { case: p.case, caseNo: p.caseNo, page: p.page, text: t.text, confidence: t.confidence };
+      this.layers[i] = t.layer;
+    }
     if (!m) return;
     const blank = m.marks < 0.001;
     const rotate = o && o.confidence >= MIN_ORIENTATION_CONFIDENCE ? o.rotate : 0;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -120,15 +120,13 @@ export interface PageText {
   words: number;
 }
 
-/** `tsv` output: one row per word with its confidence, in reading order (block, paragraph, line). */
-export async function recognise(image: Buffer, lang: string, signal?: AbortSignal): Promise<PageText> {
-  const r = await run(['-l', lang, '--psm', '3', 'tsv'], image, signal);
-  if (r.code !== 0) throw new Error(`tesseract: ${r.err.trim().split('\n').pop() ?? `mã thoát ${r.code}`}`);
+/** `tsv` rows: one per word with its confidence, in reading order (block, paragraph, line). */
+function parseTsv(tsv: string): PageText {
   const lines: string[] = [];
   let lineKey = '';
   let confSum = 0;
   let words = 0;
-  for (const row of r.out.split('\n').slice(1)) {
+  for (const row of tsv.split('\n').slice(1)) {
     const f = row.split('\t');
     if (f.length < 12 || f[0] !== '5') continue;
     const word = f[11]!.trim();
@@ -141,4 +139,34 @@ export async function recognise(image: Buffer, lang: string, signal?: AbortSigna
     words++;
   }
   return { text: lines.join('\n').normalize('NFC'), confidence: words ? Math.round((confSum / words) * 10) / 10 : 0, words };
+}
+
+/**
+ * The text of a page and, with `textLayer`, the same text as a one-page PDF of invisible text only
+ * (tesseract's `textonly_pdf`, its GlyphLessFont mapped to Unicode), to lay over the page's image.
+ */
+export async function recognise(image: Buffer, lang: string, signal?: AbortSignal, textLayer = false): Promise<PageText & { layer?: Uint8Array }> {
+  if (!textLayer) {
+    const r = await run(['-l', lang, '--psm', '3', 'tsv'], image, signal);
+    if (r.code !== 0) throw new Error(`tesseract: ${r.err.trim().split('\n').pop() ?? `mã thoát ${r.code}`}`);
+    return parseTsv(r.out);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'sohoa-ocr-'));
+  try {
+    const file = join(dir, image[0] === 0xff ? 'page.jpg' : 'page.png');
+    await writeFile(file, image);
+    const out = join(dir, 'out');
+    const r = await new Promise<{ code: number; err: string }>((resolve, reject) => {
+      const child = spawn(TESSERACT, [file, out, '-l', lang, '--psm', '3', '-c', 'textonly_pdf=1', 'tsv', 'pdf'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, stdio: ['ignore', 'ignore', 'pipe'], signal });
+      const err: Buffer[] = [];
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? 1, err: Buffer.concat(err).toString('utf8') }));
+    });
+    if (r.code !== 0) throw new Error(`tesseract: ${r.err.trim().split('\n').pop() ?? `mã thoát ${r.code}`}`);
+    const [tsv, pdf] = await Promise.all([readFile(`${out}.tsv`, 'utf8'), readFile(`${out}.pdf`)]);
+    return { ...parseTsv(tsv), layer: new Uint8Array(pdf) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

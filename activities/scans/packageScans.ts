@@ -265,6 +265,8 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
   let zip = problems.length === 0 ? new ZipWriter(store, keys.zip) : undefined;
   const checker = deps.quality && new PageChecker(deps.quality, limits.SOHOA_MAX_IMAGE_MEGAPIXELS, signal);
   let pagesChecked = 0;
+  /** The invisible text of each case's pages (about 3 kB a page), to make its PDF again in pass 2. */
+  const textLayers = new Map<string, Uint8Array[]>();
   let checked: Awaited<ReturnType<PageChecker['finish']>> | undefined;
   try {
     for await (const [c, loaded] of prefetched(store, plan.cases)) {
@@ -286,9 +288,17 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
           // Delivered PDFs are not checked page by page: that needs a renderer, not an image decoder.
           if (checker && !problems.length) {
             const infos = imageInfos(loaded, limits);
+            const added: number[] = [];
             for (const [i, { data, info }] of infos.entries()) {
-              await checker.add({ key: loaded.pages[i]!.src.key, case: c.name, caseNo: c.caseNo!, page: i + 1, kind: info.kind, data, dpi: Math.min(info.dpiX, info.dpiY) });
+              added.push(await checker.add({ key: loaded.pages[i]!.src.key, case: c.name, caseNo: c.caseNo!, page: i + 1, kind: info.kind, data, dpi: Math.min(info.dpiX, info.dpiY) }));
               heartbeat({ phase: 'check', ...progress, ...total, pagesChecked: ++pagesChecked });
+            }
+            // With OCR, the case's PDF waits for its pages' text, laid over them invisibly (searchable).
+            const layers = await checker.layersOf(added);
+            if (layers) {
+              pdf = await buildCasePdf(stemOf(c.name), infos, layers);
+              builtSha.set(c.name, shaOf(pdf));
+              textLayers.set(c.name, layers);
             }
           }
         }
@@ -345,7 +355,7 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
     }
     for await (const [c, loaded] of prefetched(store, plan.cases.filter((x) => builtSha.has(x.name)))) {
       const i = index.get(c)!;
-      const data = c.pdf ? await sanitisedAgain(loaded.pdf!, limits) : await buildCasePdf(stemOf(c.name), imageInfos(loaded, limits));
+      const data = c.pdf ? await sanitisedAgain(loaded.pdf!, limits) : await buildCasePdf(stemOf(c.name), imageInfos(loaded, limits), textLayers.get(c.name));
       const put = store.put(files[i]!.key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/pdf' });
       await writes.add(put, data.byteLength, (o) => {
         // Cannot happen while buildCasePdf is deterministic; if it ever is not, fail loudly (and retry).

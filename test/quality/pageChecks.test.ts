@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { FsStore } from '../../clients/storage/fs';
 import { artifactKeys } from '../../domain/naming';
 import { book as makeBook } from '../support/fixtures';
 import { blankPage, fieldsOf, makePage } from '../support/pages';
-import { caseName, stem } from '../scans/delivery';
+import { caseName, run, stem } from '../scans/delivery';
 
 const settings: QualitySettings = { checks: true, minDpi: 200, maxSkewDeg: 3, duplicateDifference: 0.008, blocking: ['lowResolution', 'blank', 'duplicate'], ocr: undefined, concurrency: 2 };
 
@@ -70,6 +70,11 @@ describe('page checks while packaging', () => {
     expect(printed.text).toContain(fieldsOf(1).name);
     expect(printed.text).toContain('GIẤY KHAI SINH');
     expect(printed.confidence).toBeGreaterThan(80);
+    // The case's PDF is searchable: its text layer reads back with poppler's pdftotext, and qpdf finds it sound.
+    const pdf = join(await mkdtemp(join(tmpdir(), 'sohoa-quality-pdf-')), 'case1.pdf');
+    await writeFile(pdf, await store.getBuffer(`${artifactKeys(book).pdfs}/${caseName(book, 1)}`));
+    expect((await run('pdftotext', [pdf, '-'])).stdout.normalize('NFC')).toContain(fieldsOf(1).name);
+    expect((await run('qpdf', ['--check', pdf])).stdout).toContain('No syntax or stream encoding errors');
 
     // Same delivery, same settings: a retry finds the package done; made again from scratch, the same
     // bytes (the manifest holds the checksums of the zip, the report and the text).
