@@ -9,7 +9,7 @@ import type { FileOutbox } from '../clients/outbox';
 import { createScanActivities } from './scans/packageScans';
 import type { ArtifactStore } from '../clients/storage/types';
 import type { Activities } from './types';
-import type { Limits } from '../clients/config';
+import type { Limits, QualitySettings } from '../clients/config';
 import type { Client } from '@temporalio/client';
 import { loadUnits } from '../clients/units';
 import type { Units } from '../domain/units';
@@ -22,6 +22,8 @@ export interface ActivityDeps {
   gateway: RegistryGateway;
   /** What users' files may hold; the configured defaults otherwise. */
   limits?: Limits;
+  /** Page checks and OCR while packaging scans (none when absent). */
+  quality?: QualitySettings | undefined;
   /** Visibility lists for the scheduled runs (digest, weekly report). */
   temporal: Client;
   /** The units the reports name (the configured province's by default). */
@@ -36,7 +38,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     async notify(notice: Notice) {
       await deps.outbox.write(notice);
     },
-    ...createScanActivities(limited),
+    ...createScanActivities({ ...limited, ...(deps.quality ? { quality: deps.quality } : {}) }),
     validateExcel,
     ...createImportActivities({ store: deps.store, gateway: deps.gateway }),
     ...createAcceptanceActivities({ store: deps.store }),

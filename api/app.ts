@@ -37,6 +37,7 @@ import { referenceRoutes } from './routes/reference';
 import { registerRoutes } from './routes/registers';
 import { reportRoutes } from './routes/reports';
 import { fileRoutes } from './routes/files';
+import { pageRoutes } from './routes/pages';
 import { templateRoutes } from './routes/templates';
 import { uploadRoutes } from './routes/uploads';
 import { doubleEntryRoutes } from './routes/doubleEntry';
@@ -238,6 +239,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(uploadRoutes(ctx));
   await app.register(templateRoutes(ctx));
   await app.register(fileRoutes(ctx));
+  await app.register(pageRoutes(ctx));
   await app.register(doubleEntryRoutes(ctx));
   await app.register(bulkRoutes(ctx));
   await app.register(reportRoutes(ctx));

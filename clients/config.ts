@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageFindingCodes, type PageFindingCode } from '../contracts/v1/quality';
 import { DEFAULT_PLAN_DEADLINE, DEFAULT_REMINDER_DAYS, DEFAULT_WAIT_REMINDER_DAYS, isoDateTime, TIME_ZONE } from '../domain/settings';
 
 const int = (def: number, min = 1, max = 1_000_000) => z.coerce.number().int().min(min).max(max).default(def);
@@ -43,6 +44,19 @@ const timeZone = z
       return false;
     }
   }, 'phải là múi giờ IANA, ví dụ Asia/Ho_Chi_Minh');
+const findingList = (def: readonly string[]) =>
+  z
+    .string()
+    .default(def.join(','))
+    .transform((s, ctx) => {
+      const codes = s.split(',').map((x) => x.trim()).filter(Boolean);
+      const bad = codes.filter((c) => !(pageFindingCodes as readonly string[]).includes(c));
+      if (bad.length) {
+        ctx.addIssue({ code: 'custom', message: `không biết lỗi trang ${bad.join(', ')}; chọn trong ${pageFindingCodes.join(', ')}` });
+        return z.NEVER;
+      }
+      return codes as PageFindingCode[];
+    });
 export const weekDays = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 
 /**
@@ -163,6 +177,24 @@ export const configSchema = z.object({
   SOHOA_DIGEST_LISTED: int(20, 1, 500),
   SOHOA_REPORT_DAY: z.enum(weekDays).default('MONDAY'),
   SOHOA_REPORT_TIME: timeOfDay('07:00'),
+  /**
+   * Page checks while packaging scans: off, or on with the province's minimum resolution, the skew
+   * that counts as crooked, how little two pages' ink may differ to count as the same page (share of
+   * their ink; the same image saved again differs by under 0.005, two filled copies of one printed
+   * form by 0.02 and more, the same page scanned twice with a shift by 0.1: not caught), and which
+   * findings send the delivery back to the contractor (the others only warn the reviewer). Off until
+   * the province turns it on: it runs tesseract on every page (about 0.2 s of a core each).
+   */
+  SOHOA_PAGE_CHECKS: bool(false),
+  SOHOA_MIN_DPI: int(200, 1, 10_000),
+  SOHOA_MAX_SKEW_DEG: z.coerce.number().min(0.5).max(45).default(3),
+  SOHOA_DUPLICATE_DIFFERENCE: z.coerce.number().min(0).max(0.5).default(0.008),
+  SOHOA_PAGE_BLOCKING: findingList(['lowResolution', 'blank', 'duplicate']),
+  /** OCR (tesseract) of every page, kept beside the package for the search inside a book; the language(s) tesseract reads. */
+  SOHOA_OCR: bool(false),
+  SOHOA_OCR_LANG: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/, 'mã ngôn ngữ tesseract, ví dụ vie hoặc vie+eng').default('vie'),
+  /** Pages checked (and recognised) at once: each is one tesseract process on one core. */
+  SOHOA_QUALITY_CONCURRENCY: int(2, 1, 64),
   /** What the worker runs: the prebuilt bundle (rebuilt when older than the sources) or the sources. */
   SOHOA_WORKFLOWS: z.enum(['bundle', 'source']).default('bundle'),
 });
@@ -179,6 +211,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const lines = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   throw new Error(`cấu hình không hợp lệ:\n  ${lines.join('\n  ')}`);
 }
+
+export const qualitySettingsOf = (c: Config) =>
+  c.SOHOA_PAGE_CHECKS || c.SOHOA_OCR
+    ? {
+        checks: c.SOHOA_PAGE_CHECKS,
+        minDpi: c.SOHOA_MIN_DPI,
+        maxSkewDeg: c.SOHOA_MAX_SKEW_DEG,
+        duplicateDifference: c.SOHOA_DUPLICATE_DIFFERENCE,
+        blocking: c.SOHOA_PAGE_BLOCKING,
+        ocr: c.SOHOA_OCR ? { lang: c.SOHOA_OCR_LANG } : undefined,
+        concurrency: c.SOHOA_QUALITY_CONCURRENCY,
+      }
+    : undefined;
+export type QualitySettings = NonNullable<ReturnType<typeof qualitySettingsOf>>;
 
 export const planSettingsFromConfig = (c: Config) => ({
   deadline: c.SOHOA_PLAN_DEADLINE,

@@ -9,6 +9,9 @@ pkgs=(qpdf unzip)
 pkgs+=(libreoffice-calc-nogui poppler-utils fonts-liberation2)
 # test/web: browser tests drive Debian's chromium (/usr/bin/chromium) with playwright-core.
 pkgs+=(chromium)
+# page checks and OCR (activities/quality): tesseract's orientation detection (osd comes with it) and
+# Vietnamese; test pages are drawn with ImageMagick's `convert`, and bench:quality compares with `identify`.
+pkgs+=(tesseract-ocr tesseract-ocr-vie imagemagick)
 # bench/packaging.ts baselines: `img2pdf` per case and `zip -0 -r`.
 for a in "$@"; do
   case "$a" in

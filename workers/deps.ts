@@ -4,7 +4,7 @@ import type { ActivityDeps } from '../activities';
 import { createGateway } from '../activities/gateway';
 import { FileOutbox } from '../clients/outbox';
 import { createStore } from '../clients/storage';
-import { limitsOf, type Config } from '../clients/config';
+import { limitsOf, qualitySettingsOf, type Config } from '../clients/config';
 import { loadUnits } from '../clients/units';
 
 /** The real dependencies of activities, from the config. */
@@ -16,6 +16,7 @@ export async function depsFromConfig(config: Config, warn: (m: string) => void =
     store,
     gateway: createGateway({ mode: config.SOHOA_GATEWAY, url: config.SOHOA_GATEWAY_URL, store }),
     limits: limitsOf(config),
+    quality: qualitySettingsOf(config),
     // A client connection of its own (the worker's is native): it connects on first use.
     temporal: new Client({ connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE }),
     units: loadUnits(),

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  patched,
   proxyActivities,
   sleep,
   workflowInfo,
@@ -85,6 +86,9 @@ export const guardedInvoke =
     }
   };
 
+/** Page findings that only warn go in the book's problems for the reviewer (books packaged before keep none). */
+export const PAGE_WARNINGS_PATCH = 'page-warnings';
+
 const artifact = (s: BookState, kind: Artifact['kind']) => s.artifacts.find((a) => a.kind === kind);
 const MAX_LISTED = 20;
 
@@ -117,6 +121,7 @@ export async function runAutomation(s: BookState, opts: ApplyOptions, now: () =>
         replaceArtifact(s, { kind: 'manifest', ...r.manifest, at });
         replaceArtifact(s, { kind: 'checksums', ...r.checksums, at });
         s.problems = s.problems.filter((p) => p.step !== 'scan');
+        if (patched(PAGE_WARNINGS_PATCH) && r.warnings?.length) listProblems(s, 'scan', 'pageWarning', r.warnings, at);
         setPhase(s, 'review', at);
         return;
       }

@@ -6,7 +6,10 @@ import { artifactKeys, bookStem, zipName } from '../../domain/naming';
 import { typeCode } from '../../domain/registerTypes';
 import { checkKey, sha256Hex } from '../../clients/storage/keys';
 import type { ArtifactStore, StoredObject } from '../../clients/storage/types';
-import { DEFAULT_LIMITS, type Limits } from '../../clients/config';
+import { DEFAULT_LIMITS, type Limits, type QualitySettings } from '../../clients/config';
+import { PageChecker } from '../quality/pageChecks';
+import { qualityKeys } from '../quality/keys';
+import { warningsOf } from '../quality/report';
 import { planCases, type CaseSource, type PageSource } from './cases';
 import { inspectImage, type ImageInfo } from './images';
 import { buildCasePdf, inspectPdf, type PdfLimits } from './pdf';
@@ -20,6 +23,8 @@ export interface PackageProgress {
   files: number;
   bytesDone: number;
   bytes: number;
+  /** Pages handed to the page checks so far (they run a few pages behind). */
+  pagesChecked?: number;
 }
 
 export interface ScanActivityDeps {
@@ -28,6 +33,8 @@ export interface ScanActivityDeps {
   heartbeat?: (progress: PackageProgress) => void;
   /** What a delivery may hold (pixels, pages, sizes); the configured defaults otherwise. */
   limits?: Limits;
+  /** Page checks and OCR; none when absent. */
+  quality?: QualitySettings;
 }
 
 interface Loaded {
@@ -165,18 +172,25 @@ async function sanitisedAgain(pdf: Buffer, limits: PdfLimits): Promise<Uint8Arra
   return check.sanitised;
 }
 
-function invalid(book: Book, problems: string[]): ApplicationFailure {
+/** Warnings of the page checks go along with the problems, so the contractor fixes those pages in the same round. */
+function invalid(book: Book, problems: string[], warnings: string[] = []): ApplicationFailure {
   const head = `Bản quét sổ ${bookStem(book)} có ${problems.length} lỗi, chưa đóng gói. Xin sửa và tải lên lại:`;
-  return badInput(SCANS_INVALID, [head, ...problems.map((p) => `- ${p}`)].join('\n'), { problems });
+  const lines = [head, ...problems.map((p) => `- ${p}`), ...warnings.map((w) => `- (cảnh báo) ${w}`)];
+  return badInput(SCANS_INVALID, lines.join('\n'), warnings.length ? { problems, warnings } : { problems });
 }
 
 function resultOf(m: Manifest, manifest: StoredObject): PackageResult {
   const { key, bytes, sha256 } = m.zip;
-  return { pdfs: m.totals.pdfs, pages: m.totals.pages, bytes: m.totals.bytes, files: m.totals.files, zip: { key, bytes, sha256 }, manifest, checksums: m.checksums };
+  const r: PackageResult = { pdfs: m.totals.pdfs, pages: m.totals.pages, bytes: m.totals.bytes, files: m.totals.files, zip: { key, bytes, sha256 }, manifest, checksums: m.checksums };
+  if (m.quality?.warnings.length) r.warnings = m.quality.warnings;
+  return r;
 }
 
+/** The settings a package was made with, as the manifest keeps them: a retry with other settings does the work again. */
+const settingsOf = (q: QualitySettings | undefined) => (q ? JSON.stringify({ ...q, concurrency: undefined }) : undefined);
+
 /** A manifest already written for this very delivery, whose objects are all still there: the work is done. */
-async function finishedBefore(store: ArtifactStore, book: Book, uploadPrefix: string, expected: number | undefined): Promise<PackageResult | undefined> {
+async function finishedBefore(store: ArtifactStore, book: Book, uploadPrefix: string, expected: number | undefined, quality: QualitySettings | undefined): Promise<PackageResult | undefined> {
   const keys = artifactKeys(book);
   const head = await store.head(keys.manifest);
   if (!head) return undefined;
@@ -192,6 +206,8 @@ async function finishedBefore(store: ArtifactStore, book: Book, uploadPrefix: st
   if (m.uploadPrefix !== uploadPrefix || m.expectedCases !== (expected ?? null)) return undefined;
   const same = (a: StoredObject | undefined, b: StoredObject) => a?.sha256 === b.sha256 && a.bytes === b.bytes;
   if (!same(await store.head(m.zip.key), m.zip) || !same(await store.head(m.checksums.key), m.checksums)) return undefined;
+  if (m.quality?.settings !== settingsOf(quality)) return undefined;
+  for (const extra of [m.quality, m.ocr]) if (extra && !same(await store.head(extra.key), extra)) return undefined;
   const pdfs = new Map((await store.list(keys.pdfs)).map((o) => [o.key, o]));
   if (pdfs.size !== m.files.length || !m.files.every((f) => same(pdfs.get(f.key), f))) return undefined;
   return resultOf(m, head);
@@ -221,7 +237,7 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
   }
   if (!uploadPrefix.startsWith(`${keys.uploads}/`)) throw invalid(book, [`lần tải lên ${uploadPrefix} không thuộc sổ này (phải nằm dưới ${keys.uploads}/)`]);
 
-  const done = await finishedBefore(store, book, uploadPrefix, expected);
+  const done = await finishedBefore(store, book, uploadPrefix, expected, deps.quality);
   if (done) return done;
 
   const limits = deps.limits ?? DEFAULT_LIMITS;
@@ -247,6 +263,11 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
   const shaOf = (b: Uint8Array) => sha256Hex(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
   let pages = plan.cases.reduce((n, c) => n + (c.pdf ? 0 : c.pages.length), 0);
   let zip = problems.length === 0 ? new ZipWriter(store, keys.zip) : undefined;
+  const checker = deps.quality && new PageChecker(deps.quality, limits.SOHOA_MAX_IMAGE_MEGAPIXELS, signal);
+  let pagesChecked = 0;
+  /** The invisible text of each case's pages (about 3 kB a page), to make its PDF again in pass 2. */
+  const textLayers = new Map<string, Uint8Array[]>();
+  let checked: Awaited<ReturnType<PageChecker['finish']>> | undefined;
   try {
     for await (const [c, loaded] of prefetched(store, plan.cases)) {
       let pdf: Uint8Array | undefined;
@@ -264,6 +285,22 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
           pdf = r.pdf;
           pageCounts.set(c.name, r.pages);
           builtSha.set(c.name, shaOf(r.pdf));
+          // Delivered PDFs are not checked page by page: that needs a renderer, not an image decoder.
+          if (checker && !problems.length) {
+            const infos = imageInfos(loaded, limits);
+            const added: number[] = [];
+            for (const [i, { data, info }] of infos.entries()) {
+              added.push(await checker.add({ key: loaded.pages[i]!.src.key, case: c.name, caseNo: c.caseNo!, page: i + 1, kind: info.kind, data, dpi: Math.min(info.dpiX, info.dpiY) }));
+              heartbeat({ phase: 'check', ...progress, ...total, pagesChecked: ++pagesChecked });
+            }
+            // With OCR, the case's PDF waits for its pages' text, laid over them invisibly (searchable).
+            const layers = await checker.layersOf(added);
+            if (layers) {
+              pdf = await buildCasePdf(stemOf(c.name), infos, layers);
+              builtSha.set(c.name, shaOf(pdf));
+              textLayers.set(c.name, layers);
+            }
+          }
         }
       }
       // Past the delivery's pages, the rest is not even opened.
@@ -277,11 +314,19 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
       step('check', c);
       if (overPages) break;
     }
+    if (checker && !problems.length) {
+      checked = await checker.finish();
+      problems.push(...checked.findings.filter((f) => f.blocking).map((f) => f.message));
+      if (zip && problems.length) {
+        await zip.abort(new Error('bản quét có trang hỏng'));
+        zip = undefined;
+      }
+    }
   } catch (e) {
     await zip?.abort(e as Error);
     throw e;
   }
-  if (problems.length || !zip) throw invalid(book, problems);
+  if (problems.length || !zip) throw invalid(book, problems, checked ? warningsOf(checked.findings) : []);
 
   // An earlier delivery's manifest would no longer describe the zip and PDFs from here on.
   await store.delete(keys.manifest);
@@ -310,7 +355,7 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
     }
     for await (const [c, loaded] of prefetched(store, plan.cases.filter((x) => builtSha.has(x.name)))) {
       const i = index.get(c)!;
-      const data = c.pdf ? await sanitisedAgain(loaded.pdf!, limits) : await buildCasePdf(stemOf(c.name), imageInfos(loaded, limits));
+      const data = c.pdf ? await sanitisedAgain(loaded.pdf!, limits) : await buildCasePdf(stemOf(c.name), imageInfos(loaded, limits), textLayers.get(c.name));
       const put = store.put(files[i]!.key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/pdf' });
       await writes.add(put, data.byteLength, (o) => {
         // Cannot happen while buildCasePdf is deterministic; if it ever is not, fail loudly (and retry).
@@ -329,6 +374,7 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
   const current = new Set(files.map((f) => f.key));
   for (const o of await store.list(keys.pdfs)) if (!current.has(o.key)) await store.delete(o.key);
 
+  const extras = await writeQuality(store, book, deps.quality, checked);
   const lines = [...files.map((f) => `${f.sha256}  ${f.name}`), `${zipObj.sha256}  ${zipName(book)}`];
   const checksums = await store.put(keys.checksums, lines.join('\n') + '\n', { contentType: 'text/plain; charset=utf-8' });
   const totals = { pdfs: files.length, pages: files.reduce((s, f) => s + f.pages, 0), bytes: files.reduce((s, f) => s + f.bytes, 0), files: plan.files };
@@ -341,10 +387,32 @@ export async function packageScans(deps: ScanActivityDeps, input: PackageInput):
     checksums,
     totals,
     files,
+    ...extras,
   };
   // Written last: a manifest present means the package is complete.
   const manifest = await store.put(keys.manifest, JSON.stringify(m, null, 2) + '\n', { contentType: 'application/json' });
   return resultOf(m, manifest);
+}
+
+/**
+ * The page checks' report and the recognised text beside the package (sorted as the pages are,
+ * so the same delivery and settings write the same bytes); an earlier delivery's are removed.
+ */
+async function writeQuality(store: ArtifactStore, book: Book, settings: QualitySettings | undefined, checked: Awaited<ReturnType<PageChecker['finish']>> | undefined): Promise<Pick<Manifest, 'quality' | 'ocr'>> {
+  const qk = qualityKeys(book);
+  const json = (v: unknown) => JSON.stringify(v, null, 1) + '\n';
+  const out: Pick<Manifest, 'quality' | 'ocr'> = {};
+  if (settings && checked) {
+    const stored = await store.put(qk.report, json({ format: 'sohoa.quality/1', findings: checked.findings, pages: checked.pages }), { contentType: 'application/json' });
+    const blocking = checked.findings.filter((f) => f.blocking).length;
+    out.quality = { ...stored, settings: settingsOf(settings)!, findings: checked.findings.length, blocking, warnings: warningsOf(checked.findings) };
+  } else await store.delete(qk.report);
+  if (checked?.ocr) {
+    const stored = await store.put(qk.ocr, json({ format: 'sohoa.ocr/1', pages: checked.ocr }), { contentType: 'application/json' });
+    const conf = checked.ocr.length ? checked.ocr.reduce((s, p) => s + p.confidence, 0) / checked.ocr.length : 0;
+    out.ocr = { ...stored, pages: checked.ocr.length, meanConfidence: Math.round(conf * 10) / 10 };
+  } else await store.delete(qk.ocr);
+  return out;
 }
 
 /** The scan activities, bound to their dependencies. */

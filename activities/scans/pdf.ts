@@ -52,11 +52,15 @@ const SAVE = { useObjectStreams: false, objectsPerTick: Infinity } as const;
  * recompressed by pdf-lib's embedPng. No dates, no random id: the same images give the same bytes,
  * which is what makes a retried packaging produce the same checksums.
  */
-export async function buildCasePdf(title: string, pages: PageImage[]): Promise<Uint8Array> {
+/**
+ * `textLayers`: per page, a one-page PDF of invisible text (tesseract's) drawn over the image,
+ * stretched to the page, so the PDF can be searched and its text selected.
+ */
+export async function buildCasePdf(title: string, pages: PageImage[], textLayers?: Uint8Array[]): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.setTitle(title);
   doc.setProducer('sohoa');
-  for (const { data, info } of pages) {
+  for (const [k, { data, info }] of pages.entries()) {
     const w = (info.width * 72) / info.dpiX;
     const h = (info.height * 72) / info.dpiY;
     const page = doc.addPage([w, h]);
@@ -68,6 +72,11 @@ export async function buildCasePdf(title: string, pages: PageImage[]): Promise<U
     // Four operators: left uncompressed (pdf-lib would start a deflate per page for ~40 bytes).
     const ops = PDFContentStream.of(doc.context.obj({}), [pushGraphicsState(), concatTransformationMatrix(w, 0, 0, h, 0, 0), drawObject(name), popGraphicsState()], false);
     page.node.addContentStream(doc.context.register(ops));
+    const layer = textLayers?.[k];
+    if (layer) {
+      const [text] = await doc.embedPdf(layer, [0]);
+      page.drawPage(text!, { x: 0, y: 0, width: w, height: h });
+    }
   }
   return doc.save(SAVE);
 }

@@ -26,6 +26,8 @@ export const packageResultSchema = z.object({
   checksums: storedObjectSchema,
   /** Files of the delivery that were read (PDFs and page images). */
   files: z.number().int(),
+  /** Page findings that only warn the reviewer (the first ones, then a count), when page checks ran. */
+  warnings: z.array(z.string()).optional(),
 });
 export type PackageResult = z.infer<typeof packageResultSchema>;
 
@@ -49,6 +51,9 @@ export const manifestSchema = z.object({
   checksums: storedObjectSchema,
   totals: z.object({ pdfs: z.number().int(), pages: z.number().int(), bytes: z.number().int(), files: z.number().int() }),
   files: z.array(manifestFileSchema),
+  /** Page checks (with the settings they ran with, as JSON) and OCR text, when the province turned them on. */
+  quality: storedObjectSchema.extend({ settings: z.string(), findings: z.number().int(), blocking: z.number().int(), warnings: z.array(z.string()) }).optional(),
+  ocr: storedObjectSchema.extend({ pages: z.number().int(), meanConfidence: z.number() }).optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

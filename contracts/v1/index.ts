@@ -10,3 +10,4 @@ export * from './reference';
 export * from './responses';
 export * from './schedules';
 export * from './cells';
+export * from './quality';

@@ -7,7 +7,7 @@ import { UserStore } from '../../clients/users';
 import type { FsStore } from '../../clients/storage/fs';
 import type { FileOutbox } from '../../clients/outbox';
 import type { Actor } from '../../domain/actors';
-import { loadConfig, type Config } from '../../clients/config';
+import { loadConfig, type Config, type QualitySettings } from '../../clients/config';
 import { users, units } from '../support/fixtures';
 import { startDevServer, tempDeps, testWorker } from '../support/temporal';
 import { ensureWebBuilt, WEB_DIST } from '../web/harness';
@@ -43,9 +43,9 @@ export interface ApiHarness {
 }
 
 /** Dev server + worker on its own task queue + the app, with a token for every fixture user. */
-export async function startApi(opts: { config?: Record<string, string>; workflowBundlePath?: string; web?: boolean } = {}): Promise<ApiHarness> {
+export async function startApi(opts: { config?: Record<string, string>; workflowBundlePath?: string; web?: boolean; quality?: QualitySettings } = {}): Promise<ApiHarness> {
   const env = await startDevServer();
-  const deps = await tempDeps();
+  const deps = { ...(await tempDeps()), ...(opts.quality && { quality: opts.quality }) };
   let worker: Worker;
   let taskQueue: string;
   try {

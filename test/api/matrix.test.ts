@@ -207,6 +207,11 @@ const TABLE: Record<string, Rule> = {
   'GET /api/templates/inventory.xlsx': { who: 'any', calls: () => [{ method: 'GET', url: '/api/templates/inventory.xlsx' }] },
   'GET /api/templates/{file}': { who: 'any', calls: () => [{ method: 'GET', url: '/api/templates/KS.xlsx' }] },
   'GET /api/registers/{id}/files': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/files` })) },
+  // No OCR text or page report in these books: the callers allowed get 404, the others 403.
+  'GET /api/registers/{id}/pages/search': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/pages/search?q=nguyen` })) },
+  'GET /api/registers/{id}/pages/findings': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/pages/findings` })) },
+  'GET /api/registers/{id}/pages': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/pages` })) },
+  'GET /api/registers/{id}/pages/image': { who: 'any', calls: eachBook((_k, id) => ({ method: 'GET', url: `/api/registers/${id}/pages/image?caseNo=1&page=1` })) },
   'GET /api/registers/{id}/file': {
     who: 'any',
     calls: (w) =>

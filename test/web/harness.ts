@@ -10,7 +10,7 @@ import { buildApp } from '../../api/app';
 import { UserStore } from '../../clients/users';
 import type { FsStore } from '../../clients/storage/fs';
 import type { Actor } from '../../domain/actors';
-import { loadConfig, planSettingsFromConfig, type Config } from '../../clients/config';
+import { loadConfig, planSettingsFromConfig, type Config, type QualitySettings } from '../../clients/config';
 import { ROOT } from '../../clients/paths';
 import { startDevServer, tempDeps, testWorker } from '../support/temporal';
 
@@ -61,7 +61,7 @@ export interface WebHarness {
 }
 
 /** The real thing: Temporal dev server, a worker with real activities, the API on a free port serving web/dist. */
-export async function startWeb(planDeadline: string): Promise<WebHarness> {
+export async function startWeb(planDeadline: string, opts: { quality?: QualitySettings } = {}): Promise<WebHarness> {
   ensureWebBuilt();
   const env = await startDevServer();
   let worker: Worker | undefined;
@@ -76,7 +76,7 @@ export async function startWeb(planDeadline: string): Promise<WebHarness> {
     await env.teardown();
   };
   try {
-    const deps = await tempDeps();
+    const deps = { ...(await tempDeps()), ...(opts.quality && { quality: opts.quality }) };
     const w = await testWorker(env, deps);
     worker = w.worker;
     running = worker.run();

@@ -9,6 +9,7 @@ import { navigate, useLocation } from './router';
 import { Audit } from './screens/Audit';
 import { BookList } from './screens/BookList';
 import { BookPage } from './screens/BookPage';
+import { PageView } from './screens/PageView';
 import { Overview } from './screens/Overview';
 import { Queue } from './screens/Queue';
 import { SignIn } from './screens/SignIn';
@@ -91,7 +92,9 @@ export function App() {
 
   let page;
   const bookMatch = /^\/books\/([^/]+)$/.exec(loc.path);
-  if (bookMatch) page = <BookPage id={decodeURIComponent(bookMatch[1]!)} />;
+  const pagesMatch = /^\/books\/([^/]+)\/pages$/.exec(loc.path);
+  if (pagesMatch) page = <PageView id={decodeURIComponent(pagesMatch[1]!)} />;
+  else if (bookMatch) page = <BookPage id={decodeURIComponent(bookMatch[1]!)} />;
   else if (loc.path.startsWith('/books')) page = <BookList params={loc.params} />;
   else if (loc.path.startsWith('/queue')) page = <Queue />;
   else if (loc.path.startsWith('/audit')) page = <Audit params={loc.params} />;

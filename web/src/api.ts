@@ -102,6 +102,13 @@ export async function download(path: string, fallbackName: string, query?: Query
   saveBlob(blob, name);
 }
 
+/** A protected image as an object URL for an <img> (the token is a header); the caller revokes it. */
+export async function imageUrl(path: string, query?: Query): Promise<string> {
+  const res = await fetch(path + queryString(query), { headers: authHeaders() });
+  if (!res.ok) throw await failureOf(res);
+  return URL.createObjectURL(await res.blob());
+}
+
 export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

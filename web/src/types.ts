@@ -12,6 +12,8 @@ export type {
   ListResponse,
   Me,
   Note,
+  PageFinding,
+  PageListResponse,
   ProblemDetail,
   ProgressReport,
   ProgressRow,

@@ -191,6 +191,11 @@ export function BookPage({ id }: { id: string }) {
 
       <section class="card" aria-labelledby="artifacts-title" data-testid="artifacts">
         <h2 id="artifacts-title">Tệp và kết quả</h2>
+        {s.artifacts.some((a) => a.kind === 'manifest') && (
+          <p>
+            <a href={`/books/${encodeURIComponent(id)}/pages`}>Xem từng trang bản quét và lỗi máy tìm thấy ›</a>
+          </p>
+        )}
         {dlError && <ErrorBox error={dlError} title="Không tải được tệp" />}
         {s.artifacts.length === 0 ? (
           <p class="muted">Chưa có tệp nào.</p>
