@@ -123,6 +123,12 @@ export const mutations: Mutation[] = [
     replace: 'if (due.notices.length) changed();',
   },
   {
+    name: 'SohoaUpdatedAt stamped without its patch (older histories upsert it too)',
+    file: WORKFLOW,
+    find: 'const stampUpdated = patched(PATCHES.updatedAtAttribute);',
+    replace: 'const stampUpdated = true;',
+  },
+  {
     name: 'C06 check without its patch (every book checks its C06 delivery)',
     file: WORKFLOW,
     find: 'patched(PATCHES.reconcileC06)',
