@@ -136,6 +136,7 @@ async function main() {
     table.push({ name, ...stats(r.lat), failed: r.failed });
   }
   const overall = stats(all);
+  for (const t of table) log(`${t.name.padEnd(40)} n=${t.n} p50=${r2(t.p50)} ms p99=${r2(t.p99)} ms lỗi=${t.failed}`);
   const overviewMs = Math.max(...table.filter((t) => t.name.startsWith('tổng quan')).map((t) => t.p99));
 
   // 3. The worker with every book open, then restarted (cold cache): a book's next action.
@@ -151,6 +152,7 @@ async function main() {
   if (!acted.ok) throw new Error(`thao tác sau khởi động lại: ${acted.status} ${await acted.text()}`);
   await sleep(5000);
   const workerColdMB = rssMB(worker.pid!);
+  log(`worker: RSS ${workerOpenMB} MB mọi sổ mở (đỉnh ${workerPeakMB} MB), ${workerColdMB} MB sau khởi động lại; thao tác kế tiếp ${r2(nextActionMs)} ms`);
 
   // 4. The deadline storm: the plan deadline moved into the past for every open book at once.
   log('hạn kế hoạch lùi về quá khứ cho mọi sổ đang thực hiện…');
@@ -169,6 +171,7 @@ async function main() {
   }, 1800);
   const stormSec = (performance.now() - tStorm) / 1000;
   const perBookNotices = (await get<Notices>('/api/notices?kind=overdue&limit=5000')).items.length;
+  log(`bão hạn: ${running} sổ quá hạn, ${digests.length} thông báo tổng hợp sau ${r2(stormSec)} s`);
 
   // 5. History per book after its whole path, and the SQLite file.
   const done = (await get<ListResponse>('/api/registers?step=done&status=all&pageSize=20')).items;

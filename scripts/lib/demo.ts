@@ -131,12 +131,17 @@ export async function drive(client: Client, store: ArtifactStore, book: Book, st
       await act('scansUploaded', CONTRACTOR, { uploadPrefix: await uploadSampleScans(store, book, cases, PAGES_PER_CASE) });
       return settled();
     },
-    () => act('approve', clerk, { note: 'Bản quét đạt yêu cầu' }),
+    async () => {
+      // A delivery sent back (a check found a fault) or a plan without scan review stays as it is.
+      const st = await handle.query(statusQuery);
+      if (st.step === 'scan' && st.phase === 'review') await act('approve', clerk, { note: 'Bản quét đạt yêu cầu' });
+    },
     async () => {
       const st = await handle.query(statusQuery);
+      if (st.phase !== 'waiting') return;
       if (st.step === 'excel') await act('excelUploaded', CONTRACTOR, { excelKey: await uploadSampleExcel(store, book, cases) });
       else if (st.step === 'c06') await act('c06Received', C06, await takeC06Batch(store, book, id, cases, units));
-      else await act('manualEntryProgress', clerk, { entered: cases, complete: true });
+      else if (st.step === 'manualEntry') await act('manualEntryProgress', clerk, { entered: cases, complete: true });
       return settled();
     },
     async () => {
@@ -149,7 +154,10 @@ export async function drive(client: Client, store: ArtifactStore, book: Book, st
       if (st.step === 'import') await act('importConfirmed', clerk, { imported: cases, failed: 0 });
       return settled();
     },
-    () => act('approve', MANAGER, { note: 'Nghiệm thu đạt' }),
+    async () => {
+      const st = await handle.query(statusQuery);
+      if (st.step === 'acceptance' && st.phase === 'review') await act('approve', MANAGER, { note: 'Nghiệm thu đạt' });
+    },
   ];
   for (const step of steps.slice(0, stage)) await step();
 }
