@@ -138,7 +138,7 @@ export async function drive(client: Client, store: ArtifactStore, book: Book, st
     },
     async () => {
       const st = await handle.query(statusQuery);
-      if (st.phase !== 'waiting') return;
+      if (st.phase !== 'work') return;
       if (st.step === 'excel') await act('excelUploaded', CONTRACTOR, { excelKey: await uploadSampleExcel(store, book, cases) });
       else if (st.step === 'c06') await act('c06Received', C06, await takeC06Batch(store, book, id, cases, units));
       else if (st.step === 'manualEntry') await act('manualEntryProgress', clerk, { entered: cases, complete: true });
