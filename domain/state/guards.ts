@@ -87,8 +87,14 @@ function checkAgainstState(s: BookState, c: Command): Refusal | undefined {
       return ownKey('uploadPrefix', c.payload.uploadPrefix, keys.uploads);
     case 'excelUploaded':
       return ownKey('excelKey', c.payload.excelKey, keys.prefix);
-    case 'c06Received':
+    case 'c06Received': {
+      // The same batch again while its doubtful rows wait for the clerk changes nothing (the decision is the clerk's).
+      const waiting = s.problems.some((p) => p.step === s.step && p.code === C06_FLAGGED);
+      if (waiting && s.artifacts.some((a) => a.kind === 'c06Batch' && a.key === c.payload.batchRef)) {
+        return { code: 'NoChange', message: 'lô C06 này đã nhận; các dòng nghi vấn đang chờ công chức xác nhận hoặc một lô đã sửa' };
+      }
       return ownKey('rowsKey', c.payload.rowsKey, keys.prefix);
+    }
     case 'reject': {
       const { backTo } = c.payload;
       if (backTo === undefined) return undefined;
