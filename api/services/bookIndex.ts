@@ -80,10 +80,6 @@ export class BookIndex {
     return this.loadedAt > 0;
   }
 
-  get size(): number {
-    return this.books.size;
-  }
-
   start(): void {
     this.loop ??= this.run();
   }
@@ -97,7 +93,7 @@ export class BookIndex {
   /** This API changed a book: look again now, and let the next list wait for that look (read your writes). */
   wrote(): void {
     this.wroteAt = Date.now();
-    this.wake?.();
+    setTimeout(() => this.wake?.(), VISIBILITY_LAG_MS + 10).unref();
   }
 
   /** Resolves once the index has looked after this API's last write (at most `maxWaitMs`, then as it is). */
