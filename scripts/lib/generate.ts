@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { MultiBar, Presets } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import type { ImportJobView, JobAccepted } from '../../contracts/v1';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { bookSchema } from '../../domain/book';
@@ -51,18 +51,23 @@ async function call<T>(o: GenerateOptions, method: string, path: string, body?: 
  * later step with small real files, as the `make up` demo drives its books.
  */
 export async function generateProvince(o: GenerateOptions): Promise<GenerateResult> {
-  const lines = provinceInventory(o.units, o.books, o.seed);
-  const bars = o.progress ? new MultiBar({ format: '{task} [{bar}] {value}/{total} ({percentage}%) {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
-  const out: GenerateResult = { lines, created: 0, existing: 0, rejected: 0, importSeconds: 0, driven: 0, driveSeconds: 0 };
+  const imported = await importProvince(o);
+  return { ...imported, ...(await driveProvince(o, imported.lines)) };
+}
 
+/** The inventory, through the API's import. */
+export async function importProvince(o: GenerateOptions): Promise<Omit<GenerateResult, 'driven' | 'driveSeconds'>> {
+  const lines = provinceInventory(o.units, o.books, o.seed);
+  const bar = o.progress ? new SingleBar({ format: 'nhập danh mục [{bar}] {value}/{total} ({percentage}%) {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
+  const out = { lines, created: 0, existing: 0, rejected: 0, importSeconds: 0 };
   const t0 = performance.now();
-  const importBar = bars?.create(lines.length, 0, { task: 'nhập danh mục' });
+  bar?.start(lines.length, 0);
   for (let i = 0; i < lines.length; i += ROWS_PER_FILE) {
     const part = lines.slice(i, i + ROWS_PER_FILE);
     const accepted = await call<JobAccepted>(o, 'POST', `/api/registers/import?wait=false&concurrency=16&filename=danh-muc-${i / ROWS_PER_FILE + 1}.csv`, inventoryCsv(part), 'text/csv');
     for (;;) {
       const job = await call<ImportJobView>(o, 'GET', `${accepted.statusUrl}?results=false`);
-      importBar?.update(i + job.done);
+      bar?.update(i + job.done);
       if (job.state === 'failed') throw new Error(`nhập danh mục lỗi: ${job.error ?? ''}`);
       if (job.state === 'finished') {
         out.created += job.summary.created ?? 0;
@@ -73,13 +78,20 @@ export async function generateProvince(o: GenerateOptions): Promise<GenerateResu
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+  bar?.stop();
   out.importSeconds = (performance.now() - t0) / 1000;
+  return out;
+}
 
+/** `share` of the books driven through the later steps, `concurrency` at a time. */
+export async function driveProvince(o: GenerateOptions, lines: readonly InventoryLine[]): Promise<Pick<GenerateResult, 'driven' | 'driveSeconds'>> {
   const plan = driveStages(lines, o.share);
   const manager: Actor = { ...demoActor('manager', 'province', o.units.provinceCode, 'quanly.tinh'), within: withinOf(o.units, { scope: 'province', agencyCode: o.units.provinceCode }) };
   const actors = { manager, contractor: demoActor('contractor', 'province', o.units.provinceCode, 'nhathau.a'), c06: demoActor('c06', 'province', o.units.provinceCode, 'c06.tinh') };
-  const driveBar = bars?.create(plan.length, 0, { task: 'đưa sổ qua các bước' });
-  const t1 = performance.now();
+  const bar = o.progress ? new SingleBar({ format: 'đưa sổ qua các bước [{bar}] {value}/{total} ({percentage}%) {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
+  const out = { driven: 0, driveSeconds: 0 };
+  const t0 = performance.now();
+  bar?.start(plan.length, 0);
   let next = 0;
   const worker = async () => {
     while (next < plan.length) {
@@ -88,11 +100,11 @@ export async function generateProvince(o: GenerateOptions): Promise<GenerateResu
       const book = bookSchema.parse({ agency, type: line.type, bookNo: line.bookNo, yearFrom: line.yearFrom, yearTo: line.yearTo, expectedCases: line.expectedCases });
       await drive(o.client, o.store, book, stage, actors, o.units);
       out.driven++;
-      driveBar?.increment();
+      bar?.increment();
     }
   };
   await Promise.all(Array.from({ length: o.concurrency ?? 8 }, worker));
-  out.driveSeconds = (performance.now() - t1) / 1000;
-  bars?.stop();
+  bar?.stop();
+  out.driveSeconds = (performance.now() - t0) / 1000;
   return out;
 }
