@@ -16,7 +16,6 @@ import { DevServerProcess } from '../support/devServerProcess';
 import { units } from '../support/fixtures';
 import { freePort } from '../support/ports';
 import { writeHostileXlsx } from './make/xlsx';
-import { MAX_RSS_MB } from './rss';
 
 /**
  * The attacks of issue 15 sent to a real API process (`api/main.ts`) with a worker beside it: the
@@ -80,6 +79,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * What a hostile upload may add to the API's peak: the body passing through to the store. Reading the
+ * file in the API took gigabytes (4.6 GB in issue 15); the process's own baseline (tsx, fastify, the
+ * routes) is not the attack's and moves with the code, so the growth is what is held.
+ */
+const MAX_API_GROWTH_MB = 100;
+
 /** The API process's peak resident set so far (MB). */
 async function apiPeakMb(): Promise<number> {
   const status = await readFile(`/proc/${api.pid}/status`, 'utf8');
@@ -116,10 +122,11 @@ describe('the API process never reads a hostile file itself', () => {
     expect(await parsed('parseInventoryUpload')).toBe(1);
     const peak = await apiPeakMb();
     await record(`inventory: ${Math.round((await stat(file)).size / 1048576)} MB xlsx, 150,000 rows × 40 cells (API process; before: ${before} MB)`, peak, r.ms, r.body.message);
-    expect(peak).toBeLessThan(MAX_RSS_MB);
+    expect(peak - before).toBeLessThan(MAX_API_GROWTH_MB);
   });
 
   it('the 12 MB C06 workbook of 4 million long shared strings: refused by the worker (413), non-retryable; the API stays small', async () => {
+    const before = await apiPeakMb();
     const file = join(dir, 'c06-bom.xlsx');
     await writeHostileXlsx(file, { header: ['SOQUYEN', 'HOTEN'], rows: 3, cells: 2, sharedStrings: 4_000_000, stringChars: 100 });
     const r = await send('c06', '/api/c06/batches?filename=c06-bom.xlsx', file, XLSX);
@@ -127,8 +134,8 @@ describe('the API process never reads a hostile file itself', () => {
     expect(r.body.message).toContain('SOHOA_MAX_XLSX_INFLATED_MB');
     expect(await parsed('intakeC06Upload')).toBe(1);
     const peak = await apiPeakMb();
-    await record('C06: 4M long shared strings, 12 MB xlsx (API process)', peak, r.ms, r.body.message);
-    expect(peak).toBeLessThan(MAX_RSS_MB);
+    await record(`C06: 4M long shared strings, 12 MB xlsx (API process; before: ${before} MB)`, peak, r.ms, r.body.message);
+    expect(peak - before).toBeLessThan(MAX_API_GROWTH_MB);
   });
 
   it('the API is still up and its uploads are gone from the store', async () => {
