@@ -182,8 +182,19 @@ const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').r
 export function matchesText(b: RegisterSummary, q: string): boolean {
   // A book number matches the book number only (01 = 1), not every 2017 in a title.
   if (/^\d{1,4}[A-Za-z]?$/.test(q)) return b.bookNo === q.toUpperCase().replace(/^\d+/, (d) => d.padStart(2, '0'));
-  const f = fold(q);
-  return [b.bookNo, b.title, b.agencyName, b.id].some((x) => x && fold(x).includes(f));
+  return searchText(b).includes(fold(q));
+}
+
+/** A list line's searchable text, folded once: the read model keeps the same line objects between changes. */
+const folded = new WeakMap<RegisterSummary, string>();
+function searchText(b: RegisterSummary): string {
+  let text = folded.get(b);
+  if (text === undefined) {
+    // NUL between fields (a search never holds one): no match across two fields.
+    text = [b.bookNo, b.title, b.agencyName, b.id].map((x) => (x ? fold(x) : '')).join('\u0000');
+    folded.set(b, text);
+  }
+  return text;
 }
 
 const SORTERS: Record<Exclude<ListQuery['sort'], 'started'> | 'started', (b: RegisterSummary) => number> = {
