@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { PageChecker, type PageOcr } from '../activities/quality/pageChecks';
-import { fold } from '../activities/quality/search';
+import { fold } from '../domain/text';
 import type { QualitySettings } from '../clients/config';
 import { fieldsOf, makePage } from '../test/support/pages';
 

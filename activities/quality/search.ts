@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PageSearchResponse } from '../../contracts/v1/quality';
+import { fold } from '../../domain/text';
 
 /** The recognised text kept beside a package (`qualityKeys(book).ocr`). */
 export const ocrFileSchema = z.object({
@@ -7,16 +8,6 @@ export const ocrFileSchema = z.object({
   pages: z.array(z.object({ case: z.string(), caseNo: z.number().int(), page: z.number().int(), text: z.string(), confidence: z.number() })),
 });
 export type OcrFile = z.infer<typeof ocrFileSchema>;
-
-/** Lower case without diacritics (đ → d): a clerk types "nguyen van an" for "Nguyễn Văn An", and OCR misses marks too. */
-export const fold = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
 
 /**
  * Lines of the book's pages that hold the query: with its diacritics when the query has them

@@ -2,7 +2,8 @@ import type { Book } from '../book';
 import { typeCode } from '../registerTypes';
 import { c06BookKey } from './keys';
 import { MIN_YEAR } from './normalise';
-import { C06_COMMUNE_KEY, fold, type C06Row } from './vocabulary';
+import { C06_COMMUNE_KEY, type C06Row } from './vocabulary';
+import { fold } from '../text';
 
 export interface CandidateBook {
   workflowId: string;

@@ -3,7 +3,8 @@ import { columnByKey, templateFor, type ColumnSpec } from '../excel/columns';
 import { cleanText, dateToVi, normalizeBookNo } from '../excel/values';
 import { LAST_PLAN_YEAR } from '../periods';
 import { typeCode, type RegisterType } from '../registerTypes';
-import { C06_COMMUNE_KEY, C06_DISTRICT_KEY, C06_TYPE_KEYS, c06TypeFromCell, fold, UPPER_TO_KEY, type C06Cell, type C06Correction, type C06CorrectionCode, type C06Row } from './vocabulary';
+import { C06_COMMUNE_KEY, C06_DISTRICT_KEY, C06_TYPE_KEYS, c06TypeFromCell, UPPER_TO_KEY, type C06Cell, type C06Correction, type C06CorrectionCode, type C06Row } from './vocabulary';
+import { fold } from '../text';
 
 
 export const MIN_YEAR = 1850;

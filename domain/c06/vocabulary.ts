@@ -1,5 +1,6 @@
 import { columnByKey, templateFor, TEMPLATES, type TemplateSpec } from '../excel/columns';
 import { REGISTER_TYPES, typeFromCode, type RegisterType } from '../registerTypes';
+import { fold } from '../text';
 
 /**
  * Data handed back by C06 (Quy trình 1292/HTQTCT-QLHC, as reported; ../shared/domain.md): rows
@@ -119,13 +120,3 @@ export function c06TypeFromCell(v: string): RegisterType | undefined {
   return C06_TYPES.find((t) => fold(REGISTER_TYPES[t].nameVi).endsWith(k.replace(/^so dang ky /, '')));
 }
 
-/** Lower case, no diacritics, one space: for comparing names typed in different ways (Hoà/Hòa). */
-export function fold(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}

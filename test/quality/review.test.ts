@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fold } from '../../activities/quality/search';
+import { fold } from '../../domain/text';
 import type { QualitySettings } from '../../clients/config';
 import { book } from '../support/fixtures';
 import { blankPage, fieldsOf, makePage } from '../support/pages';

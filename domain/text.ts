@@ -1,0 +1,13 @@
+/**
+ * Lower case, no diacritics (đ → d), one space: for comparing text typed or recognised in different
+ * ways (Hoà/Hòa, "nguyen van an" for "Nguyễn Văn An", OCR that misses marks).
+ */
+export function fold(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
