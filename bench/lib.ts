@@ -37,15 +37,19 @@ export function startTs(script: string, env: Record<string, string>, log: 'inher
   return c;
 }
 
-/** Peak resident memory of a process (Linux), in MB. */
-export function peakRssMB(pid: number): number {
+function statusMB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Math.round(Number(m[1]) / 1024) : NaN;
   } catch {
     return NaN;
   }
 }
+
+/** Peak resident memory of a process (Linux), in MB. */
+export const peakRssMB = (pid: number) => statusMB(pid, 'VmHWM');
+/** Resident memory of a process now (Linux), in MB. */
+export const rssNowMB = (pid: number) => statusMB(pid, 'VmRSS');
 
 /** The API's load: autocannon at the same rate; latencies from its response events (sub-millisecond). */
 export async function cannon(url: string, token: string, path: () => string, rate: number, seconds: number) {

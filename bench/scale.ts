@@ -11,7 +11,7 @@
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { Worker, NativeConnection } from '@temporalio/worker';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,8 @@ import { bookSchema, workflowIdFor } from '../domain/book';
 import { actionUpdates, SA } from '../workflows/definitions';
 import { driveProvince, importProvince } from '../scripts/lib/generate';
 import { demoActor } from '../scripts/lib/demo';
-import { cannon, children, freePort, peakRssMB, startTs, stats, stopChildren } from './lib';
+import { cannon, children, freePort, peakRssMB, rssNowMB, startTs, stats, stopChildren } from './lib';
+import { mapLimit } from '../api/services/pool';
 import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
 
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 40_000);
@@ -41,15 +42,6 @@ const units = loadUnits();
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
-
-function rssMB(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 async function waitFor(what: string, ok: () => Promise<boolean>, timeoutS = 1800): Promise<number> {
   const t0 = performance.now();
@@ -147,7 +139,7 @@ async function main() {
   const overviewMs = Math.max(...table.filter((t) => t.name.startsWith('tổng quan')).map((t) => t.p99));
 
   // 3. The worker with every book open, then restarted (cold cache): a book's next action.
-  const workerOpenMB = rssMB(worker.pid!);
+  const workerOpenMB = rssNowMB(worker.pid!);
   const workerPeakMB = peakRssMB(worker.pid!);
   worker.kill('SIGTERM');
   await new Promise((r) => worker.once('exit', r));
@@ -158,7 +150,7 @@ async function main() {
   const nextActionMs = performance.now() - tAction;
   if (!acted.ok) throw new Error(`thao tác sau khởi động lại: ${acted.status} ${await acted.text()}`);
   await sleep(5000);
-  const workerColdMB = rssMB(worker.pid!);
+  const workerColdMB = rssNowMB(worker.pid!);
   log(`worker: RSS ${workerOpenMB} MB mọi sổ mở (đỉnh ${workerPeakMB} MB), ${workerColdMB} MB sau khởi động lại; thao tác kế tiếp ${r2(nextActionMs)} ms`);
 
   // 4. The deadline storm: the plan deadline moved into the past for every open book at once.
@@ -205,12 +197,9 @@ async function main() {
     await h.executeUpdate(actionUpdates.withdraw, { args: [{ actor: managerActor, payload: { reason: 'thử tải: rút sổ' } }] });
     await h.result();
   };
-  const inParallel = async <T>(xs: readonly T[], fn: (x: T) => Promise<unknown>, n = 10) => {
-    let i = 0;
+  const inParallel = async <T>(xs: readonly T[], fn: (x: T) => Promise<unknown>) => {
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: n }, async () => {
-      while (i < xs.length) await fn(xs[i++]!);
-    }));
+    await mapLimit(xs, 10, fn);
     return (performance.now() - t0) / 1000;
   };
   const sohoaSec = await inParallel(overheadBooks, sohoaPath);

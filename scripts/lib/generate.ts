@@ -6,6 +6,7 @@ import { bookSchema } from '../../domain/book';
 import type { Actor } from '../../domain/actors';
 import type { Units } from '../../domain/units';
 import { withinOf } from '../../domain/custody';
+import { mapLimit } from '../../api/services/pool';
 import { demoActor, drive } from './demo';
 import { driveStages, inventoryCsv, provinceInventory, type InventoryLine } from './province';
 
@@ -92,18 +93,13 @@ export async function driveProvince(o: GenerateOptions, lines: readonly Inventor
   const out = { driven: 0, driveSeconds: 0 };
   const t0 = performance.now();
   bar?.start(plan.length, 0);
-  let next = 0;
-  const worker = async () => {
-    while (next < plan.length) {
-      const { line, stage } = plan[next++]!;
-      const agency = o.units.findAgency(line.agencyCode)!;
-      const book = bookSchema.parse({ agency, type: line.type, bookNo: line.bookNo, yearFrom: line.yearFrom, yearTo: line.yearTo, expectedCases: line.expectedCases });
-      await drive(o.client, o.store, book, stage, actors, o.units);
-      out.driven++;
-      bar?.increment();
-    }
-  };
-  await Promise.all(Array.from({ length: o.concurrency ?? 8 }, worker));
+  await mapLimit(plan, o.concurrency ?? 8, async ({ line, stage }) => {
+    const agency = o.units.findAgency(line.agencyCode)!;
+    const book = bookSchema.parse({ agency, type: line.type, bookNo: line.bookNo, yearFrom: line.yearFrom, yearTo: line.yearTo, expectedCases: line.expectedCases });
+    await drive(o.client, o.store, book, stage, actors, o.units);
+    out.driven++;
+    bar?.increment();
+  });
   bar?.stop();
   out.driveSeconds = (performance.now() - t0) / 1000;
   return out;
