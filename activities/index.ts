@@ -7,6 +7,7 @@ import { createExcelActivities } from './excel';
 import { createImportActivities, type RegistryGateway } from './gateway';
 import type { FileOutbox } from '../clients/outbox';
 import { createScanActivities } from './scans/packageScans';
+import { createScanIntakeActivities } from './scans/unpack';
 import type { ArtifactStore } from '../clients/storage/types';
 import type { Activities } from './types';
 import type { Limits, QualitySettings } from '../clients/config';
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     // Users' files the API takes in, read here so a hostile one never costs the API its memory.
     ...createInventoryActivities(limited),
     ...createC06UploadActivities(limited),
+    ...createScanIntakeActivities(limited),
     ...createC06Activities(limited),
   };
 }

@@ -6,6 +6,7 @@ import type { InventoryActivities } from './inventory';
 import type { ExcelActivities } from './excel';
 import type { ImportActivities } from './gateway';
 import type { ScanActivities } from './scans/packageScans';
+import type { ScanIntakeActivities } from './scans/unpack';
 import type { ScheduleActivities } from './schedules';
 
 /** The activities the workflows call, by name. Implementations come from `createActivities`. */
@@ -16,4 +17,5 @@ export type Activities = { notify(notice: Notice): Promise<void> } & ScanActivit
   ScheduleActivities &
   InventoryActivities &
   C06UploadActivities &
+  ScanIntakeActivities &
   C06Activities;

@@ -1,3 +1,3 @@
 export { registerDigitization } from './registerDigitization';
 export { overdueDigest, weeklyProgressReport } from './schedules';
-export { intakeC06Upload, parseInventoryUpload } from './userFiles';
+export { intakeC06Upload, parseInventoryUpload, unpackScanDelivery } from './userFiles';

@@ -32,6 +32,25 @@ export interface IntakeInput {
   tmpDir?: string;
   /** What a zip may hold (entries, compression ratio); the configured defaults otherwise. */
   limits?: ZipLimits;
+  /**
+   * `unpack` (default) reads zips here; `stash` stores each zip as it came under `<uploadPrefix>/.zips/`
+   * for a worker to unpack (unpackStashed): the API never inflates a contractor's zip itself.
+   */
+  zips?: 'unpack' | 'stash';
+  /** What an earlier part of the same delivery stored: paths (with their delivered names) and bytes. */
+  earlier?: StoredSoFar;
+}
+
+/** The files a delivery stored so far: stored path → delivered name, and their bytes. */
+export interface StoredSoFar {
+  stored: Array<[path: string, deliveredName: string]>;
+  bytes: number;
+}
+
+/** A zip kept as it came, to be unpacked on a worker. */
+export interface StashedZip {
+  key: string;
+  name: string;
 }
 
 export type ZipLimits = Pick<Limits, 'SOHOA_MAX_ZIP_ENTRIES' | 'SOHOA_MAX_ZIP_RATIO'>;
@@ -42,6 +61,9 @@ export interface IntakeResult {
   uploadPrefix: string;
   files: number;
   bytes: number;
+  /** Zips left for a worker (`zips: 'stash'`), and what was stored beside them. */
+  stashed: StashedZip[];
+  storedSoFar: StoredSoFar;
 }
 
 /** One problem of a delivery: the file (or the upload) it is about, and the whole sentence (Vietnamese). */
@@ -68,6 +90,8 @@ export class IntakeError extends Error {
   }
 }
 
+/** Where a stashed zip waits for its worker, inside the upload (removed with it on any problem). */
+const STASH = '.zips';
 const UPLOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
@@ -112,8 +136,10 @@ export async function intakeScans(store: ArtifactStore, input: IntakeInput): Pro
   const budget = new Budget(input.maxBytes ?? Number.MAX_SAFE_INTEGER);
   const problems: DeliveryProblem[] = [];
   let tooLarge = false;
-  const stored = new Map<string, string>(); // stored path → delivered name
-  let bytes = 0;
+  const stored = new Map<string, string>(input.earlier?.stored); // stored path → delivered name
+  let bytes = input.earlier?.bytes ?? 0;
+  budget.used = bytes;
+  const stashed: StashedZip[] = [];
 
   /** Where a delivered file goes, or undefined (its problem listed) when it is not kept. */
   const accept = (deliveredName: string): Keepable | undefined => {
@@ -131,13 +157,14 @@ export async function intakeScans(store: ArtifactStore, input: IntakeInput): Pro
     stored.set(e.path, deliveredName);
     return e;
   };
-  const keep = async (e: Keepable, body: Readable) => {
+  const put = (key: string, body: Readable, contentType: string) => {
     const metered = budget.meter();
     // pipeline, not pipe: a failing source (bad zip entry, broken request) must fail the write.
     pipeline(body, metered).catch(() => undefined);
-    const o = await store.put(`${uploadPrefix}/${e.path}`, metered, {
-      contentType: e.kind === 'pdf' ? 'application/pdf' : e.image === 'png' ? 'image/png' : 'image/jpeg',
-    });
+    return store.put(key, metered, { contentType });
+  };
+  const keep = async (e: Keepable, body: Readable) => {
+    const o = await put(`${uploadPrefix}/${e.path}`, body, e.kind === 'pdf' ? 'application/pdf' : e.image === 'png' ? 'image/png' : 'image/jpeg');
     bytes += o.bytes;
   };
 
@@ -146,13 +173,17 @@ export async function intakeScans(store: ArtifactStore, input: IntakeInput): Pro
       const body = Buffer.isBuffer(file.body) ? Readable.from([file.body]) : file.body;
       const [head, whole] = await peek(body, 4);
       const isZip = head.equals(ZIP_MAGIC) || head.equals(EMPTY_ZIP) || /\.zip$/i.test(file.name);
-      if (isZip) await unzipInto({ zipName: file.name, body: whole, accept, keep, problems, budget, limits: input.limits ?? DEFAULT_LIMITS, tmpDir: input.tmpDir });
+      if (isZip && input.zips === 'stash') {
+        const key = `${uploadPrefix}/${STASH}/${stashed.length + 1}.zip`;
+        stashed.push({ key, name: file.name });
+        await put(key, whole, 'application/zip');
+      } else if (isZip) await unzipInto({ zipName: file.name, body: whole, accept, keep, problems, budget, limits: input.limits ?? DEFAULT_LIMITS, tmpDir: input.tmpDir });
       else {
         const e = accept(file.name);
         await (e ? keep(e, whole) : drain(whole));
       }
     }
-    if (stored.size === 0 && problems.length === 0) problems.push({ path: 'tệp', message: 'không có tệp PDF hay ảnh nào trong lần tải lên' });
+    if (stored.size === 0 && stashed.length === 0 && problems.length === 0) problems.push({ path: 'tệp', message: 'không có tệp PDF hay ảnh nào trong lần tải lên' });
   } catch (e) {
     const over = tooLargeIn(e);
     if (over) {
@@ -168,13 +199,35 @@ export async function intakeScans(store: ArtifactStore, input: IntakeInput): Pro
     await store.deletePrefix(uploadPrefix);
     throw new IntakeError(problems, input.book, tooLarge ? 'PayloadTooLarge' : 'InvalidDelivery');
   }
-  return { uploadId, uploadPrefix, files: stored.size, bytes };
+  return { uploadId, uploadPrefix, files: stored.size, bytes, stashed, storedSoFar: { stored: [...stored], bytes } };
 }
 
 /** Convenience for a request whose body is one file (a zip, or a single PDF). */
 export function intakeStream(store: ArtifactStore, input: Omit<IntakeInput, 'files'> & { name: string; body: Readable | Buffer }): Promise<IntakeResult> {
   const { name, body, ...rest } = input;
   return intakeScans(store, { ...rest, files: [{ name, body }] });
+}
+
+export interface UnpackInput extends Required<Pick<IntakeInput, 'uploadId' | 'maxBytes'>> {
+  book: Book;
+  zips: StashedZip[];
+  earlier: StoredSoFar;
+  limits?: ZipLimits;
+  tmpDir?: string;
+}
+
+/**
+ * Unpacks the zips an intake stashed (`zips: 'stash'`) into the same upload, on a worker, then drops
+ * them: the delivery ends as if it had been read in one go (problems remove all of it).
+ */
+export async function unpackStashed(store: ArtifactStore, input: UnpackInput): Promise<IntakeResult> {
+  const { zips, ...rest } = input;
+  async function* files(): AsyncGenerator<IntakeFile> {
+    for (const z of zips) yield { name: z.name, body: await store.get(z.key) };
+  }
+  const r = await intakeScans(store, { ...rest, files: files() });
+  await Promise.all(zips.map((z) => store.delete(z.key)));
+  return r;
 }
 
 type ZipFileWithIterator = yauzl.ZipFile & { eachEntry(): AsyncIterable<yauzl.Entry> };

@@ -2,9 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { C06Format } from '../../activities/c06';
-import { intakeScans, IntakeError, newUploadId } from '../../activities/scans/intake';
+import { newUploadId } from '../../activities/scans/intake';
 import type { ArtifactStore } from '../../clients/storage/types';
-import { limitsOf } from '../../clients/config';
 import { peek, ZIP_MAGIC } from '../../activities/streams';
 import { bookSchema, type Book } from '../../domain/book';
 import type { BookStatus } from '../../domain/bookState';
@@ -20,7 +19,8 @@ import { idParamsSchema } from '../schemas/registers';
 import { intakeOnWorker } from '../services/c06';
 import { mapLimit } from '../services/pool';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
-import { XLSX, SCAN_EXTS, TooLarge, fileTooLarge, uploadError, requestFiles, oneFile } from '../services/requestFiles';
+import { XLSX, uploadError, oneFile } from '../services/requestFiles';
+import { takeScans } from '../services/scanIntake';
 import { storedName } from '../../clients/storage/keys';
 
 export function needStore(ctx: AppContext): ArtifactStore {
@@ -70,7 +70,6 @@ export const uploadRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
     const maxBytes = ctx.config.SOHOA_MAX_UPLOAD_MB * 1024 * 1024;
-    const limits = limitsOf(ctx.config);
 
     app.route({
       method: 'PUT',
@@ -96,17 +95,7 @@ export const uploadRoutes =
         const { id } = req.params;
         const status = await bookAtStep(ctx, req, id, 'scan');
         if (!req.query.submit) await ctx.drafts?.assertRoom(id);
-        const budget = { used: 0, max: maxBytes };
-        let result;
-        try {
-          result = await intakeScans(store, { book: status.book, files: requestFiles(req, budget, SCAN_EXTS, 'ban-quet.zip'), maxBytes, limits });
-        } catch (e) {
-          if (e instanceof IntakeError) {
-            throw new ApiError(e.code, e.message, e.details);
-          }
-          if (fileTooLarge(e)) throw new TooLarge(maxBytes, 'tệp');
-          throw e;
-        }
+        const result = await takeScans(ctx, store, req, status.book);
         req.log.info({ upload: result }, 'nhận bản quét');
         if (!req.query.submit) {
           await ctx.drafts?.add({ bookId: id, uploadId: result.uploadId, kind: 'scans', prefix: result.uploadPrefix, by: actorOf(req).userId });

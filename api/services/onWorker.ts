@@ -3,12 +3,12 @@ import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../clients/config';
 import { ERRORS, problemDetailSchema, type ErrorCode } from '../../contracts/v1';
-import type { intakeC06Upload, parseInventoryUpload } from '../../workflows/userFiles';
+import type { intakeC06Upload, parseInventoryUpload, unpackScanDelivery } from '../../workflows/userFiles';
 import { ApiError } from '../errors';
 import { mapTemporalError } from './books';
 
-const WORKFLOWS = { parseInventoryUpload: 'parse-inventory', intakeC06Upload: 'intake-c06' } as const;
-type Workflows = { parseInventoryUpload: typeof parseInventoryUpload; intakeC06Upload: typeof intakeC06Upload };
+const WORKFLOWS = { parseInventoryUpload: 'parse-inventory', intakeC06Upload: 'intake-c06', unpackScanDelivery: 'unpack-scans' } as const;
+type Workflows = { parseInventoryUpload: typeof parseInventoryUpload; intakeC06Upload: typeof intakeC06Upload; unpackScanDelivery: typeof unpackScanDelivery };
 type Name = keyof Workflows;
 
 /**

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,6 +16,13 @@ import { DevServerProcess } from '../support/devServerProcess';
 import { units } from '../support/fixtures';
 import { freePort } from '../support/ports';
 import { writeHostileXlsx } from './make/xlsx';
+import { makeZip } from './make/zip';
+import { caseName, casePdf, zipOf } from '../scans/delivery';
+import { book as makeBook, users as people } from '../support/fixtures';
+import { waitForStatus } from '../support/temporal';
+import { actionUpdates } from '../../workflows/definitions';
+import { workflowIdFor } from '../../domain/book';
+import { artifactKeys } from '../../domain/naming';
 
 /**
  * The attacks of issue 15 sent to a real API process (`api/main.ts`) with a worker beside it: the
@@ -49,6 +56,7 @@ beforeAll(async () => {
   const users = UserStore.inDataDir(dir, units);
   tokens.manager = (await users.add({ userId: 'quanly.tinh', role: 'manager', scope: 'province', agencyCode: '49' })).token;
   tokens.c06 = (await users.add({ userId: 'c06.tamky', role: 'c06', scope: 'district', agencyCode: '502' })).token;
+  tokens.contractor = (await users.add({ userId: 'nhathau.a', role: 'contractor', scope: 'district', agencyCode: '502' })).token;
 
   const port = await freePort();
   api = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api/main.ts')], {
@@ -97,9 +105,9 @@ async function record(attack: string, peakMb: number, ms: number, refused: strin
   await appendFile(join(ROOT, 'test-output/hostile-rss.jsonl'), JSON.stringify({ attack, process: 'api', at: new Date().toISOString(), maxRssMb: peakMb, ms, refused }) + '\n');
 }
 
-async function send(who: 'manager' | 'c06', path: string, file: string, contentType: string) {
+async function send(who: 'manager' | 'c06' | 'contractor', path: string, file: string, contentType: string, method = 'POST') {
   const t0 = Date.now();
-  const r = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': contentType }, body: await readFile(file) });
+  const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': contentType }, body: await readFile(file) });
   return { status: r.status, body: (await r.json()) as { error: string; message: string; details?: { path: string }[] }, ms: Date.now() - t0 };
 }
 
@@ -136,6 +144,41 @@ describe('the API process never reads a hostile file itself', () => {
     const peak = await apiPeakMb();
     await record(`C06: 4M long shared strings, 12 MB xlsx (API process; before: ${before} MB)`, peak, r.ms, r.body.message);
     expect(peak - before).toBeLessThan(MAX_API_GROWTH_MB);
+  });
+
+  it("a contractor's 3 MB zip that unpacks to 3 GB: the worker refuses it (413), nothing of it is kept; a good zip then goes through", async () => {
+    const book = makeBook({ bookNo: '77', yearFrom: 2016, yearTo: 2016 });
+    const id = workflowIdFor(book);
+    const created = await fetch(`${base}/api/registers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.manager}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [{ agencyCode: book.agency.code, type: book.type, bookNo: book.bookNo, yearFrom: book.yearFrom, yearTo: book.yearTo }] }),
+    });
+    expect(created.status, await created.clone().text()).toBe(200);
+    await client.workflow.getHandle(id).executeUpdate(actionUpdates.confirmInventory, { args: [{ actor: people.admin, payload: { cases: 1, pages: 1, condition: 'good' } }] });
+    await waitForStatus(client, id, (s) => s.step === 'scan' && s.phase === 'work');
+
+    const before = await apiPeakMb();
+    const bomb = join(dir, 'bo-qua.zip');
+    const GB = 1 << 30;
+    await writeFile(bomb, makeZip([{ name: '__MACOSX/._giao.pdf', zeros: GB }, { name: 'ghi-chu.txt', zeros: GB }, { name: 'trang.tif', zeros: GB }, { name: caseName(book, 1), data: await casePdf(1, 1) }]));
+    const r = await send('contractor', `/api/registers/${id}/scans?filename=bo-qua.zip`, bomb, 'application/zip', 'PUT');
+    expect(r.status, JSON.stringify(r.body)).toBe(413);
+    expect(r.body.details?.[0]).toMatchObject({ path: 'tệp', message: expect.stringContaining('bo-qua.zip: các tệp trong zip bung ra 3072 MB') });
+    expect(await parsed('unpackScanDelivery')).toBe(1);
+    const store = new FsStore(join(dir, 'artifacts'));
+    expect(await store.list(artifactKeys(book).uploads)).toEqual([]);
+    const peak = await apiPeakMb();
+    await record(`scans: 3 GB of ignored entries in a 3 MB zip (API process; before: ${before} MB)`, peak, r.ms, r.body.message);
+    expect(peak - before).toBeLessThan(MAX_API_GROWTH_MB);
+
+    const good = join(dir, 'giao.zip');
+    await writeFile(good, await zipOf([{ name: caseName(book, 1), body: await casePdf(1, 1) }]));
+    const ok = await send('contractor', `/api/registers/${id}/scans?filename=giao.zip&submit=false`, good, 'application/zip', 'PUT');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toMatchObject({ files: 1 });
+    // The zip itself is not kept beside what it held.
+    expect((await store.list(artifactKeys(book).uploads)).map((o) => o.key.split('/').pop())).toEqual([caseName(book, 1)]);
   });
 
   it('the API is still up and its uploads are gone from the store', async () => {
