@@ -1,8 +1,14 @@
+import ExcelJS from 'exceljs';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEDULES, type ScheduleView } from '../../contracts/v1';
+import { TEMPORAL_CLI } from '../../clients/paths';
 import { workflowIdFor } from '../../domain/book';
+import { localDay } from '../../domain/schedules';
 import { artifactKeys } from '../../domain/naming';
 import { typeCode } from '../../domain/registerTypes';
 import { checkArtifacts } from '../chaos/artifacts';
@@ -115,6 +121,47 @@ describe('a province on the cluster: PostgreSQL, Temporal server, MinIO, two wor
     expect(await failedRuns(c)).toEqual([]);
     await services('start', kill.worker);
     expect(await pidOf(kill.worker)).toBeDefined();
+  });
+});
+
+describe('Temporal Schedules on the cluster: the weekly report per district and the daily overdue digest', () => {
+  const view = async (id: string) => (await c.api.call<{ items: ScheduleView[] }>('manager', 'GET', '/api/schedules')).body.items.find((s) => s.id === id)!;
+  /** Triggered as the province's manager through the API; the run it started, once completed. */
+  async function trigger(id: string): Promise<ScheduleView> {
+    const before = (await view(id)).lastRun?.at;
+    expect((await c.api.call('manager', 'POST', `/api/schedules/${id}/trigger`, { json: { note: 'thử trên cụm' } })).status).toBe(200);
+    await expect.poll(async () => { const v = await view(id); return v.lastRun?.at !== before && v.lastRun?.status; }, { timeout: 120_000, interval: 500 }).toBe('completed');
+    return view(id);
+  }
+  const day = () => localDay(new Date().toISOString(), c.config.SOHOA_SCHEDULE_TIME_ZONE);
+
+  it('both were created at start and temporal schedule list on the cluster shows them, with their next runs', async () => {
+    const { stdout } = await promisify(execFile)(TEMPORAL_CLI, ['schedule', 'list', '--address', c.config.TEMPORAL_ADDRESS, '--namespace', c.config.TEMPORAL_NAMESPACE, '--output', 'json']);
+    const listed = (JSON.parse(stdout) as { scheduleId: string }[]).map((s) => s.scheduleId);
+    expect(listed).toEqual(expect.arrayContaining([SCHEDULES.overdueDigest.id, SCHEDULES.weeklyReport.id]));
+    for (const id of [SCHEDULES.overdueDigest.id, SCHEDULES.weeklyReport.id]) expect((await view(id)).nextRuns.length).toBeGreaterThan(0);
+  });
+
+  it('the weekly report writes a workbook per district into MinIO and tells each district, the file named with its checksum', async () => {
+    const run = await trigger(SCHEDULES.weeklyReport.id);
+    expect(run.lastRun?.result).toMatch(/tệp báo cáo cho \d+ huyện/);
+    const files = await c.store.list(`reports/weekly/${day()}`);
+    const tamKy = files.find((f) => f.key.endsWith(`/bao-cao-tien-do-502-${day()}.xlsx`))!;
+    expect(tamKy).toBeDefined();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await c.store.getBuffer(tamKy.key)) as never);
+    expect(wb.getWorksheet('Theo bước')!.getCell('A1').value).toBe('BÁO CÁO TIẾN ĐỘ SỐ HÓA SỔ HỘ TỊCH — THÀNH PHỐ TAM KỲ');
+    const notices = (await c.api.call<{ items: { districtCode: string; file?: { key: string; sha256: string } }[] }>('manager', 'GET', '/api/notices?kind=weeklyReport&limit=1000')).body.items;
+    expect(notices.find((n) => n.districtCode === '502' && n.file?.key === tamKy.key)?.file?.sha256).toBe(tamKy.sha256);
+  });
+
+  it('the overdue digest sends at most one notice per agency a day, listing its overdue books', async () => {
+    const run = await trigger(SCHEDULES.overdueDigest.id);
+    expect(run.lastRun?.result).toMatch(new RegExp(`^ngày ${day().split('-').reverse().join('/')}: \\d+ sổ quá hạn`));
+    const digests = (await c.api.call<{ items: { id: string; agencyCode: string }[] }>('manager', 'GET', '/api/notices?kind=overdueDigest&limit=1000')).body.items.filter((n) => n.id.endsWith(`:${day()}`));
+    expect(new Set(digests.map((n) => n.agencyCode)).size).toBe(digests.length);
+    const again = await trigger(SCHEDULES.overdueDigest.id);
+    expect(again.lastRun?.result).toMatch(/, 0 thông báo mới$/);
   });
 });
 
