@@ -1,7 +1,7 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { IntakeC06Input, IntakeC06Output } from '../activities/c06/upload';
 import type { ParseInventoryInput, ParseInventoryResult } from '../activities/inventory';
-import type { UnpackScansInput, UnpackScansResult } from '../activities/scans/unpack';
+import type { UnpackScansInput, UnpackScansOutcome } from '../activities/scans/unpack';
 import type { Activities } from '../activities/types';
 
 /**
@@ -25,7 +25,18 @@ export async function intakeC06Upload(input: IntakeC06Input): Promise<IntakeC06O
   return intakeC06(input);
 }
 
-/** A contractor's zip unpacked into the book's upload (PUT /api/registers/:id/scans). */
-export async function unpackScanDelivery(input: UnpackScansInput): Promise<UnpackScansResult> {
-  return unpackScans(input);
+/**
+ * A contractor's zip unpacked into the book's upload (PUT /api/registers/:id/scans). The run ends
+ * with its answer either way: a delivery that cannot be taken, or a store that did not answer after
+ * the attempts, is the API's to refuse (4xx, 503), not a failed run.
+ */
+export async function unpackScanDelivery(input: UnpackScansInput): Promise<UnpackScansOutcome> {
+  try {
+    return { unpacked: await unpackScans(input) };
+  } catch (e) {
+    if (!(e instanceof ActivityFailure)) throw e;
+    const cause = e.cause instanceof ApplicationFailure && e.cause.nonRetryable ? e.cause : undefined;
+    const given = cause?.details?.[0] as { details?: unknown } | undefined;
+    return { refused: { code: cause?.type ?? 'Unavailable', message: (cause ?? e).message, details: given?.details } };
+  }
 }

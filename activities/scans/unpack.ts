@@ -9,6 +9,8 @@ export interface UnpackScansResult {
   files: number;
   bytes: number;
 }
+/** What the unpacking run answers: the files, or why not (a contract error code, its message and problems). */
+export type UnpackScansOutcome = { unpacked: UnpackScansResult } | { refused: { code: string; message: string; details?: unknown } };
 
 export interface ScanIntakeActivities {
   unpackScans(input: UnpackScansInput): Promise<UnpackScansResult>;

@@ -38,11 +38,20 @@ export async function onWorker<N extends Name>(
 function failureOf(e: unknown, file: string): unknown {
   if (!(e instanceof WorkflowFailedError)) return mapTemporalError(e);
   const cause = e.cause instanceof ActivityFailure ? e.cause.cause : e.cause;
-  if (cause instanceof ApplicationFailure && cause.nonRetryable && cause.type && cause.type in ERRORS && ERRORS[cause.type as ErrorCode] >= 400) {
-    const given = problemDetailSchema.array().safeParse((cause.details?.[0] as { details?: unknown } | undefined)?.details);
-    return new ApiError(cause.type as ErrorCode, cause.message, given.success && given.data.length ? given.data : [{ path: file, message: cause.message }]);
+  if (cause instanceof ApplicationFailure && cause.nonRetryable && cause.type && isInputError(cause.type)) {
+    return refusalOf({ code: cause.type, message: cause.message, details: (cause.details?.[0] as { details?: unknown } | undefined)?.details }, file);
   }
   if (e.cause instanceof TimeoutFailure) return new ApiError('Timeout', `không có worker nào đọc xong tệp ${file} kịp (SOHOA_PARSE_TIMEOUT_S); worker có đang chạy?`);
   if (cause instanceof TimeoutFailure) return new ApiError('Unavailable', `worker dừng giữa chừng mỗi lần đọc tệp ${file}; thử lại sau`);
   return new ApiError('Internal', `không đọc được tệp ${file} (lỗi hệ thống)`);
+}
+
+/** A code of the contract the worker may answer with as it is; a store that did not answer is told in our words. */
+const isInputError = (code: string): code is ErrorCode => code !== 'Unavailable' && code in ERRORS && ERRORS[code as ErrorCode] >= 400;
+
+/** A worker's answer that the file cannot be taken (4xx with its problems), or that the store did not answer (503). */
+export function refusalOf(r: { code: string; message: string; details?: unknown }, file: string): ApiError {
+  if (!isInputError(r.code)) return new ApiError('Unavailable', `kho lưu trữ chưa trả lời khi đọc tệp ${file}; thử lại sau`);
+  const given = problemDetailSchema.array().safeParse(r.details);
+  return new ApiError(r.code, r.message, given.success && given.data.length ? given.data : [{ path: file, message: r.message }]);
 }

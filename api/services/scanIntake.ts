@@ -5,7 +5,7 @@ import type { ArtifactStore } from '../../clients/storage/types';
 import type { Book } from '../../domain/book';
 import type { AppContext } from '../context';
 import { ApiError } from '../errors';
-import { onWorker } from './onWorker';
+import { onWorker, refusalOf } from './onWorker';
 import { fileTooLarge, requestFiles, SCAN_EXTS, TooLarge } from './requestFiles';
 
 /**
@@ -27,8 +27,9 @@ export async function takeScans(ctx: AppContext, store: ArtifactStore, req: Fast
   const { uploadId, uploadPrefix, stashed, storedSoFar } = here;
   if (!stashed.length) return { uploadId, uploadPrefix, files: here.files, bytes: here.bytes };
   try {
-    const unpacked = await onWorker(ctx, 'unpackScanDelivery', { book, uploadId, zips: stashed, earlier: storedSoFar, maxBytes }, stashed[0]!.name);
-    return { uploadId, uploadPrefix, ...unpacked };
+    const out = await onWorker(ctx, 'unpackScanDelivery', { book, uploadId, zips: stashed, earlier: storedSoFar, maxBytes }, stashed[0]!.name);
+    if ('refused' in out) throw refusalOf(out.refused, stashed[0]!.name);
+    return { uploadId, uploadPrefix, ...out.unpacked };
   } catch (e) {
     // The worker removed the delivery on bad input; a timeout or a lost worker must not leave it either.
     await store.deletePrefix(uploadPrefix).catch(() => undefined);
