@@ -1,6 +1,6 @@
 # The commands of the README. All install what they need first (the pinned Node.js 24 LTS, npm
 # packages, the pinned Temporal CLI and test server, MinIO, Debian packages for the tests).
-.PHONY: up test install tools system-deps web clean up-cluster down-cluster test-cluster compose-config bench-%
+.PHONY: up test install tools system-deps web clean up-cluster down-cluster test-cluster compose-config bench-% bench-cluster
 
 # Everything below runs on the pinned Node in .tools/node, not on the machine's own.
 export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
@@ -58,6 +58,12 @@ system-deps:
 bench-%: install
 	scripts/install-system-deps.sh bench
 	npm run bench:$*
+
+# bench:cluster runs on the cluster profile too: PostgreSQL and the Temporal server built from Go.
+bench-cluster: install
+	scripts/install-system-deps.sh bench
+	scripts/cluster/install.sh
+	npm run bench:cluster
 
 # The dashboard's built assets, served by the API.
 web: node_modules/.package-lock.json

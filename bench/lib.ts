@@ -1,12 +1,26 @@
-/** What the benchmarks share: child processes, free ports, peak memory, percentiles, autocannon at a rate. */
+/** What the benchmarks share: child processes, free ports, waiting, peak memory, percentiles, autocannon at a rate. */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from '../clients/paths';
 
 export const CONNECTIONS = 10;
+
+export const r2 = (x: number) => Math.round(x * 100) / 100;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+/** Waits until `ok` holds, asking every 250 ms; answers the seconds it took. */
+export async function waitFor(what: string, ok: () => Promise<boolean>, timeoutS = 1800): Promise<number> {
+  const t0 = performance.now();
+  while (!(await ok())) {
+    if (performance.now() - t0 > timeoutS * 1000) throw new Error(`${what}: không xong sau ${timeoutS} s`);
+    await sleep(250);
+  }
+  return (performance.now() - t0) / 1000;
+}
 
 export const children: ChildProcess[] = [];
 export const stopChildren = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
@@ -44,6 +58,30 @@ function statusMB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   } catch {
     return NaN;
   }
+}
+
+/** Fields of /proc/PID/stat after the command name (Linux): [0] state, [1] ppid, [11] utime, [12] stime in ticks. */
+function statFields(pid: number | string): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds (user + system) used so far by a process and every live process under it (Linux, 100 ticks/s). */
+export function cpuSeconds(pid: number): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const f = statFields(p);
+    if (!f) continue;
+    parent.set(Number(p), Number(f[1]));
+    ticks.set(Number(p), Number(f[11]) + Number(f[12]));
+  }
+  const under = (p: number): boolean => p === pid || (p > 1 && parent.has(p) && under(parent.get(p)!));
+  return [...ticks].filter(([p]) => under(p)).reduce((n, [, t]) => n + t, 0) / 100;
 }
 
 /** Peak resident memory of a process (Linux), in MB. */

@@ -8,20 +8,15 @@
  * engine's own overhead: a bare workflow of the same shape through the same server.
  * ratio = bare time ÷ sohoa time for the same books' path (1 = sohoa adds nothing to Temporal).
  */
-import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { Worker, NativeConnection } from '@temporalio/worker';
-import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, planSettingsFromConfig } from '../clients/config';
+import { planSettingsFromConfig } from '../clients/config';
 import { FsStore } from '../clients/storage/fs';
-import { startDevServer } from '../clients/temporal/devServer';
-import { ensureSchedules } from '../clients/temporal/schedules';
 import { startBook } from '../clients/temporal/startBook';
 import { buildQuery } from '../clients/temporal/visibilityQuery';
-import { UserStore } from '../clients/users';
 import { loadUnits } from '../clients/units';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
 import type { BulkJobView, JobAccepted, ListResponse, ProgressReport } from '../contracts/v1';
@@ -29,7 +24,8 @@ import { bookSchema, workflowIdFor } from '../domain/book';
 import { actionUpdates, SA } from '../workflows/definitions';
 import { driveProvince, importProvince } from '../scripts/lib/generate';
 import { demoActor } from '../scripts/lib/demo';
-import { cannon, children, freePort, peakRssMB, rssNowMB, startTs, stats, stopChildren } from './lib';
+import { cannon, log, peakRssMB, r2, rssNowMB, sleep, startTs, stats, waitFor } from './lib';
+import { startDevStack, type DevStack } from './stacks';
 import { mapLimit } from '../api/services/pool';
 import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
 
@@ -39,47 +35,17 @@ const OVERHEAD_BOOKS = Number(process.env.BENCH_OVERHEAD_BOOKS ?? Math.min(500, 
 const ROUTE_SECONDS = Number(process.env.BENCH_ROUTE_SECONDS ?? 5);
 const ROUTE_RATE = Number(process.env.BENCH_ROUTE_RATE ?? 40);
 const units = loadUnits();
-const r2 = (x: number) => Math.round(x * 100) / 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
-
-async function waitFor(what: string, ok: () => Promise<boolean>, timeoutS = 1800): Promise<number> {
-  const t0 = performance.now();
-  while (!(await ok())) {
-    if (performance.now() - t0 > timeoutS * 1000) throw new Error(`${what}: không xong sau ${timeoutS} s`);
-    await sleep(250);
-  }
-  return (performance.now() - t0) / 1000;
-}
 
 async function main() {
   await buildWorkflowBundle();
   const dir = await mkdtemp(join(tmpdir(), 'sohoa-bench-scale-'));
-  dataDir = dir;
-  const dbFile = join(dir, 'temporal.db');
-  const server = await startDevServer({ dbFile, port: await freePort(), uiPort: await freePort() });
-  children.push(server.child);
-  const apiPort = await freePort();
-  const env: Record<string, string> = {
-    TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_TASK_QUEUE: 'bench-scale',
-    SOHOA_DATA_DIR: dir,
-    SOHOA_PLAN_DEADLINE: new Date(Date.now() + 45 * 86_400_000).toISOString(),
-    API_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    SOHOA_LOG_LEVEL: 'warn',
-  };
-  const config = loadConfig({ ...process.env, ...env });
-  const users = UserStore.inDataDir(dir, units);
-  const manager = (await users.add({ userId: 'quanly.tinh', role: 'manager', scope: 'province', agencyCode: units.provinceCode })).token;
+  stack = await startDevStack({ dir, taskQueue: 'bench-scale', planDeadline: new Date(Date.now() + 45 * 86_400_000).toISOString(), units });
+  const { client, config, env, url } = stack;
+  const manager = (await stack.users.add({ userId: 'quanly.tinh', role: 'manager', scope: 'province', agencyCode: units.provinceCode })).token;
   const commune = units.agencies.find((a) => a.level === 'commune')!;
-  const clerk = (await users.add({ userId: `congchuc.${commune.code}`, role: 'clerk', scope: 'agency', agencyCode: commune.code })).token;
-  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
-  await ensureSchedules(client, config);
-  let worker = startTs('workers/main.ts', env, 'ignore');
-  const api = startTs('api/main.ts', env, 'ignore');
-  const url = `http://127.0.0.1:${apiPort}`;
-  await waitFor('API', () => fetch(`${url}/health`).then((r) => r.ok, () => false), 120);
+  const clerk = (await stack.users.add({ userId: `congchuc.${commune.code}`, role: 'clerk', scope: 'agency', agencyCode: commune.code })).token;
+  // The API reads its users file again at most once a second.
+  await sleep(1500);
   const get = async <T>(path: string, token = manager): Promise<T> => {
     const r = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
     if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
@@ -139,18 +105,19 @@ async function main() {
   const overviewMs = Math.max(...table.filter((t) => t.name.startsWith('tổng quan')).map((t) => t.p99));
 
   // 3. The worker with every book open, then restarted (cold cache): a book's next action.
-  const workerOpenMB = rssNowMB(worker.pid!);
-  const workerPeakMB = peakRssMB(worker.pid!);
-  worker.kill('SIGTERM');
-  await new Promise((r) => worker.once('exit', r));
-  worker = startTs('workers/main.ts', env, 'ignore');
+  const workerOpenMB = rssNowMB(stack.worker.pid!);
+  const workerPeakMB = peakRssMB(stack.worker.pid!);
+  const old = stack.worker;
+  old.kill('SIGTERM');
+  await new Promise((r) => old.once('exit', r));
+  stack.worker = startTs('workers/main.ts', env, 'ignore');
   const next = gen.lines.find((l) => l.agencyCode === commune.code && !gen.driven) ?? gen.lines.find((l) => l.agencyCode === commune.code)!;
   const tAction = performance.now();
   const acted = await fetch(`${url}/api/registers/${next.id}/actions/addNote`, { method: 'POST', headers: { authorization: `Bearer ${clerk}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Ghi chú sau khi khởi động lại worker' }) });
   const nextActionMs = performance.now() - tAction;
   if (!acted.ok) throw new Error(`thao tác sau khởi động lại: ${acted.status} ${await acted.text()}`);
   await sleep(5000);
-  const workerColdMB = rssNowMB(worker.pid!);
+  const workerColdMB = rssNowMB(stack.worker.pid!);
   log(`worker: RSS ${workerOpenMB} MB mọi sổ mở (đỉnh ${workerPeakMB} MB), ${workerColdMB} MB sau khởi động lại; thao tác kế tiếp ${r2(nextActionMs)} ms`);
 
   // 4. The deadline storm: the plan deadline moved into the past for every open book at once.
@@ -178,7 +145,7 @@ async function main() {
   const events = histories.map((h) => h.events?.length ?? 0);
   const bytes = histories.map((h) => proto.temporal.api.history.v1.History.encode(h).finish().length);
   const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-  const sqliteMB = ['', '-wal'].reduce((n, s) => n + (existsSync(dbFile + s) ? statSync(dbFile + s).size : 0), 0) / 1048576;
+  const sqliteMB = (await stack.databaseMB()).SQLite!;
 
   // 6. Engine overhead: the same path for fresh books through sohoa and through a bare workflow.
   log(`chi phí của sohoa so với Temporal: ${OVERHEAD_BOOKS} sổ mỗi bên…`);
@@ -210,7 +177,7 @@ async function main() {
     activities: sample.events!.filter((e) => e.activityTaskScheduledEventAttributes).length,
   };
   const bareWorker = await Worker.create({
-    connection: await NativeConnection.connect({ address: server.address }),
+    connection: await NativeConnection.connect({ address: stack.address }),
     taskQueue: BARE_TASK_QUEUE,
     workflowsPath: new URL('./bare/workflow.ts', import.meta.url).pathname,
     activities: bareActivities,
@@ -229,8 +196,7 @@ bão hạn: ${running} sổ quá hạn và ${digests.length} thông báo tổng 
 lịch sử mỗi sổ đã hoàn thành: ${r2(avg(events))} sự kiện, ${r2(avg(bytes) / 1024)} KB
 chi phí engine: ${OVERHEAD_BOOKS} sổ (${shape.updates} cập nhật, ${shape.timers} hẹn giờ, ${shape.activities} hoạt động mỗi sổ): sohoa ${r2(sohoaSec)} s, workflow trần ${r2(bareSec)} s, tỷ lệ ${r2(ratio)}`);
 
-  stopChildren();
-  await client.connection.close();
+  await stack.stop();
   console.log(
     JSON.stringify({
       bench: 'scale',
@@ -257,14 +223,10 @@ chi phí engine: ${OVERHEAD_BOOKS} sổ (${shape.updates} cập nhật, ${shape.
   );
 }
 
-let dataDir: string | undefined;
+let stack: DevStack | undefined;
 try {
   await main();
 } finally {
-  stopChildren();
-  // The SQLite file of a province is about a gigabyte: kept only when asked (BENCH_KEEP=1).
-  if (dataDir && !process.env.BENCH_KEEP) {
-    await new Promise((r) => setTimeout(r, 2000));
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  // The province's data folder goes with it (BENCH_KEEP=1 keeps it).
+  await stack?.stop();
 }

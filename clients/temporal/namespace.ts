@@ -60,6 +60,18 @@ export async function ensureNamespace(connection: Connection, namespace: string,
       ),
     });
     did.push(`search attributes added: ${missing.map(([n, t]) => `${n}=${t}`).join(' ')}`);
+    // SQL visibility keeps them on the namespace, which each service reloads every 2 s: a query naming
+    // every one of them answers once the frontend has them.
+    const query = missing.map(([name]) => `${name} IS NULL`).join(' AND ');
+    for (let i = 0; ; i++) {
+      try {
+        await svc.countWorkflowExecutions({ namespace, query });
+        break;
+      } catch (e) {
+        if (i > 150) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
   return did;
 }

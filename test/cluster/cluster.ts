@@ -1,45 +1,25 @@
 import { Client, Connection } from '@temporalio/client';
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { loadConfig, type Config } from '../../clients/config';
 import { ROOT } from '../../clients/paths';
 import { createStore, type ArtifactStore } from '../../clients/storage';
 import { UserStore } from '../../clients/users';
 import type { Actor } from '../../domain/actors';
+import { clusterScripts } from '../../scripts/lib/cluster';
 import { ApiClient } from '../chaos/api';
 import { PEOPLE, type Person } from '../chaos/stack';
 import { units } from '../support/fixtures';
 
-const run = promisify(execFile);
-const SCRIPTS = join(ROOT, 'scripts/cluster');
-
 /** The test cluster: its own folder and ports, beside any `make up-cluster` (vitest.cluster.config.ts). */
 export const TEST_CLUSTER = { SOHOA_CLUSTER_DIR: join(ROOT, 'data/cluster-test'), SOHOA_CLUSTER_PORT_BASE: '27000' };
-const env = () => ({ ...process.env, ...TEST_CLUSTER });
+const cluster = clusterScripts(TEST_CLUSTER);
 
 /** Runs one of scripts/cluster/*.sh against the test cluster; its output is returned (and thrown with on failure). */
-export async function script(name: string, ...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(join(SCRIPTS, name), args, { env: env(), maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });
-    return stdout;
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${name} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
-  }
-}
+export const script = (name: string, ...args: string[]) => cluster.script(name, args);
 export const services = (cmd: 'start' | 'stop' | 'restart', ...names: string[]) => script('services.sh', cmd, ...names);
 
 /** The pid a cluster process runs as (from its pid file), or undefined when stopped. */
-export async function pidOf(name: string): Promise<number | undefined> {
-  const pid = Number(await readFile(join(TEST_CLUSTER.SOHOA_CLUSTER_DIR, 'run', `${name}.pid`), 'utf8').catch(() => ''));
-  if (!pid) return undefined;
-  // Alive, and not a zombie (a killed daemon nobody reaps): its state follows the ')' ending its name.
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state && state !== 'Z' ? pid : undefined;
-}
+export const pidOf = cluster.pidOf;
 
 export interface ClusterClients {
   config: Config;
@@ -53,10 +33,7 @@ export interface ClusterClients {
 }
 
 /** What the workers and the API of the test cluster are given, as the scripts give it (env.sh's sohoa_env). */
-export async function clusterEnv(): Promise<Record<string, string>> {
-  const { stdout } = await run('bash', ['-c', `. ${join(SCRIPTS, 'env.sh')} && sohoa_env`], { env: env() });
-  return Object.fromEntries(stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
+export const clusterEnv = cluster.sohoaEnv;
 
 let tokens: Record<Person, string> | undefined;
 async function makeTokens(users: UserStore): Promise<Record<Person, string>> {
