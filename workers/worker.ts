@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../clients/config';
+import { bundlerOptions } from '../clients/workflowBundle/build';
 import { TASK_QUEUE } from '../workflows/definitions';
 
 export interface WorkerSetup {
@@ -20,7 +21,7 @@ export function createWorker(s: WorkerSetup): Promise<Worker> {
     connection: s.connection,
     namespace: s.namespace,
     taskQueue: s.taskQueue ?? TASK_QUEUE,
-    ...('bundlePath' in s.workflows ? { workflowBundle: { codePath: s.workflows.bundlePath } } : { workflowsPath: s.workflows.workflowsPath }),
+    ...('bundlePath' in s.workflows ? { workflowBundle: { codePath: s.workflows.bundlePath } } : { workflowsPath: s.workflows.workflowsPath, bundlerOptions }),
     activities: createActivities(s.deps),
     ...(s.tuning && {
       maxCachedWorkflows: s.tuning.WORKER_MAX_CACHED_WORKFLOWS,

@@ -1,3 +1,5 @@
+// zod, shared by every book of a worker (preloaded); imported here to be one of the bundle's inputs.
+import '../contracts/zodPreload';
 export { registerDigitization } from './registerDigitization';
 export { overdueDigest, weeklyProgressReport } from './schedules';
 export { intakeC06Upload, parseInventoryUpload, unpackScanDelivery } from './userFiles';

@@ -1,8 +1,11 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ROOT, WORKFLOW_BUNDLE, WORKFLOWS_PATH } from '../paths';
+import { ROOT, WORKFLOW_BUNDLE, WORKFLOW_PRELOAD, WORKFLOWS_PATH } from '../paths';
 import { currentBundleInputs } from './inputs';
+
+/** How the workflows are bundled, prebuilt or at a worker's start. */
+export const bundlerOptions = { preloadModules: [WORKFLOW_PRELOAD] };
 
 /** Beside the bundle: the hash of the sources it was built from, so a stale bundle is never used. */
 const stampOf = (bundle: string) => bundle.replace(/\.js$/, '.inputs.json');
@@ -10,7 +13,7 @@ const stampOf = (bundle: string) => bundle.replace(/\.js$/, '.inputs.json');
 /** Builds the workflow bundle ahead of time, so workers start fast and all tests share one bundle. */
 export async function buildWorkflowBundle(out = WORKFLOW_BUNDLE): Promise<string> {
   const { hash } = currentBundleInputs(ROOT);
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundlerOptions, logger: quietLogger });
   await mkdir(dirname(out), { recursive: true });
   // Written aside then renamed: a worker starting meanwhile reads the old bundle or the new, never half.
   await writeFile(`${out}.${process.pid}.tmp`, code);
