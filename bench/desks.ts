@@ -111,7 +111,7 @@ export async function driveBooks(
 ): Promise<DriveResult> {
   const slot = pacer(o.rate);
   const out: DriveResult = { requests: new Map(), failed: new Map(), automatic: new Map(), automaticPerBook: [], statusReads: 0, done: 0, seconds: 0 };
-  const add = <K, V>(m: Map<K, V[]>, k: K, v: V) => m.set(k, [...(m.get(k) ?? []), v]);
+  const add = <K, V>(m: Map<K, V[]>, k: K, v: V) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
   const auth = (token: string, contentType?: string) => ({ authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) });
   const json = (token: string, body: unknown) => ({ method: 'POST', headers: auth(token, 'application/json'), body: JSON.stringify(body) });
 
