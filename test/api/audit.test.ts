@@ -84,7 +84,7 @@ describe('replay', () => {
     await mkdir(tmp, { recursive: true });
     for (const f of await readdir(join(ROOT, 'workflows'))) {
       if (!f.endsWith('.ts')) continue;
-      let src = (await readFile(join(ROOT, 'workflows', f), 'utf8')).replace(/from '\.\.\//g, "from '../../../");
+      let src = (await readFile(join(ROOT, 'workflows', f), 'utf8')).replace(/(from |import )'\.\.\//g, "$1'../../../");
       if (f === 'registerDigitization.ts') {
         const sig = /export async function registerDigitization\([^)]*\)[^{]*\{/;
         expect(src).toMatch(sig);
