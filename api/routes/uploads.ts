@@ -18,7 +18,7 @@ import { excelUploadResponseSchema, scansUploadResponseSchema } from '../../cont
 import { idParamsSchema } from '../schemas/registers';
 import { intakeOnWorker } from '../services/c06';
 import { mapLimit } from '../services/pool';
-import { buildQuery } from '../../clients/temporal/visibilityQuery';
+import { selectBooks } from '../services/bookIndex';
 import { XLSX, uploadError, oneFile } from '../services/requestFiles';
 import { takeScans } from '../services/scanIntake';
 import { storedName } from '../../clients/storage/keys';
@@ -201,9 +201,10 @@ export const uploadRoutes =
           throw new ApiError('UnsupportedMediaType', `${file.name}: chỉ nhận .xlsx hoặc .csv`, [{ path: file.name, message: 'kiểu tệp không được hỗ trợ' }]);
         }
         const type = req.query.type ? registerTypeOf(req.query.type) : undefined;
-        // Candidates: the caller's commune books of the C06 types, whatever their step (so rows match the right book).
+        // Candidates: the caller's commune books of the C06 types, whatever their step (so rows match the right book),
+        // from the read model (a province's thousands of books, not listed page by page for every batch).
         const reach = reachOf(ctx.units, actor);
-        const candidates = (await ctx.books.listAll(buildQuery(ctx.units, actor, { level: ['commune'], type: [...C06_TYPES], status: 'running' })))
+        const candidates = (await selectBooks(ctx, actor, { level: ['commune'], type: [...C06_TYPES], status: 'running' }))
           .map((b): CandidateBook | undefined => {
             const agency = b.agencyCode ? ctx.units.findAgency(b.agencyCode) : undefined;
             if (!agency || !bookAccess(reach, holderOfSummary(ctx.units, b, agency), agency).act) return undefined;
