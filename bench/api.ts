@@ -18,7 +18,7 @@ import { statusQuery } from '../workflows/definitions';
 import { registerTypes, typeCode } from '../domain/registerTypes';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
 import { WORKFLOW_BUNDLE } from '../clients/paths';
-import { cannon, CONNECTIONS, freePort, peakRssMB, startTs, stats, stopChildren } from './lib';
+import { cannon, CONNECTIONS, freePort, peakRssMB, r2, startTs, stats, stopChildren } from './lib';
 import { startDevServer } from '../test/support/temporal';
 
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 2000);
@@ -147,7 +147,6 @@ async function main() {
   const [bStatus, aStatus, bList, aList] = [stats(lat.bStatus), stats(lat.aStatus), stats(lat.bList), stats(lat.aList)];
   const apiPeak = peakRssMB(api.pid!);
 
-  const r2 = (x: number) => Math.round(x * 100) / 100;
   const f = (x: number, w: number) => r2(x).toFixed(2).padStart(w);
   console.log(
     `\n${BOOKS} sổ đang chạy (tạo qua API trong ${r2(startSeconds)} s, ${Math.round(BOOKS / startSeconds)} sổ/s); danh sách lọc khớp ${matching} sổ; ` +

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from '../clients/paths';
+import { procStat } from '../scripts/lib/proc';
 
 export const CONNECTIONS = 10;
 
@@ -60,22 +61,12 @@ function statusMB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   }
 }
 
-/** Fields of /proc/PID/stat after the command name (Linux): [0] state, [1] ppid, [11] utime, [12] stime in ticks. */
-function statFields(pid: number | string): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
 /** CPU seconds (user + system) used so far by a process and every live process under it (Linux, 100 ticks/s). */
 export function cpuSeconds(pid: number): number {
   const parent = new Map<number, number>();
   const ticks = new Map<number, number>();
   for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    const f = statFields(p);
+    const f = procStat(p);
     if (!f) continue;
     parent.set(Number(p), Number(f[1]));
     ticks.set(Number(p), Number(f[11]) + Number(f[12]));

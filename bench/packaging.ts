@@ -31,6 +31,7 @@ const units = loadUnits();
 import { artifactKeys, pdfName } from '../domain/naming';
 import { makeJpeg } from '../test/support/images';
 import { startMinio } from '../test/support/minio';
+import { r2 } from './lib';
 
 const run = promisify(execFile);
 const CASES = Number(process.env.BENCH_CASES ?? 400);
@@ -215,7 +216,6 @@ async function main(): Promise<void> {
     const ratioPdf = rows[0][1] / rows[0][2];
     const ratioImg = rows[1][1] / rows[1][2];
     const worst = ratioPdf <= ratioImg ? rows[0] : rows[1];
-    const r2 = (x: number) => Math.round(x * 100) / 100;
     console.log(
       JSON.stringify({
         bench: 'packaging',

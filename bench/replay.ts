@@ -15,12 +15,11 @@ import { startDevServer } from '../clients/temporal/devServer';
 import { HISTORIES_DIR } from '../test/replay/savedHistories';
 import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
 import type { Shape } from './bare/workflow';
-import { children, freePort, peakRssMB, stats } from './lib';
+import { children, freePort, peakRssMB, r2, stats } from './lib';
 
 const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 300);
 const ROUNDS = 5;
 const HISTORY = process.env.BENCH_HISTORY ?? 'completed-excel.v13.json';
-const r2 = (x: number) => Math.round(x * 100) / 100;
 const quiet = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
 
 type Events = { events?: Array<Record<string, unknown>> | null };

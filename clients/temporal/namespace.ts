@@ -37,15 +37,7 @@ export async function ensureNamespace(connection: Connection, namespace: string,
     did.push(`namespace ${namespace} registered, retention ${retention}`);
   }
   // A new namespace reaches every frontend's cache within seconds: wait until a list answers.
-  for (let i = 0; ; i++) {
-    try {
-      await svc.listWorkflowExecutions({ namespace, pageSize: 1 });
-      break;
-    } catch (e) {
-      if (i > 150) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  await untilAnswered(() => svc.listWorkflowExecutions({ namespace, pageSize: 1 }));
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   const missing = Object.entries(SEARCH_ATTRIBUTE_REGISTRATION).filter(([name]) => !(name in (customAttributes ?? {})));
   if (missing.length > 0) {
@@ -63,15 +55,20 @@ export async function ensureNamespace(connection: Connection, namespace: string,
     // SQL visibility keeps them on the namespace, which each service reloads every 2 s: a query naming
     // every one of them answers once the frontend has them.
     const query = missing.map(([name]) => `${name} IS NULL`).join(' AND ');
-    for (let i = 0; ; i++) {
-      try {
-        await svc.countWorkflowExecutions({ namespace, query });
-        break;
-      } catch (e) {
-        if (i > 150) throw e;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    await untilAnswered(() => svc.countWorkflowExecutions({ namespace, query }));
   }
   return did;
+}
+
+/** Asks again every 200 ms until the call answers; its last error after about 30 s. */
+async function untilAnswered(call: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await call();
+      return;
+    } catch (e) {
+      if (i > 150) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../../clients/paths';
+import { procStat } from './proc';
 
 const run = promisify(execFile);
 const SCRIPTS = join(ROOT, 'scripts/cluster');
@@ -44,9 +45,8 @@ export function clusterScripts(place: ClusterPlace) {
   async function pidOf(name: string): Promise<number | undefined> {
     const pid = Number(await readFile(join(place.SOHOA_CLUSTER_DIR, 'run', `${name}.pid`), 'utf8').catch(() => ''));
     if (!pid) return undefined;
-    // Alive, and not a zombie (a killed daemon nobody reaps): its state follows the ')' ending its name.
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    // Alive, and not a zombie (a killed daemon nobody reaps).
+    const state = procStat(pid)?.[0];
     return state && state !== 'Z' ? pid : undefined;
   }
 
