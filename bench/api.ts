@@ -19,6 +19,7 @@ import { registerTypes, typeCode } from '../domain/registerTypes';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
 import { WORKFLOW_BUNDLE } from '../clients/paths';
 import { cannon, CONNECTIONS, freePort, peakRssMB, r2, startTs, stats, stopChildren } from './lib';
+import { startWorker } from './stacks';
 import { startDevServer } from '../test/support/temporal';
 
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 2000);
@@ -68,7 +69,7 @@ async function main() {
     WORKER_MAX_CACHED_WORKFLOWS: String(BOOKS + 200),
   };
   const { token } = await UserStore.inDataDir(dir, units).add({ userId: 'quanly.tinh', role: 'manager', scope: 'province', agencyCode: units.provinceCode });
-  startTs('workers/main.ts', common, 'ignore');
+  startWorker(common);
   // Production logging (info, two lines a request) to the API's stdout, discarded here.
   const api = startTs('api/main.ts', { ...common, API_HOST: '127.0.0.1', API_PORT: String(port), SOHOA_LOG_LEVEL: 'info' }, 'ignore');
   const url = `http://127.0.0.1:${port}`;

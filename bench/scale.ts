@@ -24,8 +24,8 @@ import { bookSchema, workflowIdFor } from '../domain/book';
 import { actionUpdates, SA } from '../workflows/definitions';
 import { driveProvince, importProvince } from '../scripts/lib/generate';
 import { demoActor } from '../scripts/lib/demo';
-import { cannon, log, peakRssMB, r2, rssNowMB, sleep, startTs, stats, waitFor } from './lib';
-import { startDevStack, type DevStack } from './stacks';
+import { cannon, cpuSeconds, log, peakRssMB, r2, rssNowMB, sleep, startTs, stats, waitFor } from './lib';
+import { startDevStack, startWorker, type DevStack } from './stacks';
 import { mapLimit } from '../api/services/pool';
 import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
 
@@ -110,7 +110,7 @@ async function main() {
   const old = stack.worker;
   old.kill('SIGTERM');
   await new Promise((r) => old.once('exit', r));
-  stack.worker = startTs('workers/main.ts', env, 'ignore');
+  stack.worker = startWorker(env);
   const next = gen.lines.find((l) => l.agencyCode === commune.code && !gen.driven) ?? gen.lines.find((l) => l.agencyCode === commune.code)!;
   const tAction = performance.now();
   const acted = await fetch(`${url}/api/registers/${next.id}/actions/addNote`, { method: 'POST', headers: { authorization: `Bearer ${clerk}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Ghi chú sau khi khởi động lại worker' }) });
@@ -164,12 +164,17 @@ async function main() {
     await h.executeUpdate(actionUpdates.withdraw, { args: [{ actor: managerActor, payload: { reason: 'thử tải: rút sổ' } }] });
     await h.result();
   };
+  // CPU seconds of each process over one side's run: where sohoa's extra time goes.
+  const pids = await stack.processes();
+  const cpuNow = () => ({ Temporal: cpuSeconds(pids.Temporal!), worker: cpuSeconds(stack!.worker.pid!), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
   const inParallel = async <T>(xs: readonly T[], fn: (x: T) => Promise<unknown>) => {
     const t0 = performance.now();
+    const c0 = cpuNow();
     await mapLimit(xs, 10, fn);
-    return (performance.now() - t0) / 1000;
+    const c1 = cpuNow();
+    return { sec: (performance.now() - t0) / 1000, cpu: Object.fromEntries(Object.entries(c1).map(([k, v]) => [k, r2(v - c0[k as keyof typeof c0])])) };
   };
-  const sohoaSec = await inParallel(overheadBooks, sohoaPath);
+  const { sec: sohoaSec, cpu: sohoaCpu } = await inParallel(overheadBooks, sohoaPath);
   const sample = await client.workflow.getHandle(workflowIdFor(overheadBooks[0]!)).fetchHistory();
   const shape = {
     updates: sample.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
@@ -182,7 +187,7 @@ async function main() {
     workflowsPath: new URL('./bare/workflow.ts', import.meta.url).pathname,
     activities: bareActivities,
   });
-  const bareSec = await bareWorker.runUntil(inParallel(overheadBooks, (b) => runBare(client, `bare-${workflowIdFor(b)}`, shape)));
+  const { sec: bareSec, cpu: bareCpu } = await bareWorker.runUntil(inParallel(overheadBooks, (b) => runBare(client, `bare-${workflowIdFor(b)}`, shape)));
   const ratio = bareSec / sohoaSec;
 
   const f = (x: number, w: number) => r2(x).toFixed(1).padStart(w);
@@ -194,7 +199,8 @@ khởi tạo qua API: ${r2(startsPerSec)} sổ/s; đủ trong visibility sau ${r
 worker: RSS ${workerOpenMB} MB khi mọi sổ mở (đỉnh ${workerPeakMB} MB); sau khởi động lại ${workerColdMB} MB; thao tác kế tiếp ${r2(nextActionMs)} ms
 bão hạn: ${running} sổ quá hạn và ${digests.length} thông báo tổng hợp (không quá một mỗi đơn vị) sau ${r2(stormSec)} s; ${perBookNotices} thông báo quá hạn riêng từng sổ
 lịch sử mỗi sổ đã hoàn thành: ${r2(avg(events))} sự kiện, ${r2(avg(bytes) / 1024)} KB
-chi phí engine: ${OVERHEAD_BOOKS} sổ (${shape.updates} cập nhật, ${shape.timers} hẹn giờ, ${shape.activities} hoạt động mỗi sổ): sohoa ${r2(sohoaSec)} s, workflow trần ${r2(bareSec)} s, tỷ lệ ${r2(ratio)}`);
+chi phí engine: ${OVERHEAD_BOOKS} sổ (${shape.updates} cập nhật, ${shape.timers} hẹn giờ, ${shape.activities} hoạt động mỗi sổ): sohoa ${r2(sohoaSec)} s, workflow trần ${r2(bareSec)} s, tỷ lệ ${r2(ratio)}
+  CPU s (sohoa | trần; worker trần chạy trong tiến trình bench): ${Object.keys(sohoaCpu).map((k) => `${k} ${sohoaCpu[k]} | ${bareCpu[k]}`).join(', ')}`);
 
   await stack.stop();
   console.log(

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { loadConfig, type Config } from '../clients/config';
+import { loadConfig, workerNodeOptions, type Config } from '../clients/config';
 import { startDevServer } from '../clients/temporal/devServer';
 import { ensureSchedules } from '../clients/temporal/schedules';
 import { UserStore } from '../clients/users';
@@ -37,6 +37,9 @@ export interface DevStack extends BenchStack {
   dir: string;
   worker: ChildProcess;
 }
+
+/** The worker process as `make up` starts it (its Node flags included). */
+export const startWorker = (env: Record<string, string>) => startTs('workers/main.ts', { ...env, NODE_OPTIONS: workerNodeOptions() }, 'ignore');
 
 const stopped = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)));
 
@@ -70,7 +73,7 @@ export async function startDevStack(o: { dir: string; taskQueue: string; planDea
     env,
     address: server.address,
     dir: o.dir,
-    worker: startTs('workers/main.ts', env, 'ignore'),
+    worker: startWorker(env),
     processes: async () => ({ worker: stack.worker.pid!, API: api.pid!, Temporal: server.child.pid! }),
     databaseMB: async () => ({ SQLite: ['', '-wal'].reduce((n, s) => n + (existsSync(dbFile + s) ? statSync(dbFile + s).size : 0), 0) / 1048576 }),
     stop: () =>

@@ -23,3 +23,21 @@ export function memoOf(s: BookState): BookMemo {
     ...(s.custodian ? { custodian: { key: s.custodian.key, name: s.custodian.name } } : {}),
   };
 }
+
+/** Every key of the memo the book publishes (the compiler holds it to the contract): one left out of a change is removed. */
+export const MEMO_KEYS = Object.keys({
+  title: true,
+  agencyName: true,
+  typeCode: true,
+  bookNo: true,
+  yearTo: true,
+  phase: true,
+  phaseSince: true,
+  pendingActions: true,
+  counts: true,
+  priority: true,
+  updatedAt: true,
+  openProblems: true,
+  failing: true,
+  custodian: true,
+} satisfies Record<keyof BookMemo, true>);

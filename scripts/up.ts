@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createStore } from '../clients/storage';
-import { loadConfig, planSettingsFromConfig } from '../clients/config';
+import { loadConfig, planSettingsFromConfig, workerNodeOptions } from '../clients/config';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
 import { loadDemo } from './lib/demo';
 import { demoDeadline } from './lib/demoPlan';
@@ -55,8 +55,8 @@ server.child.once('exit', () => void stop(1));
 
 await buildWorkflowBundle();
 const tsx = join(ROOT, 'node_modules/.bin/tsx');
-const run = (name: string, script: string) => {
-  const child = spawn(tsx, [join(ROOT, script)], { env, stdio: 'inherit' });
+const run = (name: string, script: string, extra: Record<string, string> = {}) => {
+  const child = spawn(tsx, [join(ROOT, script)], { env: { ...env, ...extra }, stdio: 'inherit' });
   child.once('exit', (code) => {
     if (!stopping) {
       console.error(`${name} exited (${code})`);
@@ -65,7 +65,7 @@ const run = (name: string, script: string) => {
   });
   children.push(child);
 };
-run('worker', 'workers/main.ts');
+run('worker', 'workers/main.ts', { NODE_OPTIONS: workerNodeOptions(env) });
 run('api', 'api/main.ts');
 
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -3,7 +3,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  patched,
   proxyActivities,
   sleep,
   workflowInfo,
@@ -12,6 +11,7 @@ import type { Activities } from '../activities/types';
 import { advance, C06_FLAGGED, replaceArtifact, setPhase, type ApplyOptions, type Artifact, type BookState, type Problem } from '../domain/bookState';
 import type { Step } from '../domain/plan';
 import { bounded, ROUND_ATTEMPTS, roundPauseMs, unbounded } from './activityOptions';
+import { PATCHES, type PatchId } from './patches';
 
 type Automated = Pick<Activities, 'packageScans' | 'validateExcel' | 'reconcileC06' | 'submitImport' | 'computeAcceptance'>;
 /** Activity proxies are Proxy objects (no own keys to spread): each is taken by name. */
@@ -86,9 +86,6 @@ export const guardedInvoke =
     }
   };
 
-/** Page findings that only warn go in the book's problems for the reviewer (books packaged before keep none). */
-export const PAGE_WARNINGS_PATCH = 'page-warnings';
-
 const artifact = (s: BookState, kind: Artifact['kind']) => s.artifacts.find((a) => a.kind === kind);
 const MAX_LISTED = 20;
 
@@ -104,7 +101,12 @@ function listProblems(s: BookState, step: Step, code: string, messages: string[]
  * listed; infrastructure faults are retried (how, is `invoke`'s choice). Answers `CONTINUE` when the
  * run should continue as new before the work is done (the next run starts it again: it is idempotent).
  */
-export async function runAutomation(s: BookState, opts: ApplyOptions, now: () => string, invoke: Invoke): Promise<typeof CONTINUE | undefined> {
+export async function runAutomation(
+  s: BookState,
+  opts: ApplyOptions & { inForce: (patch: PatchId) => boolean },
+  now: () => string,
+  invoke: Invoke,
+): Promise<typeof CONTINUE | undefined> {
   const step = s.step;
   // A withdrawal while the activity ran wins: its result is dropped.
   const stillCurrent = () => s.step === step && s.phase === 'processing';
@@ -121,7 +123,8 @@ export async function runAutomation(s: BookState, opts: ApplyOptions, now: () =>
         replaceArtifact(s, { kind: 'manifest', ...r.manifest, at });
         replaceArtifact(s, { kind: 'checksums', ...r.checksums, at });
         s.problems = s.problems.filter((p) => p.step !== 'scan');
-        if (patched(PAGE_WARNINGS_PATCH) && r.warnings?.length) listProblems(s, 'scan', 'pageWarning', r.warnings, at);
+        // Page findings that only warn go in the book's problems for the reviewer (books packaged before keep none).
+        if (opts.inForce(PATCHES.pageWarnings) && r.warnings?.length) listProblems(s, 'scan', 'pageWarning', r.warnings, at);
         setPhase(s, 'review', at);
         return;
       }

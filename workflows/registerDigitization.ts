@@ -3,7 +3,6 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  patched,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -27,38 +26,29 @@ import {
   type BookState,
   type Refusal,
 } from '../domain/bookState';
-import { memoOf } from '../domain/memo';
+import { MEMO_KEYS, memoOf } from '../domain/memo';
 import { CONTINUE, guardedInvoke, legacyInvoke, runAutomation } from './automation';
 import { actionUpdates, SA, searchAttributesOf, statusQuery } from './definitions';
 import { dueNotices, NoticeQueue, sendInline } from './notices';
+import { fromCodeVersion2, PATCHES, patchGate, type PatchId } from './patches';
+import { SentKeys } from './sentKeys';
+import { WakeTimer } from './wakeTimer';
 
 const nowIso = () => new Date(Date.now()).toISOString();
 
-/** Patches, in the order they were introduced (each gates a change of commands; see README). */
-const PATCHES = {
-  packageScans: 'package-scans',
-  validateExcel: 'validate-excel',
-  submitImport: 'submit-import',
-  computeAcceptance: 'compute-acceptance',
-  /** Notices beside the loop (the loop could miss an update while it awaited one). */
-  noticesBesideLoop: 'notices-beside-loop',
-  /** Rounds of bounded attempts, cancelled by a withdrawal, the book marked failing between rounds. */
-  guardedAutomation: 'guarded-automation',
-  /** An overdue book gets its mark but no notice of its own: its agency's daily digest lists it. */
-  overdueDigest: 'overdue-digest',
-  /** A C06 delivery is checked like an Excel upload; doubtful rows wait for the clerk's decision. */
-  reconcileC06: 'reconcile-c06',
-  /** Each published change stamps SohoaUpdatedAt (the API's read model polls by it). */
-  updatedAtAttribute: 'updated-at-attribute',
-} as const;
 
 /** One physical register book, from inventory to acceptance. */
 export async function registerDigitization(input: WorkflowInputV1): Promise<BookStatusV1> {
   const state: BookState = input.carried === undefined ? initialState(input.book, input.plan, nowIso(), input.priority) : upgradeCarried(input.carried);
   let version = 0;
   let published = '';
+  const inForce = patchGate(input.codeVersion);
+  // Books of code version 2 on keep one wake-up timer across the loop's turns (older ones set one a turn).
+  const wakeTimer = fromCodeVersion2(input.codeVersion) ? new WakeTimer() : undefined;
+  // And publish only the search attributes and memo keys that changed (older ones publish them all).
+  const sent = fromCodeVersion2(input.codeVersion) ? new SentKeys(workflowInfo()) : undefined;
   // Decided once, before any command: a history recorded before the stamp replays its exact upserts.
-  const stampUpdated = patched(PATCHES.updatedAtAttribute);
+  const stampUpdated = inForce(PATCHES.updatedAtAttribute);
 
   /** Keeps search attributes and memo current; every state change goes through here. */
   const changed = () => {
@@ -70,18 +60,26 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
     const fingerprint = JSON.stringify(stampUpdated ? [sa, memo, state] : [sa, memo]);
     if (fingerprint === published) return;
     published = fingerprint;
-    upsertSearchAttributes(stampUpdated ? [...sa, { key: SA.updatedAt, value: new Date(Date.now()) }] : sa);
-    upsertMemo(memo);
+    const pairs = stampUpdated ? [...sa, { key: SA.updatedAt, value: new Date(Date.now()) }] : sa;
+    if (!sent) {
+      upsertSearchAttributes(pairs);
+      upsertMemo(memo);
+      return;
+    }
+    const changedPairs = sent.changedAttributes(pairs);
+    if (changedPairs.length) upsertSearchAttributes(changedPairs);
+    const changedMemo = sent.changedMemo(memo, MEMO_KEYS);
+    if (changedMemo) upsertMemo(changedMemo);
   };
 
   setHandler(statusQuery, () => statusOf(state, Date.now()));
 
   // Automatic work added after the first books started: books started before keep their old path,
   // in this run and (carried) in every later one.
-  const automatic = new Set<Step>(input.automations ?? automationsByPatch());
-  const opts = { automatic };
+  const automatic = new Set<Step>(input.automations ?? automationsByPatch(inForce));
+  const opts = { automatic, inForce };
   // Decided in the first run and carried; a later run without the choice belongs to a book started before it.
-  const digest = input.overdueDigest ?? (input.carried === undefined && patched(PATCHES.overdueDigest));
+  const digest = input.overdueDigest ?? (input.carried === undefined && inForce(PATCHES.overdueDigest));
 
   for (const action of actionNames) {
     setHandler(
@@ -104,7 +102,7 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
   changed();
   while (!isClosed(state)) {
     if (state.phase === 'processing') {
-      const invoke = patched(PATCHES.guardedAutomation) ? guardedInvoke(state, changed, nowIso) : legacyInvoke();
+      const invoke = inForce(PATCHES.guardedAutomation) ? guardedInvoke(state, changed, nowIso) : legacyInvoke();
       const outcome = await runAutomation(state, opts, nowIso, invoke);
       changed();
       if (outcome === CONTINUE) {
@@ -113,7 +111,7 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
       }
       continue;
     }
-    if (patched(PATCHES.noticesBesideLoop)) {
+    if (inForce(PATCHES.noticesBesideLoop)) {
       const due = dueNotices(state, nowIso(), digest);
       if (due.changed) changed();
       notices.push(due.notices);
@@ -126,20 +124,25 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
       await nextRun();
     }
     const seen = version;
-    const wake = nextWakeAt(state);
-    await condition(() => version !== seen, wake === undefined ? undefined : Math.max(wake - Date.now(), 1));
+    if (wakeTimer) {
+      wakeTimer.set(nextWakeAt(state));
+      await condition(() => version !== seen || wakeTimer.fired);
+    } else {
+      const wake = nextWakeAt(state);
+      await condition(() => version !== seen, wake === undefined ? undefined : Math.max(wake - Date.now(), 1));
+    }
   }
   await condition(() => allHandlersFinished() && notices.idle);
   return statusOf(state, Date.now());
 }
 
-function automationsByPatch(): Step[] {
+function automationsByPatch(inForce: (patch: PatchId) => boolean): Step[] {
   const steps: Step[] = [];
-  if (patched(PATCHES.packageScans)) steps.push('scan');
-  if (patched(PATCHES.validateExcel)) steps.push('excel');
-  if (patched(PATCHES.submitImport)) steps.push('import');
-  if (patched(PATCHES.computeAcceptance)) steps.push('acceptance');
-  if (patched(PATCHES.reconcileC06)) steps.push('c06');
+  if (inForce(PATCHES.packageScans)) steps.push('scan');
+  if (inForce(PATCHES.validateExcel)) steps.push('excel');
+  if (inForce(PATCHES.submitImport)) steps.push('import');
+  if (inForce(PATCHES.computeAcceptance)) steps.push('acceptance');
+  if (inForce(PATCHES.reconcileC06)) steps.push('c06');
   return steps;
 }
 

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Book, PlanSettings } from '../../contracts/v1';
+import { CODE_VERSION, type Book, type PlanSettings } from '../../contracts/v1';
 import { workflowIdFor } from '../../domain/book';
 import { initialState } from '../../domain/bookState';
 import { memoOf } from '../../domain/memo';
@@ -32,7 +32,7 @@ export async function startBook(
     await client.workflow.start(WORKFLOW_TYPE, {
       taskQueue,
       workflowId: id,
-      args: [{ book, plan, priority }],
+      args: [{ book, plan, priority, codeVersion: CODE_VERSION }],
       typedSearchAttributes: searchAttributesOf(state),
       memo: { ...memoOf(state), ...extraMemo },
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { builtOnFirstUse } from './builtOnFirstUse';
 import { actorSchema, custodianSchema, isoDateTime, sha256Schema, stepSchema, storageKeySchema, unitKeySchema, type Role, type Step } from './values';
 
 const count = (max = 1_000_000) => z.number().int('phải là số nguyên').min(0, 'không được âm').max(max);
@@ -16,7 +17,7 @@ export const actionSpecs = {
     label: 'Xác nhận rà soát, thống kê',
     roles: ['clerk', 'contractor'],
     when: { step: 'inventory' },
-    payload: z.object({
+    payload: () => z.object({
       cases: count(100_000),
       pages: count(100_000).min(1, 'sổ phải có ít nhất 1 trang'),
       condition: z.enum(['good', 'worn', 'damaged']),
@@ -28,19 +29,19 @@ export const actionSpecs = {
     label: 'Báo đã tải bản quét',
     roles: ['contractor', 'clerk'],
     when: { step: 'scan' },
-    payload: z.object({ uploadPrefix: storageKeySchema, declaredPdfs: count().optional(), declaredPages: count().optional(), note: note() }),
+    payload: () => z.object({ uploadPrefix: storageKeySchema, declaredPdfs: count().optional(), declaredPages: count().optional(), note: note() }),
   },
   excelUploaded: {
     label: 'Báo đã tải tệp Excel',
     roles: ['contractor', 'clerk'],
     when: { step: 'excel' },
-    payload: z.object({ excelKey: storageKeySchema, sha256: sha256Schema.optional(), records: count().optional(), note: note() }),
+    payload: () => z.object({ excelKey: storageKeySchema, sha256: sha256Schema.optional(), records: count().optional(), note: note() }),
   },
   c06Received: {
     label: 'Tiếp nhận dữ liệu C06',
     roles: ['c06', 'clerk'],
     when: { step: 'c06' },
-    payload: z.object({
+    payload: () => z.object({
       batchRef: text(200),
       records: count(),
       /** The book's rows of the batch, normalised to the Excel template (stored by the C06 intake). */
@@ -57,38 +58,38 @@ export const actionSpecs = {
     label: 'Xác nhận giữ nguyên các dòng C06 bị đánh dấu',
     roles: ['clerk'],
     when: { step: 'c06' },
-    payload: z.object({ reason: text(1000).min(3, 'lý do quá ngắn') }),
+    payload: () => z.object({ reason: text(1000).min(3, 'lý do quá ngắn') }),
   },
   /** Reviews of scans and data are the agency's clerks' (or a manager's); acceptance is the managers'. */
-  approve: { label: 'Duyệt', roles: ['clerk', 'manager'], when: 'review', payload: z.object({ note: note() }) },
+  approve: { label: 'Duyệt', roles: ['clerk', 'manager'], when: 'review', payload: () => z.object({ note: note() }) },
   reject: {
     label: 'Trả lại',
     roles: ['clerk', 'manager'],
     when: 'review',
-    payload: z.object({ reasons: z.array(text(1000)).min(1, 'phải nêu ít nhất một lý do'), backTo: stepSchema.optional() }),
+    payload: () => z.object({ reasons: z.array(text(1000)).min(1, 'phải nêu ít nhất một lý do'), backTo: stepSchema.optional() }),
   },
   manualEntryProgress: {
     label: 'Báo tiến độ nhập trực tiếp',
     roles: ['clerk'],
     when: { step: 'manualEntry' },
-    payload: z.object({ entered: count(), complete: z.boolean().default(false) }),
+    payload: () => z.object({ entered: count(), complete: z.boolean().default(false) }),
   },
   importConfirmed: {
     label: 'Xác nhận đã nhập CSDLHTĐT',
     roles: ['clerk'],
     when: { step: 'import' },
-    payload: z.object({ imported: count(), failed: count(), note: note() }),
+    payload: () => z.object({ imported: count(), failed: count(), note: note() }),
   },
-  extendDeadline: { label: 'Gia hạn', roles: ['manager'], when: 'open', payload: z.object({ deadline: isoDateTime, reason: text(1000) }) },
-  setPlanDeadline: { label: 'Đổi hạn kế hoạch', roles: ['manager'], when: 'open', payload: z.object({ deadline: isoDateTime, reason: text(1000) }) },
+  extendDeadline: { label: 'Gia hạn', roles: ['manager'], when: 'open', payload: () => z.object({ deadline: isoDateTime, reason: text(1000) }) },
+  setPlanDeadline: { label: 'Đổi hạn kế hoạch', roles: ['manager'], when: 'open', payload: () => z.object({ deadline: isoDateTime, reason: text(1000) }) },
   setPriority: {
     label: 'Đặt mức ưu tiên',
     roles: ['manager'],
     when: 'open',
-    payload: z.object({ priority: z.number().int().min(1, 'ưu tiên từ 1 đến 5').max(5, 'ưu tiên từ 1 đến 5') }),
+    payload: () => z.object({ priority: z.number().int().min(1, 'ưu tiên từ 1 đến 5').max(5, 'ưu tiên từ 1 đến 5') }),
   },
-  withdraw: { label: 'Rút sổ khỏi kế hoạch', roles: ['manager'], when: 'open', payload: z.object({ reason: text(1000).min(3, 'lý do quá ngắn') }) },
-  addNote: { label: 'Ghi chú', roles: ['clerk', 'manager'], when: 'open', payload: z.object({ text: text(2000) }) },
+  withdraw: { label: 'Rút sổ khỏi kế hoạch', roles: ['manager'], when: 'open', payload: () => z.object({ reason: text(1000).min(3, 'lý do quá ngắn') }) },
+  addNote: { label: 'Ghi chú', roles: ['clerk', 'manager'], when: 'open', payload: () => z.object({ text: text(2000) }) },
   /**
    * Hands the book to another unit (the 2025 reorganisation): the API resolves the unit from the data
    * (see `handoverRequestSchema`), so the workflow receives it whole with the keys that cover it.
@@ -97,7 +98,7 @@ export const actionSpecs = {
     label: 'Bàn giao sổ cho đơn vị khác giữ',
     roles: ['manager'],
     when: 'open',
-    payload: z.object({ to: custodianSchema, reason: text(1000).min(3, 'lý do quá ngắn') }),
+    payload: () => z.object({ to: custodianSchema, reason: text(1000).min(3, 'lý do quá ngắn') }),
   },
 } as const satisfies Record<string, ActionSpec>;
 
@@ -115,14 +116,19 @@ interface ActionSpec {
   label: string;
   roles: readonly Role[];
   when: { step: Step } | 'review' | 'open';
-  payload: z.ZodType;
+  /** Built on first use (see `actionPayloads`). */
+  payload: () => z.ZodType;
 }
 
 /** Review actions at acceptance are the managers' alone. */
 export const ACCEPTANCE_REVIEW_ROLES: readonly Role[] = ['manager'];
 
-export const actionPayloads = Object.fromEntries(Object.entries(actionSpecs).map(([a, spec]) => [a, spec.payload])) as {
-  [A in keyof typeof actionSpecs]: (typeof actionSpecs)[A]['payload'];
+/**
+ * Each action's payload schema, built the first time it is read: the workflow's bundle evaluates this
+ * module again for every book it brings into memory, and a book replays a few actions, not sixteen.
+ */
+export const actionPayloads = builtOnFirstUse(Object.fromEntries(Object.entries(actionSpecs).map(([a, spec]) => [a, spec.payload]))) as {
+  [A in keyof typeof actionSpecs]: ReturnType<(typeof actionSpecs)[A]['payload']>;
 };
 
 export type ActionName = keyof typeof actionPayloads;

@@ -20,6 +20,11 @@ import {
 /** Workflow type and task queue. */
 export const WORKFLOW_TYPE = 'registerDigitization';
 export const TASK_QUEUE = 'sohoa';
+/**
+ * The workflow code generation a book is started under (`codeVersion` of its input): from 2 on, every
+ * patch introduced before it is in force from the start, without a marker (workflows/patches.ts).
+ */
+export const CODE_VERSION = 2;
 
 /** The plan's deadline is data: 01/01/2025 by default (Decision 1959/QĐ-UBND); it slipped to 12/3/2025. */
 export const DEFAULT_PLAN_DEADLINE = '2025-01-01T00:00:00+07:00';
@@ -104,6 +109,8 @@ export const workflowInputSchema = z.object({
    * the first run's patch, like `automations`. Absent in a later run: the book predates the digest.
    */
   overdueDigest: z.boolean().optional(),
+  /** The code generation the book started under (`CODE_VERSION`); absent in books started before it. */
+  codeVersion: z.number().int().min(1).optional(),
   /** Notices taken due but not yet written when the previous run ended. */
   notices: z.array(noticeSchema).optional(),
 });

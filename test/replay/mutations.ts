@@ -29,27 +29,27 @@ export const mutations: Mutation[] = [
     replace: "const { packageScansV2: packageScans, validateExcel, reconcileC06 } = proxyActivities<Activities>(options('long'));",
   },
   {
-    name: "patch removed (patched('package-scans') → true)",
+    name: "patch removed (inForce('package-scans') → true)",
     file: WORKFLOW,
-    find: 'patched(PATCHES.packageScans)',
+    find: 'inForce(PATCHES.packageScans)',
     replace: 'true',
   },
   {
     name: 'patch checks reordered',
     file: WORKFLOW,
-    find: "  if (patched(PATCHES.packageScans)) steps.push('scan');\n  if (patched(PATCHES.validateExcel)) steps.push('excel');",
-    replace: "  if (patched(PATCHES.validateExcel)) steps.push('excel');\n  if (patched(PATCHES.packageScans)) steps.push('scan');",
+    find: "  if (inForce(PATCHES.packageScans)) steps.push('scan');\n  if (inForce(PATCHES.validateExcel)) steps.push('excel');",
+    replace: "  if (inForce(PATCHES.validateExcel)) steps.push('excel');\n  if (inForce(PATCHES.packageScans)) steps.push('scan');",
   },
   {
     name: 'newest patch removed (notices beside the loop → always)',
     file: WORKFLOW,
-    find: 'patched(PATCHES.noticesBesideLoop)',
+    find: 'inForce(PATCHES.noticesBesideLoop)',
     replace: 'true',
   },
   {
     name: 'guarded automation without its patch',
     file: WORKFLOW,
-    find: 'patched(PATCHES.guardedAutomation)',
+    find: 'inForce(PATCHES.guardedAutomation)',
     replace: 'true',
   },
   {
@@ -113,7 +113,7 @@ export const mutations: Mutation[] = [
   {
     name: 'overdue digest without its patch (every book on the digest)',
     file: WORKFLOW,
-    find: 'patched(PATCHES.overdueDigest)',
+    find: 'inForce(PATCHES.overdueDigest)',
     replace: 'true',
   },
   {
@@ -125,13 +125,13 @@ export const mutations: Mutation[] = [
   {
     name: 'SohoaUpdatedAt stamped without its patch (older histories upsert it too)',
     file: WORKFLOW,
-    find: 'const stampUpdated = patched(PATCHES.updatedAtAttribute);',
+    find: 'const stampUpdated = inForce(PATCHES.updatedAtAttribute);',
     replace: 'const stampUpdated = true;',
   },
   {
     name: 'C06 check without its patch (every book checks its C06 delivery)',
     file: WORKFLOW,
-    find: 'patched(PATCHES.reconcileC06)',
+    find: 'inForce(PATCHES.reconcileC06)',
     replace: 'true',
   },
   {
@@ -147,5 +147,24 @@ export const mutations: Mutation[] = [
     file: 'domain/state/transitions.ts',
     find: '      s.custodian = to;\n',
     replace: '      s.custodian = to;\n      s.remindersSent = [];\n',
+  },
+  {
+    // Code version 2's changes are for books started under it: older books keep their patches.
+    name: 'every book taken as code version 2',
+    file: 'workflows/patches.ts',
+    find: 'export const fromCodeVersion2 = (codeVersion: number | undefined) => codeVersion !== undefined && codeVersion >= 2;',
+    replace: 'export const fromCodeVersion2 = (_codeVersion: number | undefined) => true;',
+  },
+  {
+    name: 'code version 2 books set a timer each turn again',
+    file: WORKFLOW,
+    find: '    if (wakeTimer) {',
+    replace: '    if (wakeTimer && version < 0) {',
+  },
+  {
+    name: 'code version 2 books publish every key again',
+    file: WORKFLOW,
+    find: '    if (!sent) {',
+    replace: '    if (sent) {',
   },
 ];

@@ -285,7 +285,8 @@ export const scenarios: Scenario[] = [
       const at = new Date(now).toISOString();
       const carried = initialState(b, planSettingsSchema.parse(far()), at);
       applyAction(carried, { action: 'confirmInventory', payload: { cases: 2, pages: 2, condition: 'good', repairNeeded: false } }, users.clerk, at);
-      return { carried, automations: [] };
+      // A book of that time: started before code version 2 too.
+      return { carried, automations: [], codeVersion: undefined };
     },
     drive: async ({ act, scans }) => {
       for (let n = 1; n <= 12; n++) await act('setPriority', users.manager, { priority: n % 2 ? 4 : 2 });

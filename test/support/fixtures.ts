@@ -2,7 +2,7 @@ import type { Actor } from '../../domain/actors';
 import { bookSchema, type Book, type BookInput } from '../../domain/book';
 import { loadUnits } from '../../clients/units';
 import { withinOf } from '../../domain/custody';
-import type { WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
+import { CODE_VERSION, type WorkflowInputV1 as WorkflowInput } from '../../contracts/v1';
 import { planSettingsSchema, type PlanSettings } from '../../domain/settings';
 
 /** The units the tests run with: the reference province (49, Quảng Nam) from the dataset, with its demo settings. */
@@ -19,8 +19,9 @@ export function book(over: Partial<BookInput> & { agencyCode?: string } = {}): B
   return bookSchema.parse({ agency: agency(agencyCode), type: 'birth', bookNo: '01', yearFrom: 2017, yearTo: 2017, ...rest });
 }
 
+/** A book's input as `startBook` gives it (today's code version). */
 export function input(b: Book, plan: Partial<PlanSettings> = {}, priority = 3): WorkflowInput {
-  return { book: b, plan: planSettingsSchema.parse(plan), priority };
+  return { book: b, plan: planSettingsSchema.parse(plan), priority, codeVersion: CODE_VERSION };
 }
 
 /** An actor as the API hands it to the workflow: with the keys it acts in when they are more than its own. */

@@ -1,0 +1,49 @@
+import { expect, it } from 'vitest';
+import { workflowIdFor } from '../../domain/book';
+import { MEMO_KEYS } from '../../domain/memo';
+import { actionUpdates, WORKFLOW_TYPE } from '../../workflows/definitions';
+import type { WorkflowInputV1 } from '../../contracts/v1';
+import { book, input, users } from '../support/fixtures';
+import { startDevServer, useWorkerEnv } from '../support/temporal';
+
+const t = useWorkerEnv(() => startDevServer());
+const future = { deadline: '2099-01-01T00:00:00+07:00' };
+
+/** A book started with `args`, given three actions that do not move its deadline; its history's events by type. */
+async function run(args: WorkflowInputV1) {
+  const id = workflowIdFor(args.book);
+  const h = await t.env.client.workflow.start(WORKFLOW_TYPE, { taskQueue: t.taskQueue, workflowId: id, args: [args] });
+  const act = (action: keyof typeof actionUpdates, actor: typeof users.clerk, payload: unknown) => h.executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
+  await act('addNote', users.clerk, { text: 'Sổ để ở kho 2' });
+  await act('setPriority', users.manager, { priority: 5, reason: 'cần gấp' });
+  await act('addNote', users.manager, { text: 'Ưu tiên trong tháng' });
+  const events = (await h.fetchHistory()).events!;
+  const count = (attr: string) => events.filter((e) => (e as Record<string, unknown>)[attr]).length;
+  return { h, events, markers: count('markerRecordedEventAttributes'), timers: count('timerStartedEventAttributes'), cancelled: count('timerCanceledEventAttributes') };
+}
+
+it('a book started today records no patch markers, keeps its wake-up timer across actions and publishes only what changed', async () => {
+  const now = await run(input(book({ bookNo: '71' }), future));
+  // Every patch is in force from the start: no marker, no TemporalChangeVersion upsert.
+  expect(now.markers).toBe(0);
+  const upserts = now.events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes);
+  expect(upserts.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!))).not.toContain('TemporalChangeVersion');
+  // Three actions that leave the deadline where it was: one timer, never cancelled.
+  expect([now.timers, now.cancelled]).toEqual([1, 0]);
+  // An action's upsert names only what changed (the priority and the stamp), yet the memo stays whole.
+  const priority = upserts.findLast((e) => 'SohoaPriority' in e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!)!;
+  expect(Object.keys(priority.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!).sort()).toEqual(['SohoaPriority', 'SohoaUpdatedAt']);
+  const d = await now.h.describe();
+  expect(Object.keys(d.memo ?? {})).toEqual(expect.arrayContaining(MEMO_KEYS.filter((k) => k !== 'failing' && k !== 'custodian')));
+  expect(d.memo).toMatchObject({ priority: 5, title: expect.stringContaining('71') });
+  expect(d.searchAttributes).toMatchObject({ SohoaPriority: [5] });
+});
+
+it('a book started before code version 2 keeps asking its patches, a timer each turn', async () => {
+  const { codeVersion: _, ...before } = input(book({ bookNo: '72' }), future);
+  const old = await run(before);
+  // Each patch of the first run is a marker (and the book replays as it was recorded: see test/replay).
+  expect(old.markers).toBeGreaterThanOrEqual(8);
+  // Each turn of its loop that an action woke cancels the turn's timer (two actions may share a turn).
+  expect(old.cancelled).toBeGreaterThanOrEqual(2);
+});
