@@ -26,7 +26,7 @@ import {
   type BookState,
   type Refusal,
 } from '../domain/bookState';
-import { MEMO_KEYS, memoOf } from '../domain/memo';
+import { memoOf, PUBLISHED_MEMO_KEYS, statusMemoOf } from '../domain/memo';
 import { CONTINUE, guardedInvoke, legacyInvoke, runAutomation } from './automation';
 import { actionUpdates, SA, searchAttributesOf, statusQuery } from './definitions';
 import { dueNotices, NoticeQueue, sendInline } from './notices';
@@ -45,7 +45,7 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
   const inForce = patchGate(input.codeVersion);
   // Books of code version 2 on keep one wake-up timer across the loop's turns (older ones set one a turn).
   const wakeTimer = fromCodeVersion2(input.codeVersion) ? new WakeTimer() : undefined;
-  // And publish only the search attributes and memo keys that changed (older ones publish them all).
+  // And publish their status in the memo, only the search attributes and memo keys that changed (older ones publish them all).
   const sent = fromCodeVersion2(input.codeVersion) ? new SentKeys(workflowInfo()) : undefined;
   // Decided once, before any command: a history recorded before the stamp replays its exact upserts.
   const stampUpdated = inForce(PATCHES.updatedAtAttribute);
@@ -68,7 +68,7 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
     }
     const changedPairs = sent.changedAttributes(pairs);
     if (changedPairs.length) upsertSearchAttributes(changedPairs);
-    const changedMemo = sent.changedMemo(memo, MEMO_KEYS);
+    const changedMemo = sent.changedMemo({ ...memo, ...statusMemoOf(statusOf(state, Date.now())) }, PUBLISHED_MEMO_KEYS);
     if (changedMemo) upsertMemo(changedMemo);
   };
 

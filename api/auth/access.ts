@@ -1,11 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import type { RegisterSummary } from '../../contracts/v1/status';
+import type { BookStatusV1, RegisterSummary } from '../../contracts/v1/status';
 import type { Custodian } from '../../contracts/v1/values';
 import { actorCovers, type Actor, type Role } from '../../domain/actors';
 import type { Agency } from '../../domain/agencies';
 import { parseWorkflowId } from '../../domain/book';
+import { statusFromMemo } from '../../domain/memo';
 import { bookAccess, handoverRefusal, reachOf } from '../../domain/custody';
 import { legacyCustodian, type Units } from '../../domain/units';
 import { SA } from '../../workflows/definitions';
@@ -210,7 +211,7 @@ export async function holderOfBook(ctx: { client: Client; units: Units }, id: st
  * The holder of a book from the server alone (describe, no worker), and the version of its state the
  * server holds: run, status and the last published change (SohoaUpdatedAt; absent on older books).
  */
-async function describeHolder(ctx: { client: Client; units: Units }, id: string, agency: Agency): Promise<{ holder: Custodian; version?: string }> {
+async function describeHolder(ctx: { client: Client; units: Units }, id: string, agency: Agency): Promise<{ holder: Custodian; version?: string; status?: BookStatusV1 }> {
   let d;
   try {
     d = await ctx.client.workflow.getHandle(id).describe();
@@ -219,26 +220,29 @@ async function describeHolder(ctx: { client: Client; units: Units }, id: string,
   }
   const scopes = d.typedSearchAttributes.get(SA.custody);
   const changed = d.typedSearchAttributes.get(SA.updatedAt);
+  const status = statusFromMemo(d.memo, Date.now());
   return {
     holder: scopes?.length ? custodianOfScopes(ctx.units, scopes) : legacyCustodian(agency),
     ...(changed ? { version: `${d.runId}/${d.status.name}/${changed.getTime()}` } : {}),
+    ...(status ? { status } : {}),
   };
 }
 
 /**
  * 403 (logged) unless the actor reaches the book: `act` when its jurisdiction covers the unit that
  * holds the book, `see` also for a 2025 commune's predecessors and a district the province lets read.
- * Returns the book's registering agency, its holder and the version of its state (for the status cache).
+ * Returns the book's registering agency, its holder, the version of its state (for the status cache)
+ * and, for a book that publishes it (code version 2 on), its status as its memo holds it.
  */
 export async function assertBookInJurisdiction(
   req: FastifyRequest,
   ctx: { denied: DeniedLog; units: Units; client: Client },
   id: string,
   need: 'act' | 'see' = 'see',
-): Promise<{ agency: Agency; holder: Custodian; version?: string }> {
+): Promise<{ agency: Agency; holder: Custodian; version?: string; status?: BookStatusV1 }> {
   req.bookId = id;
   const agency = agencyOfBookId(ctx.units, id);
-  const { holder, version } = await describeHolder(ctx, id, agency);
+  const { holder, version, status } = await describeHolder(ctx, id, agency);
   const actor = actorOf(req);
   const access = bookAccess(reachOf(ctx.units, actor), holder, agency);
   if (!access[need]) {
@@ -246,7 +250,7 @@ export async function assertBookInJurisdiction(
     await recordDenied(req, ctx.denied, 403, 'Forbidden', reason, { bookId: id });
     throw forbidden(reason);
   }
-  return { agency, holder, ...(version ? { version } : {}) };
+  return { agency, holder, ...(version ? { version } : {}), ...(status ? { status } : {}) };
 }
 
 /** Agencies an actor covers (reference data for forms and reports). */

@@ -160,14 +160,16 @@ export const registerRoutes =
       url: '/api/registers/:id',
       schema: {
         tags: ['registers'],
-        summary: 'Trạng thái đầy đủ của một sổ (truy vấn status của workflow; sổ chưa đổi từ lần đọc trước trả từ bộ nhớ đệm)',
+        summary: 'Trạng thái đầy đủ của một sổ (từ memo workflow công bố; sổ tạo trước phiên bản mã 2: truy vấn status, sổ chưa đổi trả từ bộ nhớ đệm)',
         params: idParamsSchema,
         response: { 200: bookStatusSchema, ...commonErrors, 404: errorBodySchema },
       },
       handler: async (req, reply) => {
-        const { version } = await assertBookInJurisdiction(req, ctx, req.params.id);
-        // The workflow's own JSON, passed through (the schema above documents it).
-        return reply.type('application/json; charset=utf-8').send((await ctx.books.statusJson(req.params.id, version)) as never);
+        const { version, status } = await assertBookInJurisdiction(req, ctx, req.params.id);
+        // The status the book published with its last change (describe, made for the access check,
+        // brings it), else the workflow's own JSON, passed through (the schema above documents both).
+        const json = status ? JSON.stringify(status) : await ctx.books.statusJson(req.params.id, version);
+        return reply.type('application/json; charset=utf-8').send(json as never);
       },
     });
   };

@@ -13,20 +13,31 @@ export type SummaryPage = Page<RegisterSummary>;
 type Mapper<T> = (info: WorkflowExecutionInfo) => T;
 
 /**
+ * Rows one request asks for: a book of code version 2 carries its status in its memo (up to about
+ * 4 kB), and a response must stay under gRPC's 4 MB. A longer page takes several requests.
+ */
+const ROWS_PER_REQUEST = 500;
+
+/**
  * Books as visibility lists them (search attributes and memo), one page of a query, in the server's
  * own order (newest first). Shared by the API's lists and reports, its read model and the scheduled activities.
  */
 export async function listPage<T = RegisterSummary>(client: Client, query: string, pageSize: number, pageToken?: string, map: Mapper<T> = summaryOf as Mapper<T>): Promise<Page<T>> {
   const namespace = client.options.namespace;
-  const response = await client.workflowService.listWorkflowExecutions({
-    namespace,
-    query,
-    pageSize,
-    nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
-  });
-  const infos = await Promise.all(response.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace)));
-  const token = response.nextPageToken && response.nextPageToken.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
-  return { items: infos.map((i) => map(i as WorkflowExecutionInfo)), ...(token ? { nextPageToken: token } : {}) };
+  const items: T[] = [];
+  let token = pageToken;
+  do {
+    const response = await client.workflowService.listWorkflowExecutions({
+      namespace,
+      query,
+      pageSize: Math.min(ROWS_PER_REQUEST, pageSize - items.length),
+      nextPageToken: token ? Buffer.from(token, 'base64url') : undefined,
+    });
+    const infos = await Promise.all(response.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace)));
+    items.push(...infos.map((i) => map(i as WorkflowExecutionInfo)));
+    token = response.nextPageToken && response.nextPageToken.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+  } while (token && items.length < pageSize);
+  return { items, ...(token ? { nextPageToken: token } : {}) };
 }
 
 /** Every book matching a query, page after page (up to `limit`); `onPage` hears the count so far. */

@@ -2,7 +2,7 @@ import type { BookStatusV1 } from '../../contracts/v1/status';
 import { bookPeriod } from '../book';
 import { holderOf } from '../custody';
 import { awaitingHuman, pendingActions } from './guards';
-import { DAY, type BookState } from './types';
+import { daysLeft, type BookState } from './types';
 
 /**
  * The book's status (contract): the fields a user reads, picked one by one, and what follows from
@@ -40,6 +40,6 @@ export function statusOf(s: BookState, nowMs: number): BookStatusV1 {
     ...(warning !== undefined && { periodWarning: warning }),
     awaitingHuman: awaitingHuman(s),
     pendingActions: pendingActions(s),
-    daysLeft: Math.ceil((Date.parse(s.deadline) - nowMs) / DAY),
+    daysLeft: daysLeft(s.deadline, nowMs),
   };
 }

@@ -1,4 +1,4 @@
-import { DAY, isClosed, type BookState } from './types';
+import { DAY, daysLeft, isClosed, type BookState } from './types';
 import { awaitingHuman } from './guards';
 
 export function effectiveDeadline(s: Pick<BookState, 'planDeadline' | 'extendedDeadline'>): string {
@@ -58,7 +58,7 @@ export function takeDueEvents(s: BookState, nowMs: number): DueEvent[] {
   } else if (due.length) {
     s.remindersSent.push(...due.map((r) => r.key));
     const nearest = due.reduce((a, b) => (a.daysBefore < b.daysBefore ? a : b));
-    out.push({ kind: 'deadlineReminder', key: nearest.key, daysLeft: Math.ceil((Date.parse(s.deadline) - nowMs) / DAY) });
+    out.push({ kind: 'deadlineReminder', key: nearest.key, daysLeft: daysLeft(s.deadline, nowMs) });
   }
   if (awaitingHuman(s) && nowMs >= waitingDueAt(s)) {
     out.push({

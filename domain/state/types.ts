@@ -24,6 +24,8 @@ export interface ApplyOptions {
 }
 
 export const DAY = 86_400_000;
+/** Whole days from `nowMs` to a deadline (negative once it passed). */
+export const daysLeft = (deadline: string, nowMs: number) => Math.ceil((Date.parse(deadline) - nowMs) / DAY);
 
 /** Problems of a C06 delivery the clerk must confirm (or have C06 send again) before review. */
 export const C06_FLAGGED = 'c06Flagged';

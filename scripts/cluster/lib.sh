@@ -141,14 +141,15 @@ node_daemon() { # name script extra-env...
 }
 # Memory of each worker (bench:cluster measures it): Node 24 gives every V8 heap a 64 MB young
 # generation on a machine of this size, and a worker has three (main, workflows, tsx's loader); 16 MB
-# each (semi-space 8 MB) costs little CPU. The books' cache is split between the two workers.
+# each (semi-space 8 MB) costs little CPU; old generations stop at 768 MB, as in clients/config.ts
+# (WORKER_NODE_FLAGS). The books' cache is split between the two workers.
 WORKER_SEMI_SPACE_MB=${SOHOA_CLUSTER_WORKER_SEMI_SPACE_MB:-8}
 WORKER_CACHE=${SOHOA_CLUSTER_WORKER_CACHE:-100}
 start_worker() { # worker-N
   local name=$1 n=${1#worker-}
   running "$name" && return 0
   node_daemon "$name" workers/main.ts WORKER_HEALTH_PORT=$((B + 310 + n)) WORKER_METRICS_PORT=$((B + 320 + n)) \
-    NODE_OPTIONS="--max-semi-space-size=$WORKER_SEMI_SPACE_MB" WORKER_MAX_CACHED_WORKFLOWS="$WORKER_CACHE"
+    NODE_OPTIONS="--max-semi-space-size=$WORKER_SEMI_SPACE_MB --max-old-space-size=768" WORKER_MAX_CACHED_WORKFLOWS="$WORKER_CACHE"
   wait_for "$name" 120 http_ok "http://127.0.0.1:$((B + 310 + n))/health/ready"
 }
 start_api() {

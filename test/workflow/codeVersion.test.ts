@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { workflowIdFor } from '../../domain/book';
-import { MEMO_KEYS } from '../../domain/memo';
-import { actionUpdates, WORKFLOW_TYPE } from '../../workflows/definitions';
+import { MEMO_KEYS, statusFromMemo } from '../../domain/memo';
+import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
 import type { WorkflowInputV1 } from '../../contracts/v1';
 import { book, input, users } from '../support/fixtures';
 import { startDevServer, useWorkerEnv } from '../support/temporal';
@@ -37,6 +37,25 @@ it('a book started today records no patch markers, keeps its wake-up timer acros
   expect(Object.keys(d.memo ?? {})).toEqual(expect.arrayContaining(MEMO_KEYS.filter((k) => k !== 'failing' && k !== 'custodian')));
   expect(d.memo).toMatchObject({ priority: 5, title: expect.stringContaining('71') });
   expect(d.searchAttributes).toMatchObject({ SohoaPriority: [5] });
+});
+
+it("a book's memo holds its whole status, as the query answers it, after each change and once closed", async () => {
+  const b = book({ bookNo: '73' });
+  const h = await t.env.client.workflow.start(WORKFLOW_TYPE, { taskQueue: t.taskQueue, workflowId: workflowIdFor(b), args: [input(b, future)] });
+  const same = async () => {
+    const [d, q] = await Promise.all([h.describe(), h.query(statusQuery)]);
+    expect(statusFromMemo(d.memo, Date.now())).toEqual(q);
+  };
+  const act = (action: keyof typeof actionUpdates, actor: typeof users.clerk, payload: unknown) => h.executeUpdate(actionUpdates[action], { args: [{ actor, payload }] });
+  await act('confirmInventory', users.clerk, { cases: 40, pages: 80, condition: 'worn', note: 'bìa rách' });
+  await same();
+  await act('extendDeadline', users.manager, { deadline: '2099-06-30T00:00:00+07:00', reason: 'sổ hư cần phục chế' });
+  await same();
+  await act('withdraw', users.manager, { reason: 'sổ trùng với sổ khác' });
+  await h.result();
+  const closed = statusFromMemo((await h.describe()).memo, Date.now())!;
+  expect(closed).toMatchObject({ step: 'withdrawn', extendedDeadline: '2099-06-30T00:00:00+07:00', withdrawn: { reason: 'sổ trùng với sổ khác' } });
+  expect(closed.actions.map((a) => a.action)).toEqual(['confirmInventory', 'extendDeadline', 'withdraw']);
 });
 
 it('a book started before code version 2 keeps asking its patches, a timer each turn', async () => {
