@@ -56,20 +56,22 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
     version++;
     const sa = searchAttributesOf(state);
     const memo = memoOf(state);
+    const stamp = { key: SA.updatedAt, value: new Date(Date.now()) };
+    if (sent) {
+      // What is published, key by key: a change of bookkeeping alone (a reminder sent) publishes nothing.
+      const changedPairs = sent.changedAttributes(sa);
+      const changedMemo = sent.changedMemo({ ...memo, ...statusMemoOf(statusOf(state, Date.now())) }, PUBLISHED_MEMO_KEYS);
+      if (!changedPairs.length && !changedMemo) return;
+      upsertSearchAttributes([...changedPairs, stamp]);
+      if (changedMemo) upsertMemo(changedMemo);
+      return;
+    }
     // Stamped books publish any change of state, so the stamp versions the whole status (the API caches by it).
     const fingerprint = JSON.stringify(stampUpdated ? [sa, memo, state] : [sa, memo]);
     if (fingerprint === published) return;
     published = fingerprint;
-    const pairs = stampUpdated ? [...sa, { key: SA.updatedAt, value: new Date(Date.now()) }] : sa;
-    if (!sent) {
-      upsertSearchAttributes(pairs);
-      upsertMemo(memo);
-      return;
-    }
-    const changedPairs = sent.changedAttributes(pairs);
-    if (changedPairs.length) upsertSearchAttributes(changedPairs);
-    const changedMemo = sent.changedMemo({ ...memo, ...statusMemoOf(statusOf(state, Date.now())) }, PUBLISHED_MEMO_KEYS);
-    if (changedMemo) upsertMemo(changedMemo);
+    upsertSearchAttributes(stampUpdated ? [...sa, stamp] : sa);
+    upsertMemo(memo);
   };
 
   setHandler(statusQuery, () => statusOf(state, Date.now()));

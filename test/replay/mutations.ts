@@ -162,9 +162,9 @@ export const mutations: Mutation[] = [
     replace: '    if (wakeTimer && version < 0) {',
   },
   {
-    name: 'code version 2 books publish every key again',
+    name: 'code version 2 books publish a change of bookkeeping alone',
     file: WORKFLOW,
-    find: '    if (!sent) {',
-    replace: '    if (sent) {',
+    find: '      if (!changedPairs.length && !changedMemo) return;\n',
+    replace: '',
   },
 ];
