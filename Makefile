@@ -55,7 +55,7 @@ system-deps:
 
 # A benchmark on a fresh machine: `make bench-packaging` installs what `npm run bench:packaging` needs
 # (Node, npm packages, Temporal, MinIO, the Debian baselines such as img2pdf), then runs it.
-bench-%: install
+bench-%: install web
 	scripts/install-system-deps.sh bench
 	npm run bench:$*
 

@@ -2,7 +2,8 @@
  * bench:scale — a province of BENCH_BOOKS books (default 40,000) on the dev server with its SQLite file,
  * the worker, the API and the load each in their own process, measured end to end in one run:
  * starts/s through the API's inventory import and the time until visibility shows every book; p50/p99
- * of a manager's and a clerk's routes from 10 connections; the worker's RSS with every book open and
+ * of a manager's and a clerk's routes from 10 connections; the dashboard in Chromium (overview, a
+ * filtered list, its next page, a book page); the worker's RSS with every book open and
  * after a restart, and the time of a book's next action after it; the deadline storm (every open book
  * overdue at once, then the digest); history events and bytes per book; the SQLite file's size; and the
  * engine's own overhead: a bare workflow of the same shape through the same server.
@@ -27,6 +28,8 @@ import { demoActor } from '../scripts/lib/demo';
 import { cannon, cpuSeconds, log, peakRssMB, r2, rssNowMB, sleep, startTs, stats, waitFor } from './lib';
 import { startDevStack, startWorker, type DevStack } from './stacks';
 import { mapLimit } from '../api/services/pool';
+import { launch, signIn } from '../test/web/browser';
+import { walkProvince } from '../test/web/walkProvince';
 import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
 
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 40_000);
@@ -103,6 +106,23 @@ async function main() {
   const overall = stats(all);
   for (const t of table) log(`${t.name.padEnd(40)} n=${t.n} p50=${r2(t.p50)} ms p99=${r2(t.p99)} ms lỗi=${t.failed}`);
   const overviewMs = Math.max(...table.filter((t) => t.name.startsWith('tổng quan')).map((t) => t.p99));
+
+  // The dashboard in Chromium at that size: the overview, a district's running books, the next page, a book.
+  const browser = await launch();
+  let dashboard: Awaited<ReturnType<typeof walkProvince>>;
+  try {
+    const page = await browser.page();
+    await signIn(page, url, manager);
+    dashboard = await walkProvince(page, url, {
+      done: (await get<ProgressReport>('/api/reports/progress?by=step')).total.done,
+      districts: new Set(units.agencies.map((a) => a.districtCode)).size,
+      district,
+      runningInDistrict: await count({ district: [district], status: 'running' }),
+    });
+  } finally {
+    await browser.close();
+  }
+  log(`bảng điều khiển (Chromium): ${Object.entries(dashboard).map(([k, v]) => `${k} ${r2(v)} ms`).join(', ')}`);
 
   // 3. The worker with every book open, then restarted (cold cache): a book's next action.
   const workerOpenMB = rssNowMB(stack.worker.pid!);
@@ -198,6 +218,7 @@ async function main() {
 khởi tạo qua API: ${r2(startsPerSec)} sổ/s; đủ trong visibility sau ${r2(visibleSec)} s
 worker: RSS ${workerOpenMB} MB khi mọi sổ mở (đỉnh ${workerPeakMB} MB); sau khởi động lại ${workerColdMB} MB; thao tác kế tiếp ${r2(nextActionMs)} ms
 bão hạn: ${running} sổ quá hạn và ${digests.length} thông báo tổng hợp (không quá một mỗi đơn vị) sau ${r2(stormSec)} s; ${perBookNotices} thông báo quá hạn riêng từng sổ
+bảng điều khiển (Chromium): tổng quan ${r2(dashboard.overview)} ms, danh sách lọc ${r2(dashboard.filteredList)} ms, trang sau ${r2(dashboard.nextPage)} ms, trang một sổ ${r2(dashboard.bookPage)} ms
 lịch sử mỗi sổ đã hoàn thành: ${r2(avg(events))} sự kiện, ${r2(avg(bytes) / 1024)} KB
 chi phí engine: ${OVERHEAD_BOOKS} sổ (${shape.updates} cập nhật, ${shape.timers} hẹn giờ, ${shape.activities} hoạt động mỗi sổ): sohoa ${r2(sohoaSec)} s, workflow trần ${r2(bareSec)} s, tỷ lệ ${r2(ratio)}
   CPU s (sohoa | trần; worker trần chạy trong tiến trình bench): ${Object.keys(sohoaCpu).map((k) => `${k} ${sohoaCpu[k]} | ${bareCpu[k]}`).join(', ')}`);
@@ -224,6 +245,7 @@ chi phí engine: ${OVERHEAD_BOOKS} sổ (${shape.updates} cập nhật, ${shape.
       sqliteMB: r2(sqliteMB),
       digests: digests.length,
       statusP99Ms: r2(table[0]!.p99),
+      dashboardMaxMs: r2(Math.max(...Object.values(dashboard))),
       failed: table.reduce((n, t) => n + t.failed, 0),
     }),
   );

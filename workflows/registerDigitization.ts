@@ -36,7 +36,6 @@ import { WakeTimer } from './wakeTimer';
 
 const nowIso = () => new Date(Date.now()).toISOString();
 
-
 /** One physical register book, from inventory to acceptance. */
 export async function registerDigitization(input: WorkflowInputV1): Promise<BookStatusV1> {
   const state: BookState = input.carried === undefined ? initialState(input.book, input.plan, nowIso(), input.priority) : upgradeCarried(input.carried);
