@@ -203,7 +203,11 @@ async function main() {
   };
   // CPU seconds of each process over one side's run: where sohoa's extra time goes.
   const pids = await stack.processes();
-  const cpuNow = () => ({ Temporal: cpuSeconds(pids.Temporal!), worker: cpuSeconds(stack!.worker.pid!), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
+  const benchCpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const cpuNow = () => ({ Temporal: cpuSeconds(pids.Temporal!), worker: cpuSeconds(stack!.worker.pid!), bench: benchCpu() });
   const inParallel = async <T>(xs: readonly T[], fn: (x: T) => Promise<unknown>) => {
     const t0 = performance.now();
     const c0 = cpuNow();

@@ -1,12 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import type { BookStatusV1, RegisterSummary } from '../../contracts/v1/status';
+import type { RegisterSummary } from '../../contracts/v1/status';
 import type { Custodian } from '../../contracts/v1/values';
 import { actorCovers, type Actor, type Role } from '../../domain/actors';
 import type { Agency } from '../../domain/agencies';
 import { parseWorkflowId } from '../../domain/book';
-import { statusFromMemo } from '../../domain/memo';
 import { bookAccess, handoverRefusal, reachOf } from '../../domain/custody';
 import { legacyCustodian, type Units } from '../../domain/units';
 import { SA } from '../../workflows/definitions';
@@ -211,7 +210,7 @@ export async function holderOfBook(ctx: { client: Client; units: Units }, id: st
  * The holder of a book from the server alone (describe, no worker), and the version of its state the
  * server holds: run, status and the last published change (SohoaUpdatedAt; absent on older books).
  */
-async function describeHolder(ctx: { client: Client; units: Units }, id: string, agency: Agency): Promise<{ holder: Custodian; version?: string; status?: BookStatusV1 }> {
+async function describeHolder(ctx: { client: Client; units: Units }, id: string, agency: Agency): Promise<{ holder: Custodian; version?: string; memo?: Record<string, unknown> }> {
   let d;
   try {
     d = await ctx.client.workflow.getHandle(id).describe();
@@ -220,11 +219,10 @@ async function describeHolder(ctx: { client: Client; units: Units }, id: string,
   }
   const scopes = d.typedSearchAttributes.get(SA.custody);
   const changed = d.typedSearchAttributes.get(SA.updatedAt);
-  const status = statusFromMemo(d.memo, Date.now());
   return {
     holder: scopes?.length ? custodianOfScopes(ctx.units, scopes) : legacyCustodian(agency),
     ...(changed ? { version: `${d.runId}/${d.status.name}/${changed.getTime()}` } : {}),
-    ...(status ? { status } : {}),
+    ...(d.memo ? { memo: d.memo } : {}),
   };
 }
 
@@ -232,17 +230,17 @@ async function describeHolder(ctx: { client: Client; units: Units }, id: string,
  * 403 (logged) unless the actor reaches the book: `act` when its jurisdiction covers the unit that
  * holds the book, `see` also for a 2025 commune's predecessors and a district the province lets read.
  * Returns the book's registering agency, its holder, the version of its state (for the status cache)
- * and, for a book that publishes it (code version 2 on), its status as its memo holds it.
+ * and its memo (a book of code version 2 on publishes its status there: `statusFromMemo`).
  */
 export async function assertBookInJurisdiction(
   req: FastifyRequest,
   ctx: { denied: DeniedLog; units: Units; client: Client },
   id: string,
   need: 'act' | 'see' = 'see',
-): Promise<{ agency: Agency; holder: Custodian; version?: string; status?: BookStatusV1 }> {
+): Promise<{ agency: Agency; holder: Custodian; version?: string; memo?: Record<string, unknown> }> {
   req.bookId = id;
   const agency = agencyOfBookId(ctx.units, id);
-  const { holder, version, status } = await describeHolder(ctx, id, agency);
+  const { holder, version, memo } = await describeHolder(ctx, id, agency);
   const actor = actorOf(req);
   const access = bookAccess(reachOf(ctx.units, actor), holder, agency);
   if (!access[need]) {
@@ -250,7 +248,7 @@ export async function assertBookInJurisdiction(
     await recordDenied(req, ctx.denied, 403, 'Forbidden', reason, { bookId: id });
     throw forbidden(reason);
   }
-  return { agency, holder, ...(version ? { version } : {}), ...(status ? { status } : {}) };
+  return { agency, holder, ...(version ? { version } : {}), ...(memo ? { memo } : {}) };
 }
 
 /** Agencies an actor covers (reference data for forms and reports). */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseWorkflowId } from '../../domain/book';
+import { statusFromMemo } from '../../domain/memo';
 import { actorOf, assertBookInJurisdiction } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, download, errorBodySchema, notFound } from '../errors';
@@ -165,7 +166,8 @@ export const registerRoutes =
         response: { 200: bookStatusSchema, ...commonErrors, 404: errorBodySchema },
       },
       handler: async (req, reply) => {
-        const { version, status } = await assertBookInJurisdiction(req, ctx, req.params.id);
+        const { version, memo } = await assertBookInJurisdiction(req, ctx, req.params.id);
+        const status = statusFromMemo(memo, Date.now());
         // The status the book published with its last change (describe, made for the access check,
         // brings it), else the workflow's own JSON, passed through (the schema above documents both).
         const json = status ? JSON.stringify(status) : await ctx.books.statusJson(req.params.id, version);
