@@ -15,14 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../clients/paths';
 import { createStore } from '../clients/storage';
-import { buildQuery } from '../clients/temporal/visibilityQuery';
 import { loadUnits } from '../clients/units';
 import { dataStepFor, STEP_LABELS_VI, type Step } from '../domain/plan';
 import { bookSchema } from '../domain/book';
-import { SA } from '../workflows/definitions';
 import { importProvince } from '../scripts/lib/generate';
 import { provinceInventory } from '../scripts/lib/province';
-import { CONNECTIONS, cpuSeconds, log, peakRssMB, r2, rssNowMB, sleep, stats, waitFor } from './lib';
+import { CONNECTIONS, cpuSeconds, firstTasksRun, log, peakRssMB, r2, rssNowMB, sleep, stats, waitFor } from './lib';
 import { driveBooks, makePeople, prepareFiles, UPLOADS, type DriveResult, type Kind } from './desks';
 import { removeCluster, startClusterStack, startDevStack, type BenchStack } from './stacks';
 
@@ -91,9 +89,9 @@ async function run(start: () => Promise<BenchStack>): Promise<EngineRun> {
 
   const imported = await importProvince({ api: stack.url, token: people.manager, books: BOOKS, share: 0, client: stack.client, store: await createStore(stack.config), units, progress: process.stdout.isTTY });
   if (imported.created !== BOOKS) throw new Error(`nhập danh mục: ${imported.created} sổ tạo mới, ${imported.existing} đã có, ${imported.rejected} bị từ chối (cần ${BOOKS})`);
-  const province = buildQuery(units, { scope: 'province', agencyCode: units.provinceCode });
   const tLive = performance.now();
-  await waitFor('mọi sổ chạy bước đầu', async () => (await stack.client.workflow.count(`${province} AND ${SA.updatedAt.name} IS NOT NULL`)).count >= imported.created);
+  const lastIds = imported.lines.slice(-20).map((l) => l.id);
+  await waitFor('mọi sổ chạy bước đầu', async () => (await firstTasksRun(stack.client, stack.config.TEMPORAL_TASK_QUEUE, lastIds)).done);
   const liveSeconds = imported.importSeconds + (performance.now() - tLive) / 1000;
   log(`${stack.label}: nhập ${imported.created} sổ trong ${r2(imported.importSeconds)} s, mọi sổ chạy bước đầu sau ${r2(liveSeconds)} s; đưa ${DRIVEN} sổ qua các bước…`);
 

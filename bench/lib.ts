@@ -1,4 +1,6 @@
 /** What the benchmarks share: child processes, free ports, waiting, peak memory, percentiles, autocannon at a rate. */
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +23,25 @@ export async function waitFor(what: string, ok: () => Promise<boolean>, timeoutS
     await sleep(250);
   }
   return (performance.now() - t0) / 1000;
+}
+
+/**
+ * Whether every book started has run its first workflow task: none waits in the workflow task queue's
+ * backlog and the books started last have completed one (their start publishes their whole list line
+ * and status, so visibility cannot tell). Answers the backlog too, for progress.
+ */
+export async function firstTasksRun(client: Client, taskQueue: string, lastIds: readonly string[]): Promise<{ done: boolean; backlog: number }> {
+  const { stats } = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    reportStats: true,
+  });
+  const backlog = Number(stats?.approximateBacklogCount ?? 0);
+  if (backlog > 0) return { done: false, backlog };
+  // Started, task scheduled, started, completed: four events at least once the first task ran.
+  const lengths = await Promise.all(lastIds.map(async (id) => (await client.workflow.getHandle(id).describe()).historyLength));
+  return { done: lengths.every((n) => n >= 4), backlog };
 }
 
 export const children: ChildProcess[] = [];

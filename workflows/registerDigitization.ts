@@ -38,7 +38,7 @@ const nowIso = () => new Date(Date.now()).toISOString();
 
 /** One physical register book, from inventory to acceptance. */
 export async function registerDigitization(input: WorkflowInputV1): Promise<BookStatusV1> {
-  const state: BookState = input.carried === undefined ? initialState(input.book, input.plan, nowIso(), input.priority) : upgradeCarried(input.carried);
+  const state: BookState = input.carried === undefined ? initialState(input.book, input.plan, input.startedAt ?? nowIso(), input.priority) : upgradeCarried(input.carried);
   let version = 0;
   let published = '';
   const inForce = patchGate(input.codeVersion);

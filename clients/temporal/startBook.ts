@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { CODE_VERSION, type Book, type PlanSettings } from '../../contracts/v1';
+import { CODE_VERSION, type Book, type PlanSettings, type WorkflowInputV1 } from '../../contracts/v1';
 import { workflowIdFor } from '../../domain/book';
-import { initialState } from '../../domain/bookState';
-import { memoOf } from '../../domain/memo';
-import { searchAttributesOf, WORKFLOW_TYPE } from '../../workflows/definitions';
+import { initialState, statusOf } from '../../domain/bookState';
+import { memoOf, statusMemoOf } from '../../domain/memo';
+import { SA, searchAttributesOf, WORKFLOW_TYPE } from '../../workflows/definitions';
 
 /** Who created the book: kept in the memo, so the start event of the history names them. */
 export interface CreatedBy {
@@ -14,9 +14,26 @@ export interface CreatedBy {
 }
 
 /**
- * Starts a book's workflow as every caller must (API, demo, tests, benchmarks): the contract's id,
- * search attributes and memo from the initial state. A second start of the same book, running or
- * closed, is `existing` and changes nothing, except after a failed run: that book may start again.
+ * A book's start request at `now`: the contract's id, and the search attributes, memo and status memo
+ * of the initial state, stamped with the request's time that the workflow takes as its own
+ * (`startedAt`), so the book's first workflow task finds all of it published and publishes nothing.
+ */
+export function startRequestOf(book: Book, plan: PlanSettings, priority: number, now: Date) {
+  const startedAt = now.toISOString();
+  const state = initialState(book, plan, startedAt, priority);
+  const args: [WorkflowInputV1] = [{ book, plan, priority, codeVersion: CODE_VERSION, startedAt }];
+  return {
+    workflowId: workflowIdFor(book),
+    args,
+    typedSearchAttributes: [...searchAttributesOf(state), { key: SA.updatedAt, value: now }],
+    memo: { ...memoOf(state), ...statusMemoOf(statusOf(state, now.getTime())) } as Record<string, unknown>,
+  };
+}
+
+/**
+ * Starts a book's workflow as every caller must (API, demo, tests, benchmarks), with its start request
+ * of now. A second start of the same book, running or closed, is `existing` and changes nothing,
+ * except after a failed run: that book may start again.
  */
 export async function startBook(
   client: Client,
@@ -26,21 +43,17 @@ export async function startBook(
   priority = 3,
   extraMemo: Record<string, unknown> = {},
 ): Promise<{ id: string; result: 'created' | 'existing' }> {
-  const id = workflowIdFor(book);
-  const state = initialState(book, plan, new Date().toISOString(), priority);
+  const request = startRequestOf(book, plan, priority, new Date());
   try {
     await client.workflow.start(WORKFLOW_TYPE, {
+      ...request,
       taskQueue,
-      workflowId: id,
-      args: [{ book, plan, priority, codeVersion: CODE_VERSION }],
-      typedSearchAttributes: searchAttributesOf(state),
-      memo: { ...memoOf(state), ...extraMemo },
+      memo: { ...request.memo, ...extraMemo },
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });
-    return { id, result: 'created' };
+    return { id: request.workflowId, result: 'created' };
   } catch (e) {
-    if (e instanceof WorkflowExecutionAlreadyStartedError) return { id, result: 'existing' };
+    if (e instanceof WorkflowExecutionAlreadyStartedError) return { id: request.workflowId, result: 'existing' };
     throw e;
   }
 }
-

@@ -111,6 +111,12 @@ export const workflowInputSchema = z.object({
   overdueDigest: z.boolean().optional(),
   /** The code generation the book started under (`CODE_VERSION`); absent in books started before it. */
   codeVersion: z.number().int().min(1).optional(),
+  /**
+   * When the start request was made: the initial state's times, so that the state the start request
+   * published (search attributes and memo) is the one the first workflow task computes, which then
+   * publishes nothing. Absent in books started before it (their first task took its own time).
+   */
+  startedAt: isoDateTime.optional(),
   /** Notices taken due but not yet written when the previous run ended. */
   notices: z.array(noticeSchema).optional(),
 });

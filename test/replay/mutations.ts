@@ -167,4 +167,11 @@ export const mutations: Mutation[] = [
     find: '      if (!changedPairs.length && !changedMemo) return;\n',
     replace: '',
   },
+  {
+    // The start request publishes the state of its own time; a first task of another time publishes again.
+    name: "a book's first task takes its own time, not the start request's",
+    file: WORKFLOW,
+    find: 'initialState(input.book, input.plan, input.startedAt ?? nowIso(), input.priority)',
+    replace: 'initialState(input.book, input.plan, nowIso(), input.priority)',
+  },
 ];

@@ -1,5 +1,6 @@
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { ArtifactStore } from '../../clients/storage/types';
+import { startRequestOf } from '../../clients/temporal/startBook';
 import type { Actor } from '../../domain/actors';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { applyAction, initialState, type BookStatus } from '../../domain/bookState';
@@ -314,8 +315,12 @@ export interface ScenarioEnv {
 export async function runScenario(e: ScenarioEnv, s: Scenario): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const id = workflowIdFor(s.book);
   const now = await e.now();
-  const args: WorkflowInput = { ...input(s.book, s.plan(now)), ...s.start?.(s.book, now) };
-  const handle = await e.client.workflow.start(WORKFLOW_TYPE, { taskQueue: e.taskQueue, workflowId: id, args: [args] });
+  // Started as the API starts books (its whole state published by the start request), unless the
+  // scenario stands for a book of an older time.
+  const request = s.start
+    ? { workflowId: id, args: [{ ...input(s.book, s.plan(now)), ...s.start(s.book, now) }] }
+    : startRequestOf(s.book, planSettingsSchema.parse(s.plan(now)), 3, new Date(now));
+  const handle = await e.client.workflow.start(WORKFLOW_TYPE, { ...request, taskQueue: e.taskQueue });
   const { prefix } = artifactKeys(s.book);
   await s.drive({
     act: (action, actor, payload = {}) => e.client.workflow.getHandle(id).executeUpdate(actionUpdates[action], { args: [{ actor, payload }] }),

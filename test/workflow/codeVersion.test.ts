@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import { workflowIdFor } from '../../domain/book';
 import { MEMO_KEYS, statusFromMemo } from '../../domain/memo';
 import { actionUpdates, statusQuery, WORKFLOW_TYPE } from '../../workflows/definitions';
-import type { WorkflowInputV1 } from '../../contracts/v1';
+import { planSettingsSchema, type WorkflowInputV1 } from '../../contracts/v1';
+import { startBook } from '../../clients/temporal/startBook';
 import { book, input, users } from '../support/fixtures';
 import { startDevServer, useWorkerEnv } from '../support/temporal';
 
@@ -56,6 +57,24 @@ it("a book's memo holds its whole status, as the query answers it, after each ch
   const closed = statusFromMemo((await h.describe()).memo, Date.now())!;
   expect(closed).toMatchObject({ step: 'withdrawn', extendedDeadline: '2099-06-30T00:00:00+07:00', withdrawn: { reason: 'sổ trùng với sổ khác' } });
   expect(closed.actions.map((a) => a.action)).toEqual(['confirmInventory', 'extendDeadline', 'withdraw']);
+});
+
+it('a book started as the API starts it publishes nothing in its first workflow task: its start already holds its list line and status', async () => {
+  const b = book({ bookNo: '74' });
+  await startBook(t.env.client, t.taskQueue, b, planSettingsSchema.parse(future));
+  const h = t.env.client.workflow.getHandle(workflowIdFor(b));
+  // Before any action the status is there, as the query answers it.
+  const q = await h.query(statusQuery);
+  const d = await h.describe();
+  expect(statusFromMemo(d.memo, Date.now())).toEqual(q);
+  expect(d.searchAttributes.SohoaUpdatedAt).toEqual([new Date(q.startedAt)]);
+  const first = (await h.fetchHistory()).events!.map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes')));
+  expect(first).toEqual(['workflowExecutionStartedEventAttributes', 'workflowTaskScheduledEventAttributes', 'workflowTaskStartedEventAttributes', 'workflowTaskCompletedEventAttributes', 'timerStartedEventAttributes']);
+  // The first change publishes as before.
+  await h.executeUpdate(actionUpdates.setPriority, { args: [{ actor: users.manager, payload: { priority: 5, reason: 'cần gấp' } }] });
+  const after = await h.describe();
+  expect(statusFromMemo(after.memo, Date.now())).toEqual(await h.query(statusQuery));
+  expect(after.searchAttributes).toMatchObject({ SohoaPriority: [5] });
 });
 
 it('a book started before code version 2 keeps asking its patches, a timer each turn', async () => {
