@@ -132,7 +132,7 @@ export const configSchema = z.object({
    * comparison, at most this many per book, and removed when not submitted within their time.
    */
   SOHOA_MAX_DRAFTS_PER_BOOK: int(10, 1, 1000),
-  /** Status answers the API keeps, each valid for one version of its book (0: every read asks the workflow). */
+  /** Status answers the API keeps, each valid for one version of its book (0: every read asks Temporal). */
   SOHOA_STATUS_CACHE_BOOKS: int(20_000, 0, 1_000_000),
   /** How often the API's read model (overview, sorted lists, stuck list) looks for changed books, in ms. */
   SOHOA_INDEX_POLL_MS: int(1000, 100, 600_000),

@@ -13,6 +13,7 @@ import { ApiError, forbidden, notFound, unauthorized } from '../errors';
 import type { DeniedLog } from '../services/deniedLog';
 import type { SecurityLog } from '../services/securityLog';
 import { mapTemporalError } from '../services/books';
+import { stateVersion } from '../services/statusCache';
 import type { TokenCheck, UserStore } from '../../clients/users';
 import { TooManyFailures, type AuthFailures } from './failures';
 
@@ -218,10 +219,10 @@ async function describeHolder(ctx: { client: Client; units: Units }, id: string,
     throw mapTemporalError(e, id);
   }
   const scopes = d.typedSearchAttributes.get(SA.custody);
-  const changed = d.typedSearchAttributes.get(SA.updatedAt);
+  const version = stateVersion(d.runId, d.status.name, d.typedSearchAttributes.get(SA.updatedAt));
   return {
     holder: scopes?.length ? custodianOfScopes(ctx.units, scopes) : legacyCustodian(agency),
-    ...(changed ? { version: `${d.runId}/${d.status.name}/${changed.getTime()}` } : {}),
+    ...(version ? { version } : {}),
     ...(d.memo ? { memo: d.memo } : {}),
   };
 }
@@ -241,14 +242,18 @@ export async function assertBookInJurisdiction(
   req.bookId = id;
   const agency = agencyOfBookId(ctx.units, id);
   const { holder, version, memo } = await describeHolder(ctx, id, agency);
-  const actor = actorOf(req);
-  const access = bookAccess(reachOf(ctx.units, actor), holder, agency);
-  if (!access[need]) {
-    const reason = `sổ do ${holder.name} (${holder.key}) giữ, ngoài phạm vi ${need === 'act' ? 'thao tác' : 'xem'} của người dùng ${actor.userId}`;
-    await recordDenied(req, ctx.denied, 403, 'Forbidden', reason, { bookId: id });
-    throw forbidden(reason);
-  }
+  await assertReaches(req, ctx, id, agency, holder, need);
   return { agency, holder, ...(version ? { version } : {}), ...(memo ? { memo } : {}) };
+}
+
+/** 403 (logged) unless the actor reaches a book of `agency` held by `holder` (however the caller learned them). */
+export async function assertReaches(req: FastifyRequest, ctx: { denied: DeniedLog; units: Units }, id: string, agency: Agency, holder: Custodian, need: 'act' | 'see'): Promise<void> {
+  req.bookId = id;
+  const actor = actorOf(req);
+  if (bookAccess(reachOf(ctx.units, actor), holder, agency)[need]) return;
+  const reason = `sổ do ${holder.name} (${holder.key}) giữ, ngoài phạm vi ${need === 'act' ? 'thao tác' : 'xem'} của người dùng ${actor.userId}`;
+  await recordDenied(req, ctx.denied, 403, 'Forbidden', reason, { bookId: id });
+  throw forbidden(reason);
 }
 
 /** Agencies an actor covers (reference data for forms and reports). */

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseWorkflowId } from '../../domain/book';
 import { statusFromMemo } from '../../domain/memo';
-import { actorOf, assertBookInJurisdiction } from '../auth/access';
+import { actorOf, agencyOfBookId, assertBookInJurisdiction, assertReaches, holderOfSummary } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, download, errorBodySchema, notFound } from '../errors';
 import { listQuerySchema, type ListQuery } from '../../contracts/v1/filters';
@@ -166,15 +167,36 @@ export const registerRoutes =
         response: { 200: bookStatusSchema, ...commonErrors, 404: errorBodySchema },
       },
       handler: async (req, reply) => {
-        const { version, memo } = await assertBookInJurisdiction(req, ctx, req.params.id);
-        const status = statusFromMemo(memo, Date.now());
-        // The status the book published with its last change (describe, made for the access check,
-        // brings it), else the workflow's own JSON, passed through (the schema above documents both).
-        const json = status ? JSON.stringify(status) : await ctx.books.statusJson(req.params.id, version);
+        const json = await statusJsonOf(req, ctx, req.params.id);
         return reply.type('application/json; charset=utf-8').send(json as never);
       },
     });
   };
+
+/**
+ * A book's status as JSON. A book the read model knows unchanged since its status was last answered
+ * (same `stateVersion`) answers from the cache, access checked against the read model's holder: no call
+ * to Temporal. A change made elsewhere shows once the read model has looked (SOHOA_INDEX_POLL_MS); this
+ * API's own actions drop the book's answer at once. Otherwise the access check's describe brings the
+ * status the book published with its last change (memo), or, for a book started before code version 2,
+ * the workflow's own JSON is passed through (the route's schema documents both).
+ */
+async function statusJsonOf(req: FastifyRequest, ctx: AppContext, id: string): Promise<Buffer> {
+  const known = ctx.index.known(id);
+  const cached = known?.version ? ctx.books.cachedStatus(id, known.version) : undefined;
+  if (known && cached) {
+    const agency = agencyOfBookId(ctx.units, id);
+    await assertReaches(req, ctx, id, agency, holderOfSummary(ctx.units, known.summary, agency), 'see');
+    return cached;
+  }
+  const askedAt = Date.now();
+  const { version, memo } = await assertBookInJurisdiction(req, ctx, id);
+  const status = statusFromMemo(memo, Date.now());
+  if (!status) return ctx.books.statusJson(id, version);
+  const json = Buffer.from(JSON.stringify(status));
+  ctx.books.rememberStatus(id, version, json, askedAt);
+  return json;
+}
 
 function countStarts(ctx: AppContext, items: Array<{ result: string }>) {
   for (const i of items) ctx.metrics.starts.inc({ result: i.result });
@@ -182,11 +204,15 @@ function countStarts(ctx: AppContext, items: Array<{ result: string }>) {
 
 const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
 
-/** Does a book match the text search? A book number matches exactly (01 = 1), other text by substring. */
-export function matchesText(b: RegisterSummary, q: string): boolean {
+/** The text search as a test of a book: a book number matches exactly (01 = 1), other text by substring. */
+function textMatcher(q: string): (b: RegisterSummary) => boolean {
   // A book number matches the book number only (01 = 1), not every 2017 in a title.
-  if (/^\d{1,4}[A-Za-z]?$/.test(q)) return b.bookNo === q.toUpperCase().replace(/^\d+/, (d) => d.padStart(2, '0'));
-  return searchText(b).includes(fold(q));
+  if (/^\d{1,4}[A-Za-z]?$/.test(q)) {
+    const bookNo = q.toUpperCase().replace(/^\d+/, (d) => d.padStart(2, '0'));
+    return (b) => b.bookNo === bookNo;
+  }
+  const folded = fold(q);
+  return (b) => searchText(b).includes(folded);
 }
 
 /** A list line's searchable text, folded once: the read model keeps the same line objects between changes. */
@@ -209,8 +235,11 @@ const SORTERS: Record<Exclude<ListQuery['sort'], 'started'> | 'started', (b: Reg
   updated: (b) => (b.updatedAt ? Date.parse(b.updatedAt) : 0),
 };
 
-/** Newest first, then by id: the default order, the same on Temporal's pages and the read model's. */
-const newestFirst = (a: RegisterSummary, b: RegisterSummary) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id);
+/** Plain code-unit order: ISO times and book ids are ASCII, and a list of 40,000 books sorts 10× faster than by locale. */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Newest first, then by id: the default order of the read model's keyset pages. */
+const newestFirst = (a: RegisterSummary, b: RegisterSummary) => byCodeUnits(b.startedAt, a.startedAt) || byCodeUnits(b.id, a.id);
 
 export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[1], q: ListQuery) {
   const id = q.q && parseWorkflowId(q.q) ? q.q : undefined;
@@ -239,10 +268,13 @@ export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQ
 async function sortedBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[1], q: ExportQuery): Promise<RegisterSummary[]> {
   const id = q.q && parseWorkflowId(q.q) ? q.q : undefined;
   let all = await selectBooks(ctx, actor, q);
-  if (q.q) all = all.filter((b) => (id ? b.id === id : matchesText(b, q.q!)));
+  if (q.q) all = all.filter(id ? (b) => b.id === id : textMatcher(q.q));
   const key = SORTERS[q.sort];
   const dir = (q.order ?? (q.sort === 'started' ? 'desc' : 'asc')) === 'asc' ? 1 : -1;
-  return [...all].sort((a, b) => (key(a) - key(b)) * dir || a.id.localeCompare(b.id));
+  // Each book's key made once, not once per comparison (a date parsed 2 × log n times).
+  const keyed = all.map((b) => ({ b, k: key(b) }));
+  keyed.sort((x, y) => (x.k - y.k) * dir || byCodeUnits(x.b.id, y.b.id));
+  return keyed.map((x) => x.b);
 }
 
 const exportQuerySchema = listQuerySchema.omit({ pageSize: true, pageToken: true, offset: true });

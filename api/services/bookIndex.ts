@@ -6,12 +6,15 @@ import type { Units } from '../../domain/units';
 import { listAll, summaryOf } from '../../clients/temporal/visibility';
 import { BASE_CLAUSES, bookMatcher, buildQuery, type BookAttributes } from '../../clients/temporal/visibilityQuery';
 import type { BookService } from './books';
+import { stateVersion } from './statusCache';
 import { SA } from '../../workflows/definitions';
 
-/** A book as the read model keeps it: its list line and the attributes the filters read. */
-interface IndexedBook {
+/** A book as the read model keeps it: its list line, the attributes the filters read, the version of its state. */
+export interface IndexedBook {
   summary: RegisterSummary;
   attributes: BookAttributes;
+  /** `stateVersion` as of the last look (absent on books started before SohoaUpdatedAt). */
+  version?: string;
 }
 
 export interface BookIndexOptions {
@@ -29,7 +32,9 @@ const DEFAULTS: BookIndexOptions = { pollMs: 1000, reloadMs: 10 * 60_000, overla
 function indexed(i: WorkflowExecutionInfo): IndexedBook {
   const summary = summaryOf(i);
   const sa = i.typedSearchAttributes;
+  const version = stateVersion(i.runId, i.status.name, sa.get(SA.updatedAt));
   return {
+    ...(version ? { version } : {}),
     summary,
     attributes: {
       agency: summary.agencyCode,
@@ -106,6 +111,11 @@ export class BookIndex {
         resolve();
       });
     });
+  }
+
+  /** A book as of the last look, once the first load is done. */
+  known(id: string): IndexedBook | undefined {
+    return this.ready ? this.books.get(id) : undefined;
   }
 
   /** The list lines a caller sees under a filter, as of the last look. */

@@ -67,6 +67,7 @@ export class BookService {
   async statusJson(id: string, version?: string): Promise<Buffer> {
     const cached = this.statuses.get(id, version);
     if (cached) return cached;
+    const askedAt = Date.now();
     let response;
     try {
       response = await this.client.workflowService.queryWorkflow({
@@ -83,8 +84,18 @@ export class BookService {
     else if (payload.metadata?.encoding && Buffer.from(payload.metadata.encoding).toString() === 'json/plain' && payload.data)
       json = Buffer.from(payload.data.buffer, payload.data.byteOffset, payload.data.byteLength);
     else json = Buffer.from(JSON.stringify(this.client.options.loadedDataConverter.payloadConverter.fromPayload(payload)));
-    this.statuses.set(id, version, json);
+    this.statuses.set(id, version, json, askedAt);
     return json;
+  }
+
+  /** The status answer kept for this version of the book, if any. */
+  cachedStatus(id: string, version: string): Buffer | undefined {
+    return this.statuses.get(id, version);
+  }
+
+  /** Keeps a status answer read from the book's memo, under the version the same describe gave. */
+  rememberStatus(id: string, version: string | undefined, json: Buffer, askedAt: number): void {
+    this.statuses.set(id, version, json, askedAt);
   }
 
   /**
@@ -97,6 +108,7 @@ export class BookService {
     try {
       return await this.update(id, action, actor, payload, requestId, idempotencyKey);
     } finally {
+      this.statuses.drop(id);
       this.onWrite();
     }
   }

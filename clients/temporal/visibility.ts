@@ -1,6 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { BookMemo, RegisterSummary } from '../../contracts/v1';
+import { MEMO_KEYS, PUBLISHED_MEMO_KEYS } from '../../domain/memo';
 import { SA } from '../../workflows/definitions';
 
 /** One page of list lines (or of what `map` makes of each execution) and the token of the next (base64url of Temporal's own page token). */
@@ -18,6 +19,9 @@ type Mapper<T> = (info: WorkflowExecutionInfo) => T;
  */
 const ROWS_PER_REQUEST = 500;
 
+/** The memo keys of a book's status (`status`, `status.history`, `status.files`): no list line reads them. */
+const STATUS_MEMO_KEYS = PUBLISHED_MEMO_KEYS.filter((k) => !(MEMO_KEYS as readonly string[]).includes(k));
+
 /**
  * Books as visibility lists them (search attributes and memo), one page of a query, in the server's
  * own order (newest first). Shared by the API's lists and reports, its read model and the scheduled activities.
@@ -33,6 +37,8 @@ export async function listPage<T = RegisterSummary>(client: Client, query: strin
       pageSize: Math.min(ROWS_PER_REQUEST, pageSize - items.length),
       nextPageToken: token ? Buffer.from(token, 'base64url') : undefined,
     });
+    // A list line never reads the status a book keeps in its memo (most of the memo): left undecoded.
+    for (const raw of response.executions) for (const k of STATUS_MEMO_KEYS) delete raw.memo?.fields?.[k];
     const infos = await Promise.all(response.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace)));
     items.push(...infos.map((i) => map(i as WorkflowExecutionInfo)));
     token = response.nextPageToken && response.nextPageToken.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;

@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { referenceSchema, roles, steps } from '../../contracts/v1';
 import { MANAGEMENT_ACTIONS, roleMayAct } from '../../domain/actions';
-import { statusQuery } from '../../workflows/definitions';
+import { actionUpdates, statusQuery } from '../../workflows/definitions';
+import { users } from '../support/fixtures';
 import { buildApp } from '../../api/app';
 import { eventually, item, LogCapture, startApi, type ApiHarness } from './helpers';
 
@@ -304,6 +305,35 @@ describe('reading books', () => {
     const f = await h.call('otherClerk', 'GET', '/api/registers/reg-20335-KS-02-2017');
     expect(f.statusCode).toBe(403);
     expect(f.json().message).toContain('ngoài phạm vi');
+  });
+
+  it('a book read again unchanged answers without asking Temporal; an action here shows at once, a change elsewhere once the read model has looked', async () => {
+    const bookId = (await created([item({ bookNo: '61' })], 'clerk')).items[0]!.id!;
+    const read = (who: 'clerk' | 'otherClerk' = 'clerk') => h.call(who, 'GET', `/api/registers/${bookId}`);
+    const describe = vi.spyOn(h.env.client.workflowService, 'describeWorkflowExecution');
+    try {
+      // Once the read model has looked at the new book, its status answered before comes back as it was.
+      await eventually(
+        async () => {
+          describe.mockClear();
+          const r = await read();
+          return { step: r.json().step, asked: describe.mock.calls.length };
+        },
+        (r) => r.step === 'inventory' && r.asked === 0,
+      );
+      // The read model's holder turns away a clerk of another agency, still without asking Temporal.
+      describe.mockClear();
+      expect((await read('otherClerk')).statusCode).toBe(403);
+      expect(describe).not.toHaveBeenCalled();
+      // The clerk's own action through this API: the next read shows it.
+      expect((await h.call('clerk', 'POST', `/api/registers/${bookId}/actions/confirmInventory`, { cases: 5, pages: 10, condition: 'good' })).statusCode).toBe(200);
+      expect((await read()).json()).toMatchObject({ step: 'scan', counts: { inventoryCases: 5 } });
+      // A change made outside this API (another API process, the CLI): shown once the read model has looked.
+      await h.env.client.workflow.getHandle(bookId).executeUpdate(actionUpdates.setPriority, { args: [{ actor: users.manager, payload: { priority: 5, reason: 'cần gấp' } }] });
+      await eventually(async () => (await read()).json(), (st) => st.priority === 5);
+    } finally {
+      describe.mockRestore();
+    }
   });
 
   it('reference data and the current user', async () => {
