@@ -11,7 +11,7 @@ import { bulkResponseSchema, handoverRequestSchema, jobAcceptedSchema, jobViewSc
 import { resolveHandover } from '../services/custody';
 import { viewOfJob } from '../schemas/jobs';
 import { mapLimit } from '../services/pool';
-import { buildQuery } from '../../clients/temporal/visibilityQuery';
+import { selectBooks } from '../services/bookIndex';
 
 export const BULK_ACTIONS = ['extendDeadline', 'setPlanDeadline', 'setPriority', 'approve', 'withdraw', 'changeCustodian'] as const satisfies readonly ActionName[];
 
@@ -35,7 +35,9 @@ async function targets(ctx: AppContext, actor: Actor, body: { ids?: string[]; fi
     return { ids, early };
   }
   if (body.filter) {
-    const found = await ctx.books.listAll(buildQuery(ctx.units, actor, { ...body.filter, status: 'running' }), MAX_IDS);
+    // From the read model: listing 40,000 books from visibility held the dev server ≈ 25 s.
+    const found = await selectBooks(ctx, actor, { ...body.filter, status: 'running' });
+    if (found.length > MAX_IDS) throw badRequest(`bộ lọc chọn ${found.length} sổ, quá ${MAX_IDS} sổ một lần; thu hẹp bộ lọc`, [{ path: 'body.filter', message: `hơn ${MAX_IDS} sổ` }]);
     return { ids: found.map((b) => b.id), early: [] };
   }
   throw badRequest('cần ids (danh sách mã sổ) hoặc filter (bộ lọc như GET /api/registers)', [{ path: 'body', message: 'thiếu ids hoặc filter' }]);

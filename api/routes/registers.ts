@@ -22,7 +22,7 @@ import { registerItems } from '../services/registration';
 import { oneFile } from '../services/requestFiles';
 import { needStore } from './uploads';
 import { buildQuery, quote } from '../../clients/temporal/visibilityQuery';
-import { selectBooks } from '../services/bookIndex';
+import { fromBooks } from '../services/bookIndex';
 
 const CREATORS = ['manager', 'clerk'] as const;
 
@@ -251,7 +251,7 @@ export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQ
     // of the read model, which stay right while books are added (after the last book seen, not at an offset).
     if (!ctx.index.ready || (token && 'temporal' in token)) return { ...(await ctx.books.listPage(query, q.pageSize, q.pageToken)), query };
     const after = token && 'after' in token ? token.after : undefined;
-    const sorted = (await selectBooks(ctx, actor, q)).sort(newestFirst);
+    const sorted = await fromBooks(ctx, actor, q, 'newest', (books) => [...books].sort(newestFirst));
     const from = after ? sorted.findIndex((b) => newestFirst(b, { startedAt: after.startedAt, id: after.id } as RegisterSummary) > 0) : 0;
     const items = from < 0 ? [] : sorted.slice(from, from + q.pageSize);
     const more = from >= 0 && from + items.length < sorted.length;
@@ -264,17 +264,18 @@ export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQ
   return { items, total: sorted.length, ...(next < sorted.length ? { nextOffset: next } : {}), query };
 }
 
-/** The books a caller sees under a list's filters, text search and order (the read model's, or visibility's while it loads). */
-async function sortedBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[1], q: ExportQuery): Promise<RegisterSummary[]> {
+/** The books a caller sees under a list's filters, text search and order (the read model's, kept until a book changes; or visibility's while it loads). */
+function sortedBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[1], q: ExportQuery): Promise<readonly RegisterSummary[]> {
   const id = q.q && parseWorkflowId(q.q) ? q.q : undefined;
-  let all = await selectBooks(ctx, actor, q);
-  if (q.q) all = all.filter(id ? (b) => b.id === id : textMatcher(q.q));
-  const key = SORTERS[q.sort];
   const dir = (q.order ?? (q.sort === 'started' ? 'desc' : 'asc')) === 'asc' ? 1 : -1;
-  // Each book's key made once, not once per comparison (a date parsed 2 × log n times).
-  const keyed = all.map((b) => ({ b, k: key(b) }));
-  keyed.sort((x, y) => (x.k - y.k) * dir || byCodeUnits(x.b.id, y.b.id));
-  return keyed.map((x) => x.b);
+  return fromBooks(ctx, actor, q, `sorted:${q.sort}:${dir}:${q.q ?? ''}`, (books) => {
+    const all = q.q ? books.filter(id ? (b) => b.id === id : textMatcher(q.q)) : books;
+    const key = SORTERS[q.sort];
+    // Each book's key made once, not once per comparison (a date parsed 2 × log n times).
+    const keyed = all.map((b) => ({ b, k: key(b) }));
+    keyed.sort((x, y) => (x.k - y.k) * dir || byCodeUnits(x.b.id, y.b.id));
+    return keyed.map((x) => x.b);
+  });
 }
 
 const exportQuerySchema = listQuerySchema.omit({ pageSize: true, pageToken: true, offset: true });

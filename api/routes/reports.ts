@@ -8,7 +8,7 @@ import { commonErrors, download } from '../errors';
 import { XLSX } from '../services/requestFiles';
 import { bookFilterSchema } from '../../contracts/v1/filters';
 import { progressBy, progressDimensions } from '../../domain/progress';
-import { selectBooks } from '../services/bookIndex';
+import { fromBooks } from '../services/bookIndex';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import type { Actor } from '../../domain/actors';
 import { bookAccess, reachOf } from '../../domain/custody';
@@ -98,8 +98,8 @@ export const reportRoutes =
       },
       handler: async (req) => {
         const { by, ...filter } = req.query;
-        const books = await selectBooks(ctx, actorOf(req), filter);
-        return { by, generatedAt: new Date().toISOString(), ...progressBy(ctx.units, books, by) };
+        const report = await fromBooks(ctx, actorOf(req), filter, `progress:${by}`, (books) => progressBy(ctx.units, books, by));
+        return { by, generatedAt: new Date().toISOString(), ...report };
       },
     });
 

@@ -47,11 +47,11 @@ export async function listPage<T = RegisterSummary>(client: Client, query: strin
 }
 
 /** Every book matching a query, page after page (up to `limit`); `onPage` hears the count so far. */
-export async function listAll<T = RegisterSummary>(client: Client, query: string, limit = 200_000, onPage?: (listed: number) => void, map?: Mapper<T>): Promise<T[]> {
+export async function listAll<T = RegisterSummary>(client: Client, query: string, limit = 200_000, onPage?: (listed: number) => void, map?: Mapper<T>, pageSize = 1000): Promise<T[]> {
   const out: T[] = [];
   let token: string | undefined;
   do {
-    const page = await listPage(client, query, 1000, token, map);
+    const page = await listPage(client, query, pageSize, token, map);
     out.push(...page.items);
     token = page.nextPageToken;
     onPage?.(out.length);
