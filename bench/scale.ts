@@ -140,7 +140,7 @@ async function main() {
     await signIn(page, url, manager);
     dashboard = await walkProvince(page, url, {
       done: (await get<ProgressReport>('/api/reports/progress?by=step')).total.done,
-      districts: new Set(units.agencies.map((a) => a.districtCode)).size,
+      units,
       district,
       runningInDistrict: await count({ district: [district], status: 'running' }),
     });
