@@ -192,7 +192,7 @@ async function statusJsonOf(req: FastifyRequest, ctx: AppContext, id: string): P
   const askedAt = Date.now();
   const { version, memo } = await assertBookInJurisdiction(req, ctx, id);
   const status = statusFromMemo(memo, Date.now());
-  if (!status) return ctx.books.statusJson(id, version);
+  if (!status) return ctx.books.statusJson(id, version, askedAt);
   const json = Buffer.from(JSON.stringify(status));
   ctx.books.rememberStatus(id, version, json, askedAt);
   return json;

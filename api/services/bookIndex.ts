@@ -155,8 +155,7 @@ export class BookIndex {
    * The result is shared: callers never change it.
    */
   kept<T>(key: string, compute: () => T): T {
-    const r = this.results;
-    if (r.generation !== this.generation) this.results = { generation: this.generation, kept: new Map() };
+    if (this.results.generation !== this.generation) this.results = { generation: this.generation, kept: new Map() };
     const kept = this.results.kept;
     if (kept.has(key)) {
       const v = kept.get(key) as T;

@@ -62,12 +62,12 @@ export class BookService {
    * The `status` query as the JSON bytes the workflow returned: the same call as `status()`, without
    * decoding and encoding again what goes straight out (the default converter writes JSON). With the
    * `version` the server gave for the book (see assertBookInJurisdiction), an unchanged book answers
-   * from the cache, without a worker round trip.
+   * from the cache, without a worker round trip. `askedAt`: when the caller began the read (before the
+   * describe that gave `version`), so an action of this API made since keeps the answer out of the cache.
    */
-  async statusJson(id: string, version?: string): Promise<Buffer> {
+  async statusJson(id: string, version: string | undefined, askedAt: number): Promise<Buffer> {
     const cached = this.statuses.get(id, version);
     if (cached) return cached;
-    const askedAt = Date.now();
     let response;
     try {
       response = await this.client.workflowService.queryWorkflow({
