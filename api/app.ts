@@ -112,7 +112,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const units = opts.units ?? loadUnits(config);
   const books = new BookService(opts.temporal.client, config);
   const index = new BookIndex(opts.temporal.client, (err) => logger.warn({ err }, 'mô hình đọc: chưa cập nhật được danh sách sổ'), { pollMs: config.SOHOA_INDEX_POLL_MS });
-  books.onWrite = () => index.wrote();
+  books.onWrite = (id, began) => index.wrote(id, began);
   const stuck = new StuckScanner(books, units, index);
   const metrics = createMetrics({ books, stuck, units });
   const auditLimits = { maxBytes: config.SOHOA_AUDIT_LOG_MB * 1024 * 1024, keep: config.SOHOA_AUDIT_LOG_FILES };

@@ -27,18 +27,32 @@ export interface BookIndexOptions {
    * looks do not see: a run closed from outside (terminated), a new run that published nothing yet.
    */
   reloadMs: number;
-  /** Looks back this much before the previous look: visibility may index a change a moment late. */
+  /**
+   * Looks back at least this much before the previous look: visibility indexes a change a moment late.
+   * When it is later than that (a busy server), the look-back grows with the lateness seen.
+   */
   overlapMs: number;
+  /** Between two counts of the running books in visibility, which find a new book no look saw (visibility later than the look-back). */
+  countMs: number;
 }
 
 const VISIBILITY_LAG_MS = 150;
 // Each book a look returns costs the dev server ≈ 0.6 ms of its single SQLite connection: every second
 // re-read of the overlap was most of its time in a 40,000-book deadline storm (bench:scale), so 5 s, not 10.
-const DEFAULTS: BookIndexOptions = { pollMs: 1000, reloadMs: 10 * 60_000, overlapMs: 5_000 };
+const DEFAULTS: BookIndexOptions = { pollMs: 1000, reloadMs: 10 * 60_000, overlapMs: 5_000, countMs: 30_000 };
 /** A look that took t ms lets the next one start, even woken by a write, only t × this later: looks keep to a fifth of the server's time. */
 const LOOK_SPACING = 4;
+/**
+ * ...but never more than this later: a look's time is mostly its wait behind the server's other work (an
+ * import, a storm), and a look of 15 s during an import once left the model a minute behind.
+ */
+const LOOK_GAP_MAX_MS = 5_000;
 /** Reload pages: a page holds the server's one SQLite connection while it is read, so small ones let the routes in between. */
 const RELOAD_PAGE = 250;
+/** Seen lateness halves every minute once visibility keeps up again. */
+const LATE_HALF_LIFE_MS = 60_000;
+/** A write this API made is asked for by id this long at most (one that stamps nothing, or a clock apart from the server's). */
+const AWAIT_WRITE_MS = 10_000;
 /** Books asked for by id at once. */
 const IDS_PER_QUERY = 100;
 const FILTER_FIELDS = Object.keys(bookFilterSchema.shape) as (keyof BookFilter)[];
@@ -84,9 +98,16 @@ export class BookIndex {
   private results = { generation: -1, kept: new Map<string, unknown>() };
   private loadedAt = 0;
   private lookedAt = 0;
+  /** How late visibility indexed a change lately: the most a change found by a look predates the look before it. */
+  private late = { ms: 0, at: 0 };
+  /** When visibility last counted the running books, and how many counts in a row differed from the model. */
+  private counted = { at: 0, differing: 0 };
   /** When this API last changed a book (started one, sent an action): lists wait for a look after it. */
   private wroteAt = 0;
-  private looked: (() => void)[] = [];
+  /** Callers waiting for the writes made before they asked: each tells whether the index has caught up with them. */
+  private waiting: { caught: () => boolean; resolve: () => void }[] = [];
+  /** Books this API wrote, with when the write began and when it was told: asked for by id until a look sees the write's stamp. */
+  private awaited = new Map<string, { began: number; at: number }>();
   /** Books whose state is closed while their run still runs (it closes once its last notices are out): asked for by id until it has. */
   private closing = new Set<string>();
   private stopped = false;
@@ -118,20 +139,35 @@ export class BookIndex {
     await this.loop;
   }
 
-  /** This API changed a book: look again now, and let the next list wait for that look (read your writes). */
-  wrote(): void {
+  /**
+   * This API changed a book (`id`, if it took the write, which began at `began`): look again now, and let
+   * the next list wait until a look has seen the write (read your writes), however late visibility indexes it.
+   */
+  wrote(id?: string, began = Date.now()): void {
     this.wroteAt = Date.now();
+    if (id) this.awaited.set(id, { began, at: this.wroteAt });
     setTimeout(() => this.wake?.(), VISIBILITY_LAG_MS + 10).unref();
   }
 
-  /** Resolves once the index has looked after this API's last write (at most `maxWaitMs`, then as it is). */
+  /**
+   * Resolves once the index has seen this API's writes made before the call (at most `maxWaitMs`, then as
+   * it is): a look began a moment after the last of them, and the books written are seen with their stamp.
+   * Writes made after the call are not waited for (an import running beside a list).
+   */
   async caughtUp(maxWaitMs = 3000): Promise<void> {
-    if (this.caught() || !this.ready) return;
+    if (!this.ready) return;
+    const wroteAt = this.wroteAt;
+    const ids = [...this.awaited.keys()];
+    const caught = () => this.lookedAt > wroteAt + VISIBILITY_LAG_MS && ids.every((id) => !this.awaited.has(id));
+    if (caught()) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, maxWaitMs);
-      this.looked.push(() => {
-        clearTimeout(t);
-        resolve();
+      this.waiting.push({
+        caught,
+        resolve: () => {
+          clearTimeout(t);
+          resolve();
+        },
       });
     });
   }
@@ -170,11 +206,6 @@ export class BookIndex {
     return v;
   }
 
-  /** A look that began a moment after the last write (visibility indexes a change a few ms after it). */
-  private caught(): boolean {
-    return this.lookedAt > this.wroteAt + VISIBILITY_LAG_MS;
-  }
-
   private async run(): Promise<void> {
     while (!this.stopped) {
       const t0 = Date.now();
@@ -184,10 +215,10 @@ export class BookIndex {
       } catch (e) {
         this.onError(e);
       }
-      if (this.caught()) for (const done of this.looked.splice(0)) done();
+      this.waiting = this.waiting.filter((w) => (w.caught() ? (w.resolve(), false) : true));
       if (this.stopped) break;
       // A reload is rare and not spaced; a look's own time spaces the next (a storm of writes makes looks long).
-      const earliest = Date.now() + (reloaded ? 0 : (Date.now() - t0) * LOOK_SPACING);
+      const earliest = Date.now() + (reloaded ? 0 : Math.min((Date.now() - t0) * LOOK_SPACING, LOOK_GAP_MAX_MS));
       await new Promise<void>((resolve) => {
         let t = setTimeout(resolve, Math.max(this.opts.pollMs, earliest - Date.now()));
         this.wake = (now) => {
@@ -203,36 +234,78 @@ export class BookIndex {
   private async refresh(): Promise<boolean> {
     const startedAt = Date.now();
     const base = BASE_CLAUSES.join(' AND ');
-    if (startedAt - this.loadedAt >= this.opts.reloadMs) {
+    if (startedAt - this.loadedAt >= this.opts.reloadMs || this.counted.differing >= 2) {
       const all = await listAll(this.client, base, Infinity, undefined, indexed, RELOAD_PAGE);
       this.books = new Map(all.map((b) => [b.summary.id, b]));
       this.generation++;
+      this.seeWrites(all, startedAt);
       this.closing = new Set(all.filter((b) => isClosing(b, startedAt - this.opts.reloadMs)).map((b) => b.summary.id));
       this.loadedAt = startedAt;
       this.lookedAt = startedAt;
+      this.counted = { at: startedAt, differing: 0 };
       return true;
     }
     // Only the stamp: it has an index, where an OR with StartTime or CloseTime made the server read every
     // book (≈ 0.5 s a look at 40,000). Started books carry the stamp from their start request; a closing
     // run is asked for by id below.
-    const since = new Date(this.lookedAt - this.opts.overlapMs).toISOString();
-    const changed = await listAll(this.client, `${base} AND ${SA.updatedAt.name} >= "${since}"`, Infinity, undefined, indexed);
-    const ids = [...this.closing];
+    const since = new Date(this.lookedAt - this.overlapMs(startedAt)).toISOString();
+    const stamped = await listAll(this.client, `${base} AND ${SA.updatedAt.name} >= "${since}"`, Infinity, undefined, indexed);
+    this.seeWrites(stamped, startedAt);
+    const byId: IndexedBook[] = [];
+    const ids = [...new Set([...this.closing, ...this.awaited.keys()])];
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
       const batch = ids.slice(i, i + IDS_PER_QUERY).map(quote).join(', ');
-      changed.push(...(await listAll(this.client, `${base} AND WorkflowId IN (${batch})`, Infinity, undefined, indexed)));
+      byId.push(...(await listAll(this.client, `${base} AND WorkflowId IN (${batch})`, Infinity, undefined, indexed)));
     }
+    this.seeWrites(byId, startedAt);
     const recent = startedAt - this.opts.reloadMs;
-    for (const b of changed) {
+    let added = 0;
+    for (const [i, b] of [...stamped, ...byId].entries()) {
       const was = this.books.get(b.summary.id);
       // The overlap brings most books back unchanged: only a new version (or a close) changes what the routes see.
-      if (!was || was.version !== b.version || was.summary.executionStatus !== b.summary.executionStatus) this.generation++;
+      if (!was || was.version !== b.version || was.summary.executionStatus !== b.summary.executionStatus) {
+        this.generation++;
+        if (!was) added++;
+        // Stamped before the previous look began, yet that look did not see it: visibility indexed it this
+        // late (a closing run found by id carries an older stamp and tells nothing).
+        if (b.changedAt !== undefined && i < stamped.length) this.seeLate(this.lookedAt - b.changedAt, startedAt);
+      }
       this.books.set(b.summary.id, b);
       if (isClosing(b, recent)) this.closing.add(b.summary.id);
       else this.closing.delete(b.summary.id);
     }
     this.lookedAt = startedAt;
+    // A book no look found (visibility later than the look-back, all at once): while no new book comes in,
+    // visibility counting other running books than the model twice in a row means one was missed (once
+    // may be a book started or closed between the look and the count): reload now rather than in minutes.
+    // Running runs, as a workflow id has at most one (a book started again after a failed run has two runs).
+    if (added === 0 && startedAt - this.counted.at >= this.opts.countMs) {
+      const { count } = await this.client.workflow.count(`${base} AND ExecutionStatus = "Running"`);
+      let running = 0;
+      for (const b of this.books.values()) if (b.attributes.running) running++;
+      this.counted = { at: startedAt, differing: count === running ? 0 : this.counted.differing + 1 };
+    }
     return false;
+  }
+
+  /** Writes of this API a look has seen (their book stamped since the write began), or waited for long enough. */
+  private seeWrites(books: IndexedBook[], now: number): void {
+    for (const b of books) if ((b.changedAt ?? 0) >= (this.awaited.get(b.summary.id)?.began ?? Infinity)) this.awaited.delete(b.summary.id);
+    for (const [id, w] of this.awaited) if (now - w.at > AWAIT_WRITE_MS) this.awaited.delete(id);
+  }
+
+  /** The look-back: the configured one, plus twice the lateness visibility showed lately. */
+  private overlapMs(now: number): number {
+    return this.opts.overlapMs + Math.min(2 * this.lateMs(now), this.opts.reloadMs);
+  }
+
+  /** The lateness seen, fading as visibility keeps up again. */
+  private lateMs(now: number): number {
+    return this.late.ms * 0.5 ** ((now - this.late.at) / LATE_HALF_LIFE_MS);
+  }
+
+  private seeLate(ms: number, now: number): void {
+    if (ms > this.lateMs(now)) this.late = { ms, at: now };
   }
 }
 

@@ -24,8 +24,11 @@ export type ActionOutcome = { unchanged: false; status: BookStatus } | { unchang
 export class BookService {
   private readonly pageTokens = new PageTokens();
   private readonly statuses: StatusCache;
-  /** Told of every book this API starts or changes (the read model waits for them: read your writes). */
-  onWrite: () => void = () => {};
+  /**
+   * Told of every book this API starts or changes, with when the write began (the read model waits for
+   * them: read your writes); `id` only when the book took the write (a start, an action that changed it).
+   */
+  onWrite: (id: string | undefined, began: number) => void = () => {};
 
   constructor(
     readonly client: Client,
@@ -42,10 +45,14 @@ export class BookService {
   /** Starts the book's workflow; a second start of the same book (running or closed) is `existing`. */
   async start(book: Book, priority: number, by: Actor): Promise<{ id: string; result: 'created' | 'existing' }> {
     const createdBy: CreatedBy = { userId: by.userId, role: by.role, agencyCode: by.agencyCode };
+    const began = Date.now();
+    let started: string | undefined;
     try {
-      return await startBook(this.client, this.config.TEMPORAL_TASK_QUEUE, book, planSettingsFromConfig(this.config as Config), priority, { createdBy });
+      const r = await startBook(this.client, this.config.TEMPORAL_TASK_QUEUE, book, planSettingsFromConfig(this.config as Config), priority, { createdBy });
+      if (r.result === 'created') started = r.id;
+      return r;
     } finally {
-      this.onWrite();
+      this.onWrite(started, began);
     }
   }
 
@@ -105,11 +112,15 @@ export class BookService {
   async act(id: string, action: ActionName, actor: Actor, payload: unknown, requestId?: string, dedupe: boolean | { idempotencyKey: string } = false): Promise<ActionOutcome> {
     // `dedupe`: the request id is also the idempotency key, or the key comes apart from it (a client's key: the audit keeps the server's request id).
     const idempotencyKey = typeof dedupe === 'object' ? dedupe.idempotencyKey : dedupe ? requestId : undefined;
+    const began = Date.now();
+    let changed = false;
     try {
-      return await this.update(id, action, actor, payload, requestId, idempotencyKey);
+      const outcome = await this.update(id, action, actor, payload, requestId, idempotencyKey);
+      changed = !outcome.unchanged;
+      return outcome;
     } finally {
       this.statuses.drop(id);
-      this.onWrite();
+      this.onWrite(changed ? id : undefined, began);
     }
   }
 

@@ -2,7 +2,11 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BookIndex } from '../../api/services/bookIndex';
-import { units, users } from '../support/fixtures';
+import { startRequestOf } from '../../clients/temporal/startBook';
+import { buildQuery } from '../../clients/temporal/visibilityQuery';
+import { planSettingsSchema } from '../../domain/settings';
+import { WORKFLOW_TYPE } from '../../workflows/definitions';
+import { book, units, users } from '../support/fixtures';
 import { eventually, startApi, type ApiHarness } from './helpers';
 
 /**
@@ -60,4 +64,45 @@ describe("the API's read model", () => {
     expect(closed!.summary.executionStatus).toBe('COMPLETED');
     expect([running(), computed]).toEqual([0, 3]);
   }, 90_000);
+});
+
+describe('the read model when visibility indexes a book late', () => {
+  it('looks back further once it has seen lateness; a book this API wrote is asked for by id; one later than any look-back is found by the count', async () => {
+    const late = new BookIndex(h.env.client, (e) => {
+      throw e;
+    }, { pollMs: 100, overlapMs: 1000, countMs: 3000 });
+    late.start();
+    try {
+      await eventually(async () => late.known(id), (b) => b !== undefined);
+      // Books stamped as if visibility had indexed their start this late (no worker polls their queue,
+      // so nothing stamps them again).
+      const startLate = async (bookNo: string, lateMs: number, began = Date.now() - lateMs) => {
+        const request = startRequestOf(book({ bookNo }), planSettingsSchema.parse({}), 3, new Date(began));
+        await h.env.client.workflow.start(WORKFLOW_TYPE, { ...request, taskQueue: 'nobody-polls' });
+        return request.workflowId;
+      };
+      // 0.95 s late: inside the 1 s look-back, and seen as lateness.
+      const first = await startLate('91', 950);
+      await eventually(async () => late.known(first), (b) => b !== undefined, 5000);
+      // 2 s late: outside the configured look-back, inside the one grown by the lateness seen (found
+      // sooner than two counts 3 s apart could).
+      const second = await startLate('92', 2000);
+      await eventually(async () => late.known(second), (b) => b !== undefined, 1500);
+      // A minute late, written by this API: asked for by id, a list waiting for this API's writes finds it.
+      const began = Date.now() - 60_000;
+      const fourth = await startLate('94', 60_000, began);
+      const told = Date.now();
+      late.wrote(fourth, began);
+      await late.caughtUp(5000);
+      expect({ known: late.known(fourth) !== undefined, beforeTwoCounts: Date.now() - told < 3000 }).toEqual({ known: true, beforeTwoCounts: true });
+      // A minute late: no look finds it; two counts in a row hold one book more than the model, and it reloads.
+      const third = await startLate('93', 60_000);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(late.known(third)).toBeUndefined();
+      await eventually(async () => late.known(third), (b) => b !== undefined, 15_000);
+      expect(late.select(units, users.manager).length).toBe((await h.env.client.workflow.count(buildQuery(units, users.manager))).count);
+    } finally {
+      await late.stop();
+    }
+  }, 60_000);
 });

@@ -113,7 +113,7 @@ export async function eventually<T>(fn: () => Promise<T>, pred: (v: T) => boolea
   for (;;) {
     const v = await fn();
     if (pred(v)) return v;
-    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms: ${String((v as { body?: string }).body ?? JSON.stringify(v)).slice(0, 500)}`);
+    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms: ${String((v as { body?: string } | undefined)?.body ?? JSON.stringify(v)).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }

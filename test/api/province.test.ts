@@ -45,7 +45,8 @@ describe(`a generated province of ${BOOKS} books`, () => {
     expect(gen.created).toBe(BOOKS);
     expect(gen.driven).toBe(14);
     const by = async (dim: string) => (await h.call('manager', 'GET', `/api/reports/progress?by=${dim}`)).json() as ProgressReport;
-    await eventually(() => by('step'), (p) => p.rows.reduce((n, r) => n + r.books, 0) === BOOKS);
+    // The API's read model has seen every book the import started (a look waits behind the import's load).
+    await eventually(() => by('step'), (p) => p.rows.reduce((n, r) => n + r.books, 0) === BOOKS, 60_000);
     // Every district, and the province's own row (its Sở Tư pháp).
     expect((await by('district')).rows.filter((r) => r.books > 0).length).toBe(new Set(units.agencies.map((a) => a.districtCode)).size);
     expect((await by('type')).rows.filter((r) => r.books > 0).length).toBe(10);
@@ -119,7 +120,7 @@ describe(`a generated province of ${BOOKS} books`, () => {
     expect(await read()).toEqual(first);
     // A note sent straight to the workflow (as a worker's timer or another API would change it).
     await h.env.client.workflow.getHandle(line.id).executeUpdate(actionUpdates.addNote, { args: [{ actor: users.manager, payload: { text: 'Ghi chú gửi thẳng tới workflow' } }] });
-    await eventually(read, (st) => st.notes.some((n) => n.text === 'Ghi chú gửi thẳng tới workflow'), 5000);
+    await eventually(read, (st) => st.notes.some((n) => n.text === 'Ghi chú gửi thẳng tới workflow'), 15_000);
   });
 });
 
