@@ -184,12 +184,15 @@ export const reportRoutes =
         querystring: z.object({
           days: z.coerce.number().int().min(0).max(3650).optional().describe('số ngày chờ (mặc định SOHOA_WAIT_REMINDER_DAYS)'),
           deep: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+          limit: z.coerce.number().int().min(1).max(10_000).default(500).describe('số sổ chờ người một trang (chờ lâu nhất trước)'),
+          offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('bỏ qua từng này sổ chờ người'),
         }),
         response: { 200: stuckReportSchema, ...commonErrors },
       },
       handler: async (req) => {
+        const { deep, limit, offset } = req.query;
         const days = req.query.days ?? ctx.config.SOHOA_WAIT_REMINDER_DAYS;
-        return { days, ...(await ctx.stuck.scan(actorOf(req), { days, deep: req.query.deep })) };
+        return { days, ...(await ctx.stuck.scan(actorOf(req), { days, deep, limit, offset })) };
       },
     });
   };

@@ -7,6 +7,7 @@ import { listAll, summaryOf } from '../../clients/temporal/visibility';
 import { BASE_CLAUSES, bookMatcher, buildQuery, quote, type BookAttributes } from '../../clients/temporal/visibilityQuery';
 import type { BookService } from './books';
 import { stateVersion } from './statusCache';
+import { searchText } from './textSearch';
 import { SA } from '../../workflows/definitions';
 
 /** A book as the read model keeps it: its list line, the attributes the filters read, the version of its state. */
@@ -61,6 +62,7 @@ const RESULTS_KEPT = 64;
 
 function indexed(i: WorkflowExecutionInfo): IndexedBook {
   const summary = summaryOf(i);
+  searchText(summary);
   const sa = i.typedSearchAttributes;
   const changedAt = sa.get(SA.updatedAt);
   const version = stateVersion(i.runId, i.status.name, changedAt);
@@ -93,9 +95,11 @@ function indexed(i: WorkflowExecutionInfo): IndexedBook {
  */
 export class BookIndex {
   private books = new Map<string, IndexedBook>();
-  /** Counts the changes of `books`: a result kept under an older count is computed again. */
-  private generation = 0;
-  private results = { generation: -1, kept: new Map<string, unknown>() };
+  /**
+   * Results computed from the books, each with the test of the books it was computed from: a look that
+   * changes a book drops the results it could change (without a test, any change drops it).
+   */
+  private results = new Map<string, { value: unknown; from?: (b: BookAttributes) => boolean }>();
   private loadedAt = 0;
   private lookedAt = 0;
   /** How late visibility indexed a change lately: the most a change found by a look predates the look before it. */
@@ -179,31 +183,43 @@ export class BookIndex {
 
   /** The list lines a caller sees under a filter, as of the last look. */
   select(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, filter: Partial<BookFilter> = {}): RegisterSummary[] {
-    const match = bookMatcher(units, actor, filter);
+    return this.selectMatching(bookMatcher(units, actor, filter));
+  }
+
+  /** The list lines of the books a test selects, as of the last look. */
+  selectMatching(match: (b: BookAttributes) => boolean): RegisterSummary[] {
     const out: RegisterSummary[] = [];
     for (const b of this.books.values()) if (match(b.attributes)) out.push(b.summary);
     return out;
   }
 
   /**
-   * A result computed from the books as the last look left them, kept until a look changes one: the same
-   * question asked again (a report reloaded, the next page of a list) costs nothing at 40,000 books.
-   * The result is shared: callers never change it.
+   * A result computed from the books as the last look left them, kept until a look changes a book it was
+   * computed `from` (any book, without the test): the same question asked again (a report reloaded, the
+   * next page of a list, a clerk's queue while other communes' books change) costs nothing at 40,000
+   * books. The result is shared: callers never change it.
    */
-  kept<T>(key: string, compute: () => T): T {
-    if (this.results.generation !== this.generation) this.results = { generation: this.generation, kept: new Map() };
-    const kept = this.results.kept;
-    if (kept.has(key)) {
-      const v = kept.get(key) as T;
+  kept<T>(key: string, compute: () => T, from?: (b: BookAttributes) => boolean): T {
+    const hit = this.results.get(key);
+    if (hit) {
       // Least recently asked leave first.
-      kept.delete(key);
-      kept.set(key, v);
-      return v;
+      this.results.delete(key);
+      this.results.set(key, hit);
+      return hit.value as T;
     }
-    const v = compute();
-    kept.set(key, v);
-    if (kept.size > RESULTS_KEPT) kept.delete(kept.keys().next().value!);
-    return v;
+    const value = compute();
+    this.results.set(key, { value, from });
+    if (this.results.size > RESULTS_KEPT) this.results.delete(this.results.keys().next().value!);
+    return value;
+  }
+
+  /** A look changed these books (as they were, if known, and as they are): the results they could change go. */
+  private forget(changes: [BookAttributes | undefined, BookAttributes][]): void {
+    if (!changes.length) return;
+    for (const [key, r] of this.results) {
+      const from = r.from;
+      if (!from || changes.some(([was, now]) => (was && from(was)) || from(now))) this.results.delete(key);
+    }
   }
 
   private async run(): Promise<void> {
@@ -237,7 +253,7 @@ export class BookIndex {
     if (startedAt - this.loadedAt >= this.opts.reloadMs || this.counted.differing >= 2) {
       const all = await listAll(this.client, base, Infinity, undefined, indexed, RELOAD_PAGE);
       this.books = new Map(all.map((b) => [b.summary.id, b]));
-      this.generation++;
+      this.results.clear();
       this.seeWrites(all, startedAt);
       this.closing = new Set(all.filter((b) => isClosing(b, startedAt - this.opts.reloadMs)).map((b) => b.summary.id));
       this.loadedAt = startedAt;
@@ -260,11 +276,12 @@ export class BookIndex {
     this.seeWrites(byId, startedAt);
     const recent = startedAt - this.opts.reloadMs;
     let added = 0;
+    const changes: [BookAttributes | undefined, BookAttributes][] = [];
     for (const [i, b] of [...stamped, ...byId].entries()) {
       const was = this.books.get(b.summary.id);
       // The overlap brings most books back unchanged: only a new version (or a close) changes what the routes see.
       if (!was || was.version !== b.version || was.summary.executionStatus !== b.summary.executionStatus) {
-        this.generation++;
+        changes.push([was?.attributes, b.attributes]);
         if (!was) added++;
         // Stamped before the previous look began, yet that look did not see it: visibility indexed it this
         // late (a closing run found by id carries an older stamp and tells nothing).
@@ -274,6 +291,7 @@ export class BookIndex {
       if (isClosing(b, recent)) this.closing.add(b.summary.id);
       else this.closing.delete(b.summary.id);
     }
+    this.forget(changes);
     this.lookedAt = startedAt;
     // A book no look found (visibility later than the look-back, all at once): while no new book comes in,
     // visibility counting other running books than the model twice in a row means one was missed (once
@@ -331,7 +349,8 @@ export async function fromBooks<T>(
   await ctx.index.caughtUp();
   // Only the filter's own fields: a list's page or sort is not part of the books it selects.
   const key = JSON.stringify([what, actor.scope, actor.agencyCode, actor.within ?? null, FILTER_FIELDS.map((f) => filter[f] ?? null)]);
-  return ctx.index.kept(key, () => compute(ctx.index.select(ctx.units, actor, filter)));
+  const match = bookMatcher(ctx.units, actor, filter);
+  return ctx.index.kept(key, () => compute(ctx.index.selectMatching(match)), match);
 }
 
 /** The books a caller sees under a filter (shared: never changed by the caller). */

@@ -6,6 +6,7 @@ import type { BookService } from './books';
 import { mapLimit } from './pool';
 import { fromBooks, selectBooks, type BookIndex } from './bookIndex';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
+import { byCodeUnits } from '../../domain/text';
 
 const DAY = 86_400_000;
 
@@ -74,8 +75,11 @@ export class StuckScanner {
     return found.flat();
   }
 
-  /** The stuck report for a caller. */
-  async scan(actor: Actor, opts: { days: number; deep?: boolean; now?: number }): Promise<Omit<StuckReport, 'days'>> {
+  /**
+   * The stuck report for a caller: every failing book, and a page of the books waiting for a person (the
+   * longest waiting first; at 40,000 books nearly all wait at their first step, ≈ 5 MB in one answer).
+   */
+  async scan(actor: Actor, opts: { days: number; deep?: boolean; now?: number; limit: number; offset: number }): Promise<Omit<StuckReport, 'days'>> {
     const now = opts.now ?? Date.now();
     const failing = await this.markedFailing(actor);
     if (opts.deep) {
@@ -84,14 +88,25 @@ export class StuckScanner {
       failing.push(...described.filter((f) => !marked.has(f.id)));
       failing.sort((a, b) => b.attempt - a.attempt);
     }
-    // Kept for the minute while no book changes: at 40,000 books nearly all wait for a person at their first step.
+    // Kept for the minute while no book changes.
     const waiting = await fromBooks(this.ctx, actor, { status: 'running', awaitingHuman: true }, `waiting:${opts.days}:${Math.floor(now / 60_000)}`, (awaiting) =>
       awaiting
         .filter((b) => b.phaseSince && now - Date.parse(b.phaseSince) >= opts.days * DAY)
         .map((b) => ({ id: b.id, title: b.title, step: b.step, phase: b.phase, since: b.phaseSince!, days: Math.floor((now - Date.parse(b.phaseSince!)) / DAY) }))
-        .sort((a, b) => b.days - a.days),
+        // Longest waiting first; the same order on every page.
+        .sort((a, b) => b.days - a.days || byCodeUnits(a.since, b.since) || byCodeUnits(a.id, b.id)),
     );
-    return { failing, waiting: [...waiting] };
+    const failingIds = new Set(failing.map((f) => f.id));
+    let both = 0;
+    if (failingIds.size) for (const w of waiting) if (failingIds.has(w.id)) both++;
+    const next = opts.offset + opts.limit;
+    return {
+      failing,
+      waiting: waiting.slice(opts.offset, next),
+      waitingTotal: waiting.length,
+      books: failing.length + waiting.length - both,
+      ...(next < waiting.length ? { nextOffset: next } : {}),
+    };
   }
 
   /** Province-wide failing books for /metrics, computed at most every 30 s. */

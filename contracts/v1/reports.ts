@@ -109,6 +109,13 @@ export const weeklyReportsSchema = z.object({
 });
 export type WeeklyReports = z.infer<typeof weeklyReportsSchema>;
 
-/** `GET /api/reports/stuck`. */
-export const stuckReportSchema = z.object({ days: z.number(), failing: z.array(failingActivitySchema), waiting: z.array(waitingBookSchema) });
+/** `GET /api/reports/stuck`: every failing book, and a page of the books waiting for a person. */
+export const stuckReportSchema = z.object({
+  days: z.number(),
+  failing: z.array(failingActivitySchema),
+  waiting: z.array(waitingBookSchema).describe('một trang sổ chờ người, chờ lâu nhất trước'),
+  waitingTotal: z.number().describe('số sổ chờ người quá số ngày'),
+  books: z.number().describe('số sổ bị kẹt (lỗi hoặc chờ người), mỗi sổ tính một lần'),
+  nextOffset: z.number().optional().describe('offset của trang sổ chờ người tiếp theo'),
+});
 export type StuckReport = z.infer<typeof stuckReportSchema>;

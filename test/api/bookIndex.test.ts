@@ -1,7 +1,8 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BookIndex } from '../../api/services/bookIndex';
+import { BookIndex, fromBooks } from '../../api/services/bookIndex';
+import type { BookService } from '../../api/services/books';
 import { startRequestOf } from '../../clients/temporal/startBook';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import { planSettingsSchema } from '../../domain/settings';
@@ -104,5 +105,34 @@ describe('the read model when visibility indexes a book late', () => {
     } finally {
       await late.stop();
     }
+  }, 60_000);
+});
+
+describe('results kept by the read model', () => {
+  it("a clerk's result stays kept while another commune's book changes, and is computed again when one of theirs does", async () => {
+    const r = await h.call('manager', 'POST', '/api/registers', {
+      items: [
+        { agencyCode: '20335', type: 'KT', bookNo: '07', yearFrom: 2018, expectedCases: 30 },
+        { agencyCode: '20398', type: 'KT', bookNo: '07', yearFrom: 2018, expectedCases: 30 },
+      ],
+    });
+    const [ours, theirs] = r.json().items.map((i: { id: string }) => i.id) as [string, string];
+    await eventually(async () => [index.known(ours), index.known(theirs)], (bs) => bs.every((b) => b?.summary.step === 'inventory'));
+    // Loaded, the read model answers alone (BookService lists visibility only before the first load).
+    const ctx = { index, books: {} as BookService, units };
+    let computed = 0;
+    const queue = () => fromBooks(ctx, users.clerk, { status: 'running' }, 'queue', (books) => (computed++, books.map((b) => b.id).sort()));
+    expect(await queue()).toContain(ours);
+    expect(computed).toBe(1);
+    const note = async (id: string, text: string) => {
+      const was = index.known(id)!.version;
+      expect((await h.call('manager', 'POST', `/api/registers/${id}/actions/addNote`, { text })).statusCode).toBe(200);
+      await eventually(async () => index.known(id), (b) => b?.version !== was, 10_000);
+    };
+    await note(theirs, 'sổ của xã khác');
+    expect([(await queue()).includes(theirs), computed]).toEqual([false, 1]);
+    await note(ours, 'sổ của xã mình');
+    await queue();
+    expect(computed).toBe(2);
   }, 60_000);
 });

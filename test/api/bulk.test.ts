@@ -1,6 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StuckReport } from '../../contracts/v1';
 import { statusQuery } from '../../workflows/definitions';
 import { noticeFor } from '../../domain/notices';
 import { book } from '../support/fixtures';
@@ -134,6 +135,20 @@ describe('reports', () => {
     expect(waiting.statusCode).toBe(200);
     expect(waiting.json().waiting.map((w: { id: string }) => w.id).sort()).toEqual([...ids502, ...ids503].sort());
     expect((await h.call('manager', 'GET', '/api/reports/stuck')).json().waiting).toEqual([]);
+    // Paged, the longest waiting first (then the earliest since, then the id): the pages hold every waiting book once.
+    const paged: { id: string; since: string }[] = [];
+    let offset: number | undefined = 0;
+    while (offset !== undefined) {
+      const page = (await h.call('manager', 'GET', `/api/reports/stuck?days=0&limit=2&offset=${offset}`)).json() as StuckReport;
+      expect(page.waiting.length).toBeLessThanOrEqual(2);
+      expect([page.waitingTotal, page.books]).toEqual([ids502.length + ids503.length, ids502.length + ids503.length]);
+      paged.push(...page.waiting);
+      offset = page.nextOffset;
+    }
+    expect(paged.map((w) => w.id)).toEqual(waiting.json().waiting.map((w: { id: string }) => w.id));
+    expect(paged.map((w) => w.since)).toEqual(paged.map((w) => w.since).sort());
+    const bad = await h.call('manager', 'GET', '/api/reports/stuck?limit=0');
+    expect([bad.statusCode, bad.json().message]).toEqual([400, expect.stringContaining('limit')]);
 
     // Break the outbox (its folder becomes a file): the reminder of a book near its deadline fails and is retried.
     const outboxDir = join(h.dir, 'outbox');
@@ -143,11 +158,14 @@ describe('reports', () => {
     const near = await h.call('manager', 'POST', `/api/registers/${id}/actions/setPlanDeadline`, { deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(), reason: 'thử nhắc hạn' });
     expect(near.statusCode).toBe(200);
     const stuck = await eventually(
-      () => h.call('manager', 'GET', '/api/reports/stuck?deep=true'),
+      () => h.call('manager', 'GET', '/api/reports/stuck?deep=true&days=0'),
       (x) => x.json().failing.some((f: { id: string; attempt: number }) => f.id === id && f.attempt >= 2),
       30_000,
     );
     const f = stuck.json().failing.find((x: { id: string }) => x.id === id);
+    // The failing book also waits for a person: counted once among the stuck books.
+    expect(stuck.json().waiting.some((w: { id: string }) => w.id === id)).toBe(true);
+    expect(stuck.json().books).toBe(new Set([...stuck.json().failing, ...stuck.json().waiting].map((x: { id: string }) => x.id)).size);
     expect(f).toMatchObject({ activity: 'notify', lastError: expect.stringMatching(/ENOTDIR|EEXIST|not a directory/i) });
     expect(f.since).toBeTruthy();
   }, 45_000);

@@ -44,14 +44,29 @@ async function fetchAll(filters: Filters, sort: string, order: string | undefine
   return out;
 }
 
-async function fetchStuck(): Promise<Row[]> {
-  const r = await get<StuckReport>('/api/reports/stuck');
+/** A page of the stuck books: the failing ones on the first page, then the longest waiting for a person. */
+async function fetchStuck(pageSize: number, offset: number): Promise<{ rows: Row[]; total: number; nextOffset?: number }> {
+  const r = await get<StuckReport>('/api/reports/stuck', { limit: pageSize, offset });
   const rows = new Map<string, Row>();
-  for (const f of r.failing) {
-    rows.set(f.id, { id: f.id, stuck: { title: f.title, step: f.step, since: f.since, why: `${f.activity} lỗi ${fmtNumber(f.attempt)} lần${f.lastError ? `: ${f.lastError}` : ''}` } });
+  if (offset === 0) {
+    for (const f of r.failing) {
+      rows.set(f.id, { id: f.id, stuck: { title: f.title, step: f.step, since: f.since, why: `${f.activity} lỗi ${fmtNumber(f.attempt)} lần${f.lastError ? `: ${f.lastError}` : ''}` } });
+    }
   }
   for (const w of r.waiting) {
     if (!rows.has(w.id)) rows.set(w.id, { id: w.id, stuck: { title: w.title, step: w.step, since: w.since, why: `chờ người ${fmtNumber(w.days)} ngày (${phaseLabel(w.phase)})` } });
+  }
+  return { rows: [...rows.values()], total: r.books, nextOffset: r.nextOffset };
+}
+
+/** Every stuck book (for the CSV and a bulk action): the pages, each book once. */
+async function fetchAllStuck(): Promise<Row[]> {
+  const rows = new Map<string, Row>();
+  let offset: number | undefined = 0;
+  while (offset !== undefined) {
+    const page = await fetchStuck(10_000, offset);
+    for (const r of page.rows) if (!rows.has(r.id)) rows.set(r.id, r);
+    offset = page.nextOffset;
   }
   return [...rows.values()];
 }
@@ -71,10 +86,7 @@ export function BookList({ params }: { params: URLSearchParams }) {
 
   const key = JSON.stringify([filters, sort, order, pageSize, offset]);
   const list = useAsync(async (): Promise<{ rows: Row[]; total: number; nextOffset?: number }> => {
-    if (stuckView) {
-      const rows = await fetchStuck();
-      return { rows, total: rows.length };
-    }
+    if (stuckView) return fetchStuck(pageSize, offset);
     const r = await get<ListResponse>('/api/registers', { ...apiFilters(filters), sort, order, pageSize, offset });
     return { rows: r.items.map((s) => ({ id: s.id, summary: s })), total: r.total ?? r.items.length, nextOffset: r.nextOffset };
   }, key);
@@ -96,7 +108,7 @@ export function BookList({ params }: { params: URLSearchParams }) {
     setExporting('busy');
     try {
       if (stuckView) {
-        const data = await fetchStuck();
+        const data = await fetchAllStuck();
         saveCsv('so-bi-ket.csv', ['Mã sổ', 'Sổ', 'Bước', 'Lý do', 'Từ'], data.map((r) => [r.id, r.stuck?.title, stepLabel(r.stuck?.step), r.stuck?.why, fmtDateTime(r.stuck?.since)]));
       } else {
         // The server writes the whole list (same filters, search and order) as it streams: one request at any size.
@@ -110,7 +122,7 @@ export function BookList({ params }: { params: URLSearchParams }) {
 
   const target = (): BulkTarget => {
     if (selected.size) return { kind: 'ids', ids: [...selected], label: `${fmtNumber(selected.size)} sổ đã chọn` };
-    if (stuckView || filters.q) return { kind: 'ids', ids: rows.map((r) => r.id), label: 'các sổ của danh sách', resolve: stuckView ? async () => (await fetchStuck()).map((r) => r.id) : async () => (await fetchAll({ ...filters, status: 'running' }, sort, order)).map((b) => b.id) };
+    if (stuckView || filters.q) return { kind: 'ids', ids: rows.map((r) => r.id), label: 'các sổ của danh sách', resolve: stuckView ? async () => (await fetchAllStuck()).map((r) => r.id) : async () => (await fetchAll({ ...filters, status: 'running' }, sort, order)).map((b) => b.id) };
     return { kind: 'filter', filter: apiFilters(filters), label: 'toàn bộ các sổ đang thực hiện của danh sách đã lọc' };
   };
 
