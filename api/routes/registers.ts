@@ -226,7 +226,7 @@ export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQ
     // of the read model, which stay right while books are added (after the last book seen, not at an offset).
     if (!ctx.index.ready || (token && 'temporal' in token)) return { ...(await ctx.books.listPage(query, q.pageSize, q.pageToken)), query };
     const after = token && 'after' in token ? token.after : undefined;
-    const sorted = await fromBooks(ctx, actor, q, 'newest', (books) => [...books].sort(newestFirst));
+    const sorted = await sortedBooks(ctx, actor, q);
     const from = after ? sorted.findIndex((b) => newestFirst(b, { startedAt: after.startedAt, id: after.id } as RegisterSummary) > 0) : 0;
     const items = from < 0 ? [] : sorted.slice(from, from + q.pageSize);
     const more = from >= 0 && from + items.length < sorted.length;
@@ -248,7 +248,8 @@ function sortedBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[1], q
     const key = SORTERS[q.sort];
     // Each book's key made once, not once per comparison (a date parsed 2 × log n times).
     const keyed = all.map((b) => ({ b, k: key(b) }));
-    keyed.sort((x, y) => (x.k - y.k) * dir || byCodeUnits(x.b.id, y.b.id));
+    // Ties by id in the same direction: newest first is the keyset pages' order (`newestFirst`), kept once for both.
+    keyed.sort((x, y) => ((x.k - y.k) || byCodeUnits(x.b.id, y.b.id)) * dir);
     return keyed.map((x) => x.b);
   });
 }

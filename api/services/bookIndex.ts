@@ -30,7 +30,7 @@ export interface BookIndexOptions {
   reloadMs: number;
   /**
    * Looks back at least this much before the previous look: visibility indexes a change a moment late.
-   * When it is later than that (a busy server), the look-back grows with the lateness seen.
+   * When it is later than that (a busy server), the look-back grows with the lateness seen, up to 3 times this.
    */
   overlapMs: number;
   /** Between two counts of the running books in visibility, which find a new book no look saw (visibility later than the look-back). */
@@ -44,16 +44,17 @@ const DEFAULTS: BookIndexOptions = { pollMs: 1000, reloadMs: 10 * 60_000, overla
 /** A look that took t ms lets the next one start, even woken by a write, only t × this later: looks keep to a fifth of the server's time. */
 const LOOK_SPACING = 4;
 /**
- * ...but never more than this later: a look's time is mostly its wait behind the server's other work (an
- * import, a storm), and a look of 15 s during an import once left the model a minute behind.
+ * ...but never more than this later: a look's time is mostly its wait behind the server's other work, and
+ * a look of 15 s behind an import once left the model a minute behind. Not less: under an import of
+ * 8,000 books, looks of a minute each 5 s apart slowed it by a sixth (41 books/s; 50 at 10 s, as unbounded).
  */
-const LOOK_GAP_MAX_MS = 5_000;
+const LOOK_GAP_MAX_MS = 10_000;
 /** Reload pages: a page holds the server's one SQLite connection while it is read, so small ones let the routes in between. */
 const RELOAD_PAGE = 250;
 /** Seen lateness halves every minute once visibility keeps up again. */
 const LATE_HALF_LIFE_MS = 60_000;
-/** A write this API made is asked for by id this long at most (one that stamps nothing, or a clock apart from the server's). */
-const AWAIT_WRITE_MS = 10_000;
+/** A write this API made is waited for this long at most (one that stamps nothing, or a clock apart from the server's). */
+const AWAIT_WRITE_MS = 30_000;
 /** Books asked for by id at once. */
 const IDS_PER_QUERY = 100;
 const FILTER_FIELDS = Object.keys(bookFilterSchema.shape) as (keyof BookFilter)[];
@@ -110,7 +111,7 @@ export class BookIndex {
   private wroteAt = 0;
   /** Callers waiting for the writes made before they asked: each tells whether the index has caught up with them. */
   private waiting: { caught: () => boolean; resolve: () => void }[] = [];
-  /** Books this API wrote, with when the write began and when it was told: asked for by id until a look sees the write's stamp. */
+  /** Books this API wrote, with when the write began and when it was told: waited for until a look sees the write's stamp (asked for by id once the look-back has passed it). */
   private awaited = new Map<string, { began: number; at: number }>();
   /** Books whose state is closed while their run still runs (it closes once its last notices are out): asked for by id until it has. */
   private closing = new Set<string>();
@@ -264,11 +265,16 @@ export class BookIndex {
     // Only the stamp: it has an index, where an OR with StartTime or CloseTime made the server read every
     // book (≈ 0.5 s a look at 40,000). Started books carry the stamp from their start request; a closing
     // run is asked for by id below.
-    const since = new Date(this.lookedAt - this.overlapMs(startedAt)).toISOString();
+    const sinceMs = this.lookedAt - this.overlapMs(startedAt);
+    const since = new Date(sinceMs).toISOString();
     const stamped = await listAll(this.client, `${base} AND ${SA.updatedAt.name} >= "${since}"`, Infinity, undefined, indexed);
     this.seeWrites(stamped, startedAt);
     const byId: IndexedBook[] = [];
-    const ids = [...new Set([...this.closing, ...this.awaited.keys()])];
+    // A write of this API stamped before the look-back is one the stamp can no longer find (visibility
+    // indexed it later than that): asked for by id. Younger ones are the next looks' (asking for every
+    // write by id made a look behind an import of 60 books/s take 24 s).
+    const lost = [...this.awaited].filter(([, w]) => w.began < sinceMs).map(([id]) => id);
+    const ids = [...new Set([...this.closing, ...lost])];
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
       const batch = ids.slice(i, i + IDS_PER_QUERY).map(quote).join(', ');
       byId.push(...(await listAll(this.client, `${base} AND WorkflowId IN (${batch})`, Infinity, undefined, indexed)));
@@ -314,7 +320,9 @@ export class BookIndex {
 
   /** The look-back: the configured one, plus twice the lateness visibility showed lately. */
   private overlapMs(now: number): number {
-    return this.opts.overlapMs + Math.min(2 * this.lateMs(now), this.opts.reloadMs);
+    // At most three times the configured one: each book a look returns costs the server, and a busier
+    // server indexes later still.
+    return this.opts.overlapMs + Math.min(2 * this.lateMs(now), 2 * this.opts.overlapMs);
   }
 
   /** The lateness seen, fading as visibility keeps up again. */
