@@ -77,7 +77,7 @@ export class StuckScanner {
 
   /**
    * The stuck report for a caller: every failing book, and a page of the books waiting for a person (the
-   * longest waiting first; at 40,000 books nearly all wait at their first step, ≈ 5 MB in one answer).
+   * longest waiting first; in a live project most books wait at their first step, ≈ 5 MB at 40,000).
    */
   async scan(actor: Actor, opts: { days: number; deep?: boolean; now?: number; limit: number; offset: number }): Promise<Omit<StuckReport, 'days'>> {
     const now = opts.now ?? Date.now();
