@@ -212,7 +212,6 @@ const SORTERS: Record<Exclude<ListQuery['sort'], 'started'> | 'started', (b: Reg
   updated: (b) => (b.updatedAt ? Date.parse(b.updatedAt) : 0),
 };
 
-
 /** Newest first, then by id: the default order of the read model's keyset pages. */
 const newestFirst = (a: RegisterSummary, b: RegisterSummary) => byCodeUnits(b.startedAt, a.startedAt) || byCodeUnits(b.id, a.id);
 
