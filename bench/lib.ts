@@ -15,12 +15,17 @@ export const r2 = (x: number) => Math.round(x * 100) / 100;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 
-/** Waits until `ok` holds, asking every 250 ms; answers the seconds it took. */
+/**
+ * Waits until `ok` holds; answers the seconds it took. It asks every 250 ms at first, then every 2 % of
+ * the time waited (at most 5 s): a count of 40,000 books four times a second took its share of the one
+ * server connection it was waiting for, and the answer stays within 2 % of the time measured.
+ */
 export async function waitFor(what: string, ok: () => Promise<boolean>, timeoutS = 1800): Promise<number> {
   const t0 = performance.now();
   while (!(await ok())) {
-    if (performance.now() - t0 > timeoutS * 1000) throw new Error(`${what}: không xong sau ${timeoutS} s`);
-    await sleep(250);
+    const waited = performance.now() - t0;
+    if (waited > timeoutS * 1000) throw new Error(`${what}: không xong sau ${timeoutS} s`);
+    await sleep(Math.min(5000, Math.max(250, waited * 0.02)));
   }
   return (performance.now() - t0) / 1000;
 }

@@ -56,3 +56,6 @@ export function patchGate(codeVersion: number | undefined): (patch: PatchId) => 
  * what it changed needs no patch; a change to it from now on does.
  */
 export const fromCodeVersion2 = (codeVersion: number | undefined) => codeVersion !== undefined && codeVersion >= 2;
+
+/** Books started with code version 3 or later: an action takes what it made due with it (one publish). */
+export const fromCodeVersion3 = (codeVersion: number | undefined) => codeVersion !== undefined && codeVersion >= 3;

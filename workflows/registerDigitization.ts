@@ -30,7 +30,7 @@ import { memoOf, PUBLISHED_MEMO_KEYS, statusMemoOf } from '../domain/memo';
 import { CONTINUE, guardedInvoke, legacyInvoke, runAutomation } from './automation';
 import { actionUpdates, SA, searchAttributesOf, statusQuery } from './definitions';
 import { dueNotices, NoticeQueue, sendInline } from './notices';
-import { fromCodeVersion2, PATCHES, patchGate, type PatchId } from './patches';
+import { fromCodeVersion2, fromCodeVersion3, PATCHES, patchGate, type PatchId } from './patches';
 import { SentKeys } from './sentKeys';
 import { WakeTimer } from './wakeTimer';
 
@@ -81,6 +81,16 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
   const opts = { automatic, inForce };
   // Decided in the first run and carried; a later run without the choice belongs to a book started before it.
   const digest = input.overdueDigest ?? (input.carried === undefined && inForce(PATCHES.overdueDigest));
+  const notices = new NoticeQueue([...(input.notices ?? [])]);
+  /** Marks what fell due and queues its notices; whether the state changed. */
+  const takeDue = () => {
+    const due = dueNotices(state, nowIso(), digest);
+    notices.push(due.notices);
+    return due.changed;
+  };
+  // Books of code version 3 on take what an action made due (the plan's deadline moved into the past: the
+  // overdue mark) with the action, so the change is published once, not twice: each is a visibility write.
+  const dueWithAction = fromCodeVersion3(input.codeVersion);
 
   for (const action of actionNames) {
     setHandler(
@@ -89,6 +99,7 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
         const parsed = parseCommand(action, request.payload);
         if (!parsed.ok) throw refusal(parsed.refusal);
         applyAction(state, parsed.command, request.actor, nowIso(), request, opts);
+        if (dueWithAction && state.phase !== 'processing') takeDue();
         changed();
         return statusOf(state, Date.now());
       },
@@ -96,7 +107,6 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
     );
   }
 
-  const notices = new NoticeQueue([...(input.notices ?? [])]);
   void notices.drain();
   const nextRun = () => continueAsNew<typeof registerDigitization>({ ...input, carried: state, automations: [...automatic], overdueDigest: digest, notices: notices.pending });
 
@@ -113,9 +123,7 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
       continue;
     }
     if (inForce(PATCHES.noticesBesideLoop)) {
-      const due = dueNotices(state, nowIso(), digest);
-      if (due.changed) changed();
-      notices.push(due.notices);
+      if (takeDue()) changed();
     } else {
       await sendInline(state, changed);
       if (isClosed(state)) break;

@@ -22,9 +22,10 @@ export const WORKFLOW_TYPE = 'registerDigitization';
 export const TASK_QUEUE = 'sohoa';
 /**
  * The workflow code generation a book is started under (`codeVersion` of its input): from 2 on, every
- * patch introduced before it is in force from the start, without a marker (workflows/patches.ts).
+ * patch introduced before it is in force from the start, without a marker (workflows/patches.ts); from
+ * 3 on, an action takes what it made due in the same change.
  */
-export const CODE_VERSION = 2;
+export const CODE_VERSION = 3;
 
 /** The plan's deadline is data: 01/01/2025 by default (Decision 1959/QĐ-UBND); it slipped to 12/3/2025. */
 export const DEFAULT_PLAN_DEADLINE = '2025-01-01T00:00:00+07:00';

@@ -119,8 +119,8 @@ export const mutations: Mutation[] = [
   {
     name: 'overdue mark not published when it sends no notice (digest)',
     file: WORKFLOW,
-    find: 'if (due.changed) changed();',
-    replace: 'if (due.notices.length) changed();',
+    find: '    return due.changed;',
+    replace: '    return due.notices.length > 0;',
   },
   {
     name: 'SohoaUpdatedAt stamped without its patch (older histories upsert it too)',
@@ -154,6 +154,19 @@ export const mutations: Mutation[] = [
     file: 'workflows/patches.ts',
     find: 'export const fromCodeVersion2 = (codeVersion: number | undefined) => codeVersion !== undefined && codeVersion >= 2;',
     replace: 'export const fromCodeVersion2 = (_codeVersion: number | undefined) => true;',
+  },
+  {
+    // Code version 3's one publish is for books started under it: older books mark overdue in their loop.
+    name: 'every book taken as code version 3',
+    file: 'workflows/patches.ts',
+    find: 'export const fromCodeVersion3 = (codeVersion: number | undefined) => codeVersion !== undefined && codeVersion >= 3;',
+    replace: 'export const fromCodeVersion3 = (_codeVersion: number | undefined) => true;',
+  },
+  {
+    name: 'code version 3 books mark overdue in their loop again',
+    file: WORKFLOW,
+    find: "        if (dueWithAction && state.phase !== 'processing') takeDue();\n",
+    replace: '',
   },
   {
     name: 'code version 2 books set a timer each turn again',

@@ -264,6 +264,19 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    // The plan's deadline moved into the past (the storm of a province): overdue at once, then extended.
+    name: 'plan-deadline-passed',
+    server: 'dev',
+    book: book({ type: 'death', bookNo: '46' }),
+    plan: far,
+    drive: async ({ act }) => {
+      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
+      await act('setPlanDeadline', users.manager, { deadline: new Date(Date.now() - DAY).toISOString(), reason: 'Hạn kế hoạch đã qua' });
+      await act('extendDeadline', users.manager, { deadline: '2099-03-12T00:00:00+07:00', reason: 'Sổ cần phục chế' });
+      await act('withdraw', users.manager, { reason: 'Sổ chuyển sang kế hoạch năm sau' });
+    },
+  },
+  {
     // Handed over twice (to the 2025 Sở, then on to a commune); its overdue notice goes to the holder.
     name: 'handed-over-overdue',
     server: 'skip',

@@ -77,6 +77,39 @@ it('a book started as the API starts it publishes nothing in its first workflow 
   expect(after.searchAttributes).toMatchObject({ SohoaPriority: [5] });
 });
 
+it("a plan deadline moved into the past marks a book overdue in the action's own change: one publish, not two (code version 2 books keep two)", async () => {
+  /** The upserts and memo changes of the workflow task that took the move, and the book's status after it. */
+  const moved = async (args: WorkflowInputV1) => {
+    const h = await t.env.client.workflow.start(WORKFLOW_TYPE, { taskQueue: t.taskQueue, workflowId: workflowIdFor(args.book), args: [args] });
+    // A first action, so the move has a workflow task of its own (not the first one, which publishes everything).
+    await h.executeUpdate(actionUpdates.addNote, { args: [{ actor: users.manager, payload: { text: 'Sổ để ở kho 2' } }] });
+    const status = await h.executeUpdate(actionUpdates.setPlanDeadline, {
+      args: [{ actor: users.manager, payload: { deadline: new Date(Date.now() - 86_400_000).toISOString(), reason: 'Hạn kế hoạch đã qua' } }],
+    });
+    const events = (await h.fetchHistory()).events!;
+    const task = events.slice(events.findLastIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes));
+    const taskEnd = task.findIndex((e) => e.workflowTaskScheduledEventAttributes);
+    const inTask = taskEnd < 0 ? task : task.slice(0, taskEnd);
+    const upserts = inTask.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes);
+    return {
+      status,
+      upserts: upserts.map((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!).sort()),
+      memos: inTask.filter((e) => e.workflowPropertiesModifiedEventAttributes).length,
+      described: (await h.describe()).searchAttributes,
+    };
+  };
+  const now = await moved(input(book({ bookNo: '75' }), future));
+  // The update answers with the book already overdue, and visibility holds it after one write of each kind.
+  expect(now.status).toMatchObject({ overdue: true });
+  expect(now.upserts).toEqual([['SohoaDeadline', 'SohoaOverdue', 'SohoaUpdatedAt']]);
+  expect(now.memos).toBe(1);
+  expect(now.described).toMatchObject({ SohoaOverdue: [true] });
+  const v2 = await moved({ ...input(book({ bookNo: '76' }), future), codeVersion: 2 });
+  expect(v2.upserts).toEqual([['SohoaDeadline', 'SohoaUpdatedAt'], ['SohoaOverdue', 'SohoaUpdatedAt']]);
+  expect(v2.memos).toBe(2);
+  expect(v2.described).toMatchObject({ SohoaOverdue: [true] });
+});
+
 it('a book started before code version 2 keeps asking its patches, a timer each turn', async () => {
   const { codeVersion: _, ...before } = input(book({ bookNo: '72' }), future);
   const old = await run(before);
