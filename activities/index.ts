@@ -15,6 +15,7 @@ import type { Client } from '@temporalio/client';
 import { loadUnits } from '../clients/units';
 import type { Units } from '../domain/units';
 import { createScheduleActivities } from './schedules';
+import { DEFAULT_PLAN_DEADLINE } from '../contracts/v1/workflow';
 
 /** What activities need from the outside world; tests hand in real local ones. */
 export interface ActivityDeps {
@@ -29,6 +30,8 @@ export interface ActivityDeps {
   temporal: Client;
   /** The units the reports name (the configured province's by default). */
   units?: Units;
+  /** The configured plan deadline (the province plan's until its workflow runs; the contract's default otherwise). */
+  planDeadline?: string;
 }
 
 /** Activities are plain async functions built from their dependencies. */
@@ -43,7 +46,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     validateExcel,
     ...createImportActivities({ store: deps.store, gateway: deps.gateway }),
     ...createAcceptanceActivities({ store: deps.store }),
-    ...createScheduleActivities({ store: deps.store, outbox: deps.outbox, temporal: deps.temporal, units: deps.units ?? loadUnits() }),
+    ...createScheduleActivities({ store: deps.store, outbox: deps.outbox, temporal: deps.temporal, units: deps.units ?? loadUnits(), planDeadline: deps.planDeadline ?? DEFAULT_PLAN_DEADLINE }),
     // Users' files the API takes in, read here so a hostile one never costs the API its memory.
     ...createInventoryActivities(limited),
     ...createC06UploadActivities(limited),

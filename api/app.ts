@@ -42,6 +42,7 @@ import { templateRoutes } from './routes/templates';
 import { uploadRoutes } from './routes/uploads';
 import { doubleEntryRoutes } from './routes/doubleEntry';
 import { BookIndex } from './services/bookIndex';
+import { PlanService } from './services/plan';
 import { BookService, mapTemporalError } from './services/books';
 import { DeniedLog } from './services/deniedLog';
 import { Drafts } from './services/drafts';
@@ -50,6 +51,7 @@ import { JobRegistry } from './services/jobs';
 import { StuckScanner } from './services/stuck';
 import { ScheduleService } from './services/schedules';
 import { scheduleRoutes } from './routes/schedules';
+import { planRoutes } from './routes/plan';
 import { loadUnits } from '../clients/units';
 import type { Units } from '../domain/units';
 
@@ -111,10 +113,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   const units = opts.units ?? loadUnits(config);
   const books = new BookService(opts.temporal.client, config);
+  const plan = new PlanService(opts.temporal.client, config.TEMPORAL_TASK_QUEUE, config.SOHOA_PLAN_DEADLINE, (err) => logger.warn({ err }, 'kế hoạch: chưa đọc được hạn kế hoạch của tỉnh'));
+  books.provinceDeadline = () => plan.current.deadline;
   const index = new BookIndex(opts.temporal.client, (err) => logger.warn({ err }, 'mô hình đọc: chưa cập nhật được danh sách sổ'), { pollMs: config.SOHOA_INDEX_POLL_MS });
   books.onWrite = (id, began) => index.wrote(id, began);
-  const stuck = new StuckScanner(books, units, index);
-  const metrics = createMetrics({ books, stuck, units });
+  const stuck = new StuckScanner(books, units, index, plan);
+  const metrics = createMetrics({ books, stuck, units, plan });
   const auditLimits = { maxBytes: config.SOHOA_AUDIT_LOG_MB * 1024 * 1024, keep: config.SOHOA_AUDIT_LOG_FILES };
   const denied = opts.denied ?? DeniedLog.inDataDir(config.SOHOA_DATA_DIR, auditLimits);
   denied.onAppend = (a) => metrics.denied.inc({ status: String(a.status) });
@@ -126,6 +130,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     client: opts.temporal.client,
     books,
     index,
+    plan,
     store: opts.store,
     ...(opts.store ? { drafts: new Drafts(opts.store, books, { maxPerBook: config.SOHOA_MAX_DRAFTS_PER_BOOK, ttlMs: config.SOHOA_DRAFT_TTL_S * 1000 }) } : {}),
     outbox: opts.outbox,
@@ -211,12 +216,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // Drafts not submitted in time go, with their files.
   const sweep = ctx.drafts && setInterval(() => void sweepDrafts(ctx.drafts!, logger), config.SOHOA_DRAFT_SWEEP_S * 1000).unref();
   app.addHook('onReady', async () => {
+    await plan.start();
     index.start();
     // The denied log's index is built in the background, so no history request waits on a whole read.
     denied.ensureIndex().catch((err: unknown) => logger.error({ err }, 'không đọc được nhật ký từ chối'));
   });
   app.addHook('onClose', async () => {
     if (sweep) clearInterval(sweep);
+    plan.stop();
     await index.stop();
     logger.flush();
     await Promise.race([ctx.jobs.drain(), new Promise((r) => setTimeout(r, 10_000).unref())]);
@@ -244,6 +251,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(bulkRoutes(ctx));
   await app.register(reportRoutes(ctx));
   await app.register(scheduleRoutes(ctx));
+  await app.register(planRoutes(ctx));
   await app.register(auditRoutes(ctx));
   if (opts.webRoot) {
     await app.register(webRoutes(opts.webRoot));

@@ -10,6 +10,7 @@ import type { BookService } from './services/books';
 import type { DeniedLog } from './services/deniedLog';
 import type { Drafts } from './services/drafts';
 import type { JobRegistry } from './services/jobs';
+import type { PlanService } from './services/plan';
 import type { ScheduleService } from './services/schedules';
 import type { StuckScanner } from './services/stuck';
 
@@ -22,6 +23,8 @@ export interface AppContext {
   books: BookService;
   /** The read model of every book's list line (overview, sorted lists, stuck list). */
   index: BookIndex;
+  /** The province plan (its deadline, which the books that follow it keep). */
+  plan: PlanService;
   store?: ArtifactStore;
   /** Unsubmitted uploads of each book (with a store only). */
   drafts?: Drafts;

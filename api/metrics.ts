@@ -4,11 +4,12 @@ import { steps } from '../domain/plan';
 import { SA } from '../workflows/definitions';
 import type { BookService } from './services/books';
 import type { StuckScanner } from './services/stuck';
+import type { PlanService } from './services/plan';
 import { buildQuery, quote } from '../clients/temporal/visibilityQuery';
 
 
 /** Prometheus metrics of one app (own registry, so several apps can live in one test process). */
-export function createMetrics(deps: { books: BookService; stuck: StuckScanner; units: Units }) {
+export function createMetrics(deps: { books: BookService; stuck: StuckScanner; units: Units; plan: PlanService }) {
   const province = { scope: 'province' as const, agencyCode: deps.units.provinceCode };
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sohoa_api_' });
@@ -56,7 +57,7 @@ export function createMetrics(deps: { books: BookService; stuck: StuckScanner; u
     help: 'Số sổ đang thực hiện đã quá hạn',
     registers: [registry],
     async collect() {
-      this.set(await deps.books.count(buildQuery(deps.units, province, { status: 'running', overdue: true })).catch(() => NaN));
+      this.set(await deps.books.count(buildQuery(deps.units, province, { status: 'running', overdue: true }, deps.plan.now())).catch(() => NaN));
     },
   });
   new Gauge({

@@ -65,6 +65,7 @@ const STATUS_KEY_OF = {
   artifacts: 'status.files',
   problems: 'status.files',
   planDeadline: 'status',
+  followsPlan: 'status',
   extendedDeadline: 'status',
   deadline: 'status',
   overdue: 'status',

@@ -21,27 +21,50 @@ function byDeadline(a: RegisterSummary, b: RegisterSummary): number {
   return (a.deadline ?? '').localeCompare(b.deadline ?? '') || (a.title ?? a.id).localeCompare(b.title ?? b.id, 'vi');
 }
 
-/** One agency's overdue open books in one notice: the first `listed` by name, step and deadline, then how many more. */
-export function overdueDigestNotice(agency: Agency, books: readonly RegisterSummary[], o: { day: string; listed: number; at: string }): Notice {
-  const sorted = [...books].sort(byDeadline);
-  const lines = sorted.slice(0, o.listed).map((b) => {
-    const step = b.step ? STEP_LABELS_VI[b.step] : 'không rõ';
-    const deadline = b.deadline ? formatDateVi(b.deadline) : 'không rõ';
-    return `- ${b.title ?? b.id}: bước ${step}, hạn ${deadline}`;
-  });
-  const more = sorted.length - o.listed;
+/** One notice to an agency about some of its books, in this order: the first `listed` a line each, then how many more. */
+function agencyDigest(agency: Agency, books: readonly RegisterSummary[], o: { id: string; kind: Notice['kind']; listed: number; at: string; head: string; line: (b: RegisterSummary) => string }): Notice {
+  const lines = books.slice(0, o.listed).map(o.line);
+  const more = books.length - o.listed;
   if (more > 0) lines.push(`và ${more} sổ khác`);
-  const message = `QUÁ HẠN (ngày ${dayVi(o.day)}): ${agency.name} có ${sorted.length} sổ quá hạn chưa hoàn thành:\n${lines.join('\n')}`;
   return {
-    id: `overdue-digest:${agency.code}:${o.day}`,
-    kind: 'overdueDigest',
-    workflowIds: sorted.map((b) => b.id),
+    id: o.id,
+    kind: o.kind,
+    workflowIds: books.map((b) => b.id),
     agencyCode: agency.code,
     districtCode: agency.districtCode,
     provinceCode: agency.provinceCode,
-    message: message.normalize('NFC'),
+    message: `${o.head}:\n${lines.join('\n')}`.normalize('NFC'),
     createdAt: o.at,
   };
+}
+
+const stepVi = (b: RegisterSummary) => (b.step ? STEP_LABELS_VI[b.step] : 'không rõ');
+
+/** One agency's overdue open books in one notice: the first `listed` by name, step and deadline, then how many more. */
+export function overdueDigestNotice(agency: Agency, books: readonly RegisterSummary[], o: { day: string; listed: number; at: string }): Notice {
+  const sorted = [...books].sort(byDeadline);
+  return agencyDigest(agency, sorted, {
+    ...o,
+    id: `overdue-digest:${agency.code}:${o.day}`,
+    kind: 'overdueDigest',
+    head: `QUÁ HẠN (ngày ${dayVi(o.day)}): ${agency.name} có ${sorted.length} sổ quá hạn chưa hoàn thành`,
+    line: (b) => `- ${b.title ?? b.id}: bước ${stepVi(b)}, hạn ${b.deadline ? formatDateVi(b.deadline) : 'không rõ'}`,
+  });
+}
+
+/**
+ * One agency's open books that follow the province plan, on a reminder day of its deadline: one notice
+ * for all of them (the plan's 30 and 7 days, not one reminder a book).
+ */
+export function planReminderNotice(agency: Agency, books: readonly RegisterSummary[], o: { day: string; listed: number; at: string; deadline: string; daysLeft: number }): Notice {
+  const sorted = [...books].sort((a, b) => (a.title ?? a.id).localeCompare(b.title ?? b.id, 'vi'));
+  return agencyDigest(agency, sorted, {
+    ...o,
+    id: `plan-reminder:${agency.code}:${o.day}`,
+    kind: 'deadlineReminder',
+    head: `Nhắc hạn (ngày ${dayVi(o.day)}): còn ${o.daysLeft} ngày đến hạn kế hoạch ${formatDateVi(o.deadline)}; ${agency.name} có ${sorted.length} sổ chưa hoàn thành`,
+    line: (b) => `- ${b.title ?? b.id}: bước ${stepVi(b)}`,
+  });
 }
 
 /** Where a district's weekly report of a day is kept in the artifact store. */

@@ -17,6 +17,7 @@ export async function depsFromConfig(config: Config, warn: (m: string) => void =
     gateway: createGateway({ mode: config.SOHOA_GATEWAY, url: config.SOHOA_GATEWAY_URL, store }),
     limits: limitsOf(config),
     quality: qualitySettingsOf(config),
+    planDeadline: config.SOHOA_PLAN_DEADLINE,
     // A client connection of its own (the worker's is native): it connects on first use.
     temporal: new Client({ connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE }),
     units: loadUnits(),

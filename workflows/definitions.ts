@@ -1,7 +1,9 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { actionNames, type ActionName, type ActionRequest } from '../contracts/v1/commands';
+import type { ProvincePlan, SetProvinceDeadline } from '../contracts/v1/plan';
 import type { BookStatusV1 } from '../contracts/v1/status';
+import type { Actor } from '../contracts/v1/values';
 import { bookPeriod } from '../domain/book';
 import { awaitingHuman, type BookState } from '../domain/bookState';
 
@@ -12,6 +14,10 @@ import { awaitingHuman, type BookState } from '../domain/bookState';
 export { TASK_QUEUE, WORKFLOW_TYPE } from '../contracts/v1/workflow';
 
 export const statusQuery = defineQuery<BookStatusV1>('status');
+
+/** The province plan's workflow: its state, and the move of its deadline (by a province manager). */
+export const planQuery = defineQuery<ProvincePlan>('plan');
+export const setProvinceDeadline = defineUpdate<ProvincePlan, [{ actor: Actor; payload: SetProvinceDeadline }]>('setProvinceDeadline');
 
 /** One update per human action, named as the action; each carries the actor and returns the new status. */
 export const actionUpdates = Object.fromEntries(actionNames.map((a) => [a, defineUpdate<BookStatusV1, [ActionRequest]>(a)])) as Record<
@@ -46,6 +52,12 @@ export const SA = {
    * the books changed since its last look instead of listing the province again.
    */
   updatedAt: defineSearchAttributeKey('SohoaUpdatedAt', SearchAttributeType.DATETIME),
+  /**
+   * Ours: `plan` while the book follows the province plan's deadline (SohoaDeadline then holds its
+   * extension alone, and overdue is counted from the plan's deadline: clients/temporal/visibilityQuery.ts),
+   * `book` once it has its own; absent in books started before.
+   */
+  deadlineFrom: defineSearchAttributeKey('SohoaDeadlineFrom', SearchAttributeType.KEYWORD),
 } as const;
 
 /** `--search-attribute` values for `temporal server start-dev` and `temporal operator search-attribute create`. */
@@ -67,12 +79,13 @@ export function searchAttributesOf(s: BookState): SearchAttributePair[] {
     { key: SA.step, value: s.step },
     { key: SA.overdue, value: s.overdue },
     { key: SA.awaitingHuman, value: awaitingHuman(s) },
-    { key: SA.deadline, value: new Date(s.deadline) },
+    ...(s.followsPlan ? (s.extendedDeadline ? [{ key: SA.deadline, value: new Date(s.extendedDeadline) }] : []) : [{ key: SA.deadline, value: new Date(s.deadline) }]),
     { key: SA.yearFrom, value: s.book.yearFrom },
     { key: SA.recordCount, value: s.counts.inventoryCases ?? 0 },
     { key: SA.priority, value: s.priority },
     // Only books that ever failed carry it: older histories keep their exact upserts.
     ...(s.failing === undefined ? [] : [{ key: SA.failing, value: s.failing !== null }]),
     ...(s.custodian === undefined ? [] : [{ key: SA.custody, value: s.custodian.scopes }]),
+    ...(s.followsPlan === undefined ? [] : [{ key: SA.deadlineFrom, value: s.followsPlan ? 'plan' : 'book' }]),
   ] as SearchAttributePair[];
 }

@@ -3,3 +3,4 @@ import '../contracts/zodPreload';
 export { registerDigitization } from './registerDigitization';
 export { overdueDigest, weeklyProgressReport } from './schedules';
 export { intakeC06Upload, parseInventoryUpload, unpackScanDelivery } from './userFiles';
+export { provincePlan } from './provincePlan';

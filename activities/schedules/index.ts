@@ -1,13 +1,16 @@
 import type { Client } from '@temporalio/client';
 import type { Agency, OverdueDigestInput, OverdueDigestResult, RegisterSummary, ScheduledRun, WeeklyReportInput, WeeklyReportResult } from '../../contracts/v1';
 import { progressBy } from '../../domain/progress';
-import { localDay, overdueDigestNotice, weeklyReportKey, weeklyReportNotice } from '../../domain/schedules';
+import { localDay, overdueDigestNotice, planReminderNotice, weeklyReportKey, weeklyReportNotice } from '../../domain/schedules';
 import type { Units } from '../../domain/units';
 import type { FileOutbox } from '../../clients/outbox';
 import type { ArtifactStore } from '../../clients/storage/types';
-import { BASE_CLAUSES } from '../../clients/temporal/visibilityQuery';
-import { listAll } from '../../clients/temporal/visibility';
+import { BASE_CLAUSES, overdueClause, quote } from '../../clients/temporal/visibilityQuery';
 import { SA } from '../../workflows/definitions';
+import { daysLeft } from '../../domain/bookState';
+import { readPlan } from '../../clients/temporal/plan';
+import { summaryUnderPlan, type PlanNow } from '../../domain/planDeadline';
+import { listAll } from '../../clients/temporal/visibility';
 import { heartbeat } from '../heartbeat';
 import { buildWeeklyWorkbook } from './weeklyWorkbook';
 
@@ -17,6 +20,8 @@ export interface ScheduleActivityDeps {
   /** For visibility lists of the books (search attributes and memo, no query per book). */
   temporal: Client;
   units: Units;
+  /** The configured plan deadline: the plan's until its workflow runs (clients/temporal/plan.ts). */
+  planDeadline: string;
 }
 
 export interface ScheduleActivities {
@@ -55,23 +60,39 @@ export function createScheduleActivities(deps: ScheduleActivityDeps): ScheduleAc
       provinceCode: units.provinceCode,
     };
 
+  /** The plan's deadline at the run's time: the books that follow it are overdue, and show their deadline, by it. */
+  const planAt = async (at: string): Promise<PlanNow> => ({ deadline: (await readPlan(deps.temporal, deps.planDeadline)).deadline, nowMs: Date.parse(at) });
+
   return {
-    async sendOverdueDigest({ timeZone, listed, at }) {
+    async sendOverdueDigest({ timeZone, listed, reminderDays, at }) {
       const day = localDay(at, timeZone);
-      const query = [...BASE_CLAUSES, `ExecutionStatus = "Running"`, `${SA.overdue.name} = true`].join(' AND ');
-      const books = await listBooks(deps.temporal, query, 'overdueBooks');
+      const plan = await planAt(at);
+      const query = [...BASE_CLAUSES, `ExecutionStatus = "Running"`, overdueClause(true, plan)].join(' AND ');
+      const books = (await listBooks(deps.temporal, query, 'overdueBooks')).map((b) => summaryUnderPlan(b, plan));
       const byAgency = groupBy(books, (b) => b.agencyCode);
       let written = 0;
       for (const group of byAgency.values()) {
         if (await deps.outbox.writeOnce(overdueDigestNotice(agencyOf(group[0]!), group, { day, listed, at }))) written++;
         heartbeat({ written });
       }
-      return { day, agencies: byAgency.size, books: books.length, written };
+      const result: OverdueDigestResult = { day, agencies: byAgency.size, books: books.length, written };
+      // The books that follow the plan have no reminder of their own: on the plan's reminder days, one per agency.
+      const left = daysLeft(plan.deadline, plan.nowMs);
+      if (!reminderDays?.includes(left)) return result;
+      const [from, deadline] = [SA.deadlineFrom.name, SA.deadline.name];
+      const dueQuery = [...BASE_CLAUSES, `ExecutionStatus = "Running"`, `${from} = "plan"`, `(${deadline} IS NULL OR ${deadline} <= ${quote(plan.deadline)})`].join(' AND ');
+      const due = groupBy(await listBooks(deps.temporal, dueQuery, 'planReminderBooks'), (b) => b.agencyCode);
+      for (const group of due.values()) {
+        if (await deps.outbox.writeOnce(planReminderNotice(agencyOf(group[0]!), group, { day, listed, at, deadline: plan.deadline, daysLeft: left }))) written++;
+        heartbeat({ written });
+      }
+      return { ...result, written, planReminder: { daysLeft: left, agencies: due.size, books: [...due.values()].reduce((n, g) => n + g.length, 0) } };
     },
 
     async writeWeeklyReports({ timeZone, at }) {
       const day = localDay(at, timeZone);
-      const books = await listBooks(deps.temporal, BASE_CLAUSES.join(' AND '), 'books');
+      const plan = await planAt(at);
+      const books = (await listBooks(deps.temporal, BASE_CLAUSES.join(' AND '), 'books')).map((b) => summaryUnderPlan(b, plan));
       const byDistrict = groupBy(books, (b) => b.districtCode);
       const files: WeeklyReportResult['files'] = [];
       let written = 0;

@@ -53,4 +53,7 @@ export class ApiClient {
   post<T>(path: string, body: unknown) {
     return this.request<T>('POST', path, body ?? {});
   }
+  put<T>(path: string, body: unknown) {
+    return this.request<T>('PUT', path, body);
+  }
 }

@@ -15,6 +15,7 @@ import type {
   ListResponse,
   ProgressReport,
   ProgressRow,
+  ProvincePlan,
   ReplayResponse,
   ResultSummary,
   StuckReport,
@@ -251,6 +252,22 @@ program
       r,
     );
     if (r.summary.nonDeterministic + r.summary.error > 0) process.exitCode = 4;
+  });
+
+program
+  .command('plan [deadline]')
+  .description('hạn kế hoạch của tỉnh: xem; hoặc đổi (quản lý cấp tỉnh) cho mọi sổ theo kế hoạch, ví dụ 2025-03-12T00:00:00+07:00')
+  .option('--reason <text>', 'lý do đổi hạn (bắt buộc khi đổi)')
+  .action(async (deadline: string | undefined, o: { reason?: string }) => {
+    if (deadline && !o.reason) throw new CliError('đổi hạn kế hoạch cần --reason', 2);
+    const plan = deadline ? await api().put<ProvincePlan>('/api/plan/deadline', { deadline, reason: o.reason }) : await api().get<ProvincePlan>('/api/plan');
+    out(
+      [
+        `Hạn kế hoạch của tỉnh: ${dateTimeVi(plan.deadline)}`,
+        ...plan.changes.slice(-5).map((c) => `  ${dateTimeVi(c.at)} ${c.userId}: ${dateTimeVi(c.previous)} → ${dateTimeVi(c.deadline)} (${c.reason})`),
+      ].join('\n'),
+      plan,
+    );
   });
 
 program

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { statusUnderPlan } from '../../domain/planDeadline';
 import { z } from 'zod';
 import { ACTION_LABELS_VI, actionNames, actionPayloads, rolesFor, type ActionName } from '../../domain/actions';
 import type { Role } from '../../domain/actors';
@@ -76,7 +77,7 @@ export const actionRoutes =
             ctx.metrics.actions.inc({ action, outcome: out.unchanged ? 'unchanged' : 'done' });
             if (!out.unchanged) await ctx.drafts?.submitted(id, submittedKeys(req.body));
             req.log.info({ action, unchanged: out.unchanged }, 'thao tác');
-            return out.unchanged ? { unchanged: true, message: out.message } : { unchanged: false, status: out.status };
+            return out.unchanged ? { unchanged: true, message: out.message } : { unchanged: false, status: statusUnderPlan(out.status, ctx.plan.now()) };
           } catch (e) {
             if (e instanceof ApiError && [400, 403, 409].includes(e.status) && e.code !== 'NeedsDecision') {
               ctx.metrics.actions.inc({ action, outcome: e.code });

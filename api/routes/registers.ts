@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseWorkflowId } from '../../domain/book';
 import { byCodeUnits } from '../../domain/text';
 import { statusFromMemo } from '../../domain/memo';
+import { statusUnderPlan, summaryUnderPlan } from '../../domain/planDeadline';
 import { actorOf, agencyOfBookId, assertBookInJurisdiction, assertReaches, holderOfSummary } from '../auth/access';
 import type { AppContext } from '../context';
 import { ApiError, commonErrors, download, errorBodySchema, notFound } from '../errors';
@@ -184,8 +185,12 @@ export const registerRoutes =
  * the workflow's own JSON is passed through (the route's schema documents both).
  */
 async function statusJsonOf(req: FastifyRequest, ctx: AppContext, id: string): Promise<Buffer> {
+  const plan = ctx.plan.now();
+  // A book that follows the plan shows the plan's deadline as it is now: an answer is kept for one plan
+  // deadline, until the next moment a book turns overdue under it.
+  const underPlan = (version: string | undefined) => version && `${version}|${plan.deadline}|${ctx.index.overdueTurnsAt(plan)}`;
   const known = ctx.index.known(id);
-  const cached = known?.version ? ctx.books.cachedStatus(id, known.version) : undefined;
+  const cached = known?.version ? ctx.books.cachedStatus(id, underPlan(known.version)!) : undefined;
   if (known && cached) {
     const agency = agencyOfBookId(ctx.units, id);
     await assertReaches(req, ctx, id, agency, holderOfSummary(ctx.units, known.summary, agency), 'see');
@@ -194,9 +199,9 @@ async function statusJsonOf(req: FastifyRequest, ctx: AppContext, id: string): P
   const askedAt = Date.now();
   const { version, memo } = await assertBookInJurisdiction(req, ctx, id);
   const status = statusFromMemo(memo, Date.now());
-  if (!status) return ctx.books.statusJson(id, version, askedAt);
-  const json = Buffer.from(JSON.stringify(status));
-  ctx.books.rememberStatus(id, version, json, askedAt);
+  if (!status) return ctx.books.statusJson(id, underPlan(version), askedAt);
+  const json = Buffer.from(JSON.stringify(statusUnderPlan(status, plan)));
+  ctx.books.rememberStatus(id, underPlan(version), json, askedAt);
   return json;
 }
 
@@ -217,13 +222,17 @@ const newestFirst = (a: RegisterSummary, b: RegisterSummary) => byCodeUnits(b.st
 
 export async function listBooks(ctx: AppContext, actor: Parameters<typeof buildQuery>[1], q: ListQuery) {
   const id = q.q && parseWorkflowId(q.q) ? q.q : undefined;
-  const query = buildQuery(ctx.units, actor, q) + (id ? ` AND WorkflowId = ${quote(id)}` : '');
+  const plan = ctx.plan.now();
+  const query = buildQuery(ctx.units, actor, q, plan) + (id ? ` AND WorkflowId = ${quote(id)}` : '');
   const order = q.order ?? (q.sort === 'started' ? 'desc' : 'asc');
   if (q.sort === 'started' && order === 'desc' && !q.q && q.offset === undefined) {
     const token = q.pageToken ? ctx.books.openPageToken(q.pageToken) : undefined;
     // Temporal's pages until the read model is loaded (and for a token Temporal gave); then keyset pages
     // of the read model, which stay right while books are added (after the last book seen, not at an offset).
-    if (!ctx.index.ready || (token && 'temporal' in token)) return { ...(await ctx.books.listPage(query, q.pageSize, q.pageToken)), query };
+    if (!ctx.index.ready || (token && 'temporal' in token)) {
+      const page = await ctx.books.listPage(query, q.pageSize, q.pageToken);
+      return { ...page, items: page.items.map((b) => summaryUnderPlan(b, plan)), query };
+    }
     const after = token && 'after' in token ? token.after : undefined;
     const sorted = await sortedBooks(ctx, actor, q);
     const from = after ? sorted.findIndex((b) => newestFirst(b, { startedAt: after.startedAt, id: after.id } as RegisterSummary) > 0) : 0;

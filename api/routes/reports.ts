@@ -119,7 +119,7 @@ export const reportRoutes =
       },
       handler: async (req, reply) => {
         const { date, contractor, ...filter } = req.query;
-        const books = await ctx.books.listAll(buildQuery(ctx.units, actorOf(req), { ...filter, step: filter.step ?? ['done'] }));
+        const books = await ctx.books.listAll(buildQuery(ctx.units, actorOf(req), { ...filter, step: filter.step ?? ['done'] }, ctx.plan.now()));
         const rows = books
           .filter((b) => b.agencyCode && b.districtCode)
           .map((b) => ({

@@ -9,6 +9,8 @@ import type { BookService } from './books';
 import { stateVersion } from './statusCache';
 import { searchText } from './textSearch';
 import { SA } from '../../workflows/definitions';
+import { summaryUnderPlan, type PlanNow } from '../../domain/planDeadline';
+import type { PlanService } from './plan';
 
 /** A book as the read model keeps it: its list line, the attributes the filters read, the version of its state. */
 export interface IndexedBook {
@@ -78,6 +80,8 @@ function indexed(i: WorkflowExecutionInfo): IndexedBook {
       period: summary.period,
       step: summary.step,
       overdue: summary.overdue,
+      followsPlan: summary.followsPlan,
+      extendedMs: summary.followsPlan && summary.deadline ? Date.parse(summary.deadline) : null,
       awaitingHuman: summary.awaitingHuman,
       failing: sa.get(SA.failing) ?? false,
       custody: sa.get(SA.custody) ?? null,
@@ -100,7 +104,9 @@ export class BookIndex {
    * Results computed from the books, each with the test of the books it was computed from: a look that
    * changes a book drops the results it could change (without a test, any change drops it).
    */
-  private results = new Map<string, { value: unknown; from?: (b: BookAttributes) => boolean }>();
+  private results = new Map<string, { value: unknown; from?: (b: BookAttributes) => boolean; until: number }>();
+  /** When a book that follows the plan next turns overdue under this plan deadline (kept until a look changes a book). */
+  private turn?: { deadline: string; at: number };
   private loadedAt = 0;
   private lookedAt = 0;
   /** How late visibility indexed a change lately: the most a change found by a look predates the look before it. */
@@ -182,9 +188,25 @@ export class BookIndex {
     return this.ready ? this.books.get(id) : undefined;
   }
 
-  /** The list lines a caller sees under a filter, as of the last look. */
-  select(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, filter: Partial<BookFilter> = {}): RegisterSummary[] {
-    return this.selectMatching(bookMatcher(units, actor, filter));
+  /** The list lines a caller sees under a filter, as of the last look (with `plan`, needed to filter overdue books: its deadline in place for the books that follow it). */
+  select(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, filter: Partial<BookFilter> = {}, plan?: PlanNow): RegisterSummary[] {
+    const books = this.selectMatching(bookMatcher(units, actor, filter, plan));
+    return plan ? books.map((b) => summaryUnderPlan(b, plan)) : books;
+  }
+
+  /**
+   * The first moment after now at which a running book that follows the plan turns overdue: the plan's
+   * deadline, or an extension past it. A result that counts overdue books holds until then.
+   */
+  overdueTurnsAt(plan: PlanNow): number {
+    if (this.turn?.deadline === plan.deadline && this.turn.at > plan.nowMs) return this.turn.at;
+    const deadlineMs = Date.parse(plan.deadline);
+    let at = deadlineMs > plan.nowMs ? deadlineMs : Infinity;
+    for (const { attributes: b } of this.books.values()) {
+      if (b.followsPlan && b.running && b.extendedMs !== null && b.extendedMs > plan.nowMs && b.extendedMs > deadlineMs && b.extendedMs < at) at = b.extendedMs;
+    }
+    this.turn = { deadline: plan.deadline, at };
+    return at;
   }
 
   /** The list lines of the books a test selects, as of the last look. */
@@ -200,16 +222,16 @@ export class BookIndex {
    * next page of a list, a clerk's queue while other communes' books change) costs nothing at 40,000
    * books. The result is shared: callers never change it.
    */
-  kept<T>(key: string, compute: () => T, from?: (b: BookAttributes) => boolean): T {
+  kept<T>(key: string, compute: () => T, from?: (b: BookAttributes) => boolean, until = Infinity): T {
     const hit = this.results.get(key);
-    if (hit) {
+    if (hit && Date.now() < hit.until) {
       // Least recently asked leave first.
       this.results.delete(key);
       this.results.set(key, hit);
       return hit.value as T;
     }
     const value = compute();
-    this.results.set(key, { value, from });
+    this.results.set(key, { value, from, until });
     if (this.results.size > RESULTS_KEPT) this.results.delete(this.results.keys().next().value!);
     return value;
   }
@@ -217,6 +239,7 @@ export class BookIndex {
   /** A look changed these books (as they were, if known, and as they are): the results they could change go. */
   private forget(changes: [BookAttributes | undefined, BookAttributes][]): void {
     if (!changes.length) return;
+    this.turn = undefined;
     for (const [key, r] of this.results) {
       const from = r.from;
       if (!from || changes.some(([was, now]) => (was && from(was)) || from(now))) this.results.delete(key);
@@ -255,6 +278,7 @@ export class BookIndex {
       const all = await listAll(this.client, base, Infinity, undefined, indexed, RELOAD_PAGE);
       this.books = new Map(all.map((b) => [b.summary.id, b]));
       this.results.clear();
+      this.turn = undefined;
       this.seeWrites(all, startedAt);
       this.closing = new Set(all.filter((b) => isClosing(b, startedAt - this.opts.reloadMs)).map((b) => b.summary.id));
       this.loadedAt = startedAt;
@@ -341,24 +365,27 @@ function isClosing(b: IndexedBook, recent: number): boolean {
 }
 
 /**
- * What a caller sees under a filter, computed by `compute` from the books it selects: from the read model
- * once it is loaded (kept there under `what` until the books change), from visibility (all pages,
- * shared a few seconds) before that. The books handed to `compute`, and a result it returns as they
- * are, are shared: read them, never change them.
+ * What a caller sees under a filter, computed by `compute` from the books it selects, with the plan's
+ * deadline in place for the books that follow it: from the read model once it is loaded (kept there under
+ * `what` until the books change, the plan's deadline moves or a book turns overdue), from visibility (all
+ * pages, shared a few seconds) before that. The books handed to `compute`, and a result it returns as
+ * they are, are shared: read them, never change them.
  */
 export async function fromBooks<T>(
-  ctx: { index: BookIndex; books: BookService; units: Units },
+  ctx: { index: BookIndex; books: BookService; units: Units; plan: Pick<PlanService, 'now'> },
   actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>,
   filter: Partial<BookFilter>,
   what: string,
   compute: (books: readonly RegisterSummary[]) => T,
 ): Promise<T> {
-  if (!ctx.index.ready) return compute(await ctx.books.listAllCached(buildQuery(ctx.units, actor, filter)));
+  const plan = ctx.plan.now();
+  const underPlan = (books: readonly RegisterSummary[]) => books.map((b) => summaryUnderPlan(b, plan));
+  if (!ctx.index.ready) return compute(underPlan(await ctx.books.listAllCached(buildQuery(ctx.units, actor, filter, plan))));
   await ctx.index.caughtUp();
   // Only the filter's own fields: a list's page or sort is not part of the books it selects.
-  const key = JSON.stringify([what, actor.scope, actor.agencyCode, actor.within ?? null, FILTER_FIELDS.map((f) => filter[f] ?? null)]);
-  const match = bookMatcher(ctx.units, actor, filter);
-  return ctx.index.kept(key, () => compute(ctx.index.selectMatching(match)), match);
+  const key = JSON.stringify([what, plan.deadline, actor.scope, actor.agencyCode, actor.within ?? null, FILTER_FIELDS.map((f) => filter[f] ?? null)]);
+  const match = bookMatcher(ctx.units, actor, filter, plan);
+  return ctx.index.kept(key, () => compute(underPlan(ctx.index.selectMatching(match))), match, ctx.index.overdueTurnsAt(plan));
 }
 
 /** The books a caller sees under a filter (shared: never changed by the caller). */

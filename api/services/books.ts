@@ -29,6 +29,8 @@ export class BookService {
    * them: read your writes); `id` only when the book took the write (a start, an action that changed it).
    */
   onWrite: (id: string | undefined, began: number) => void = () => {};
+  /** The province plan's deadline now: the books this API starts follow it (unset: the configured deadline, their own). */
+  provinceDeadline?: () => string;
 
   constructor(
     readonly client: Client,
@@ -48,7 +50,9 @@ export class BookService {
     const began = Date.now();
     let started: string | undefined;
     try {
-      const r = await startBook(this.client, this.config.TEMPORAL_TASK_QUEUE, book, planSettingsFromConfig(this.config as Config), priority, { createdBy });
+      const configured = planSettingsFromConfig(this.config as Config);
+      const plan = this.provinceDeadline ? { ...configured, deadline: this.provinceDeadline(), followsPlan: true } : configured;
+      const r = await startBook(this.client, this.config.TEMPORAL_TASK_QUEUE, book, plan, priority, { createdBy });
       if (r.result === 'created') started = r.id;
       return r;
     } finally {

@@ -30,7 +30,9 @@ const STATUS: Record<string, ScheduleRun['status']> = {
 function summaryOf(id: ScheduleId, result: unknown): string | undefined {
   if (id === SCHEDULES.overdueDigest.id) {
     const r = overdueDigestResultSchema.safeParse(result);
-    return r.success ? `ngày ${dayVi(r.data.day)}: ${r.data.books} sổ quá hạn ở ${r.data.agencies} đơn vị, ${r.data.written} thông báo mới` : undefined;
+    if (!r.success) return undefined;
+    const reminder = r.data.planReminder && `; nhắc hạn kế hoạch (còn ${r.data.planReminder.daysLeft} ngày): ${r.data.planReminder.books} sổ ở ${r.data.planReminder.agencies} đơn vị`;
+    return `ngày ${dayVi(r.data.day)}: ${r.data.books} sổ quá hạn ở ${r.data.agencies} đơn vị, ${r.data.written} thông báo mới${reminder ?? ''}`;
   }
   const r = weeklyReportResultSchema.safeParse(result);
   return r.success ? `ngày ${dayVi(r.data.day)}: ${r.data.files.length} tệp báo cáo cho ${r.data.districts} huyện (${r.data.books} sổ), ${r.data.written} thông báo mới` : undefined;

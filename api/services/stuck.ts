@@ -5,6 +5,7 @@ import type { Units } from '../../domain/units';
 import type { BookService } from './books';
 import { mapLimit } from './pool';
 import { fromBooks, selectBooks, type BookIndex } from './bookIndex';
+import type { PlanService } from './plan';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import { byCodeUnits } from '../../domain/text';
 
@@ -19,14 +20,15 @@ const DAY = 86_400_000;
 export class StuckScanner {
   private cache: { at: number; failing: FailingActivity[] } | undefined;
 
-  private readonly ctx: { books: BookService; units: Units; index: BookIndex };
+  private readonly ctx: { books: BookService; units: Units; index: BookIndex; plan: PlanService };
 
   constructor(
     private readonly books: BookService,
     private readonly units: Units,
     index: BookIndex,
+    plan: PlanService,
   ) {
-    this.ctx = { books, units, index };
+    this.ctx = { books, units, index, plan };
   }
 
   /** Books whose workflow marked their automatic step failing. */

@@ -5,7 +5,7 @@ import type { Config } from '../config';
 
 export type ScheduleConfig = Pick<
   Config,
-  'TEMPORAL_TASK_QUEUE' | 'SOHOA_SCHEDULE_TIME_ZONE' | 'SOHOA_DIGEST_TIME' | 'SOHOA_DIGEST_LISTED' | 'SOHOA_REPORT_DAY' | 'SOHOA_REPORT_TIME'
+  'TEMPORAL_TASK_QUEUE' | 'SOHOA_SCHEDULE_TIME_ZONE' | 'SOHOA_DIGEST_TIME' | 'SOHOA_DIGEST_LISTED' | 'SOHOA_REPORT_DAY' | 'SOHOA_REPORT_TIME' | 'SOHOA_REMINDER_DAYS'
 >;
 
 /**
@@ -17,7 +17,7 @@ const policies = { overlap: 'SKIP', catchupWindow: '1 day' } as const;
 /** The schedules as the config wants them. */
 export function desiredSchedules(c: ScheduleConfig): ScheduleOptions[] {
   const timezone = c.SOHOA_SCHEDULE_TIME_ZONE;
-  const digest: OverdueDigestInput = { timeZone: timezone, listed: c.SOHOA_DIGEST_LISTED };
+  const digest: OverdueDigestInput = { timeZone: timezone, listed: c.SOHOA_DIGEST_LISTED, reminderDays: c.SOHOA_REMINDER_DAYS };
   const weekly: WeeklyReportInput = { timeZone: timezone };
   return [
     {

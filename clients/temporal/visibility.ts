@@ -59,7 +59,10 @@ export async function listAll<T = RegisterSummary>(client: Client, query: string
   return out;
 }
 
-/** A list line from search attributes and memo. */
+/**
+ * A list line from search attributes and memo. A book that follows the province plan has as `deadline`
+ * its extension alone (or none): `summaryUnderPlan` (domain/planDeadline.ts) gives the plan's.
+ */
 export function summaryOf(i: WorkflowExecutionInfo): RegisterSummary {
   const sa = i.typedSearchAttributes;
   const memo = (i.memo ?? {}) as Partial<BookMemo>;
@@ -90,6 +93,7 @@ export function summaryOf(i: WorkflowExecutionInfo): RegisterSummary {
     overdue: sa.get(SA.overdue) ?? false,
     awaitingHuman: sa.get(SA.awaitingHuman) ?? false,
     deadline: deadline ? deadline.toISOString() : null,
+    followsPlan: sa.get(SA.deadlineFrom) === 'plan',
     priority: sa.get(SA.priority) ?? memo.priority ?? null,
     recordCount: sa.get(SA.recordCount) ?? null,
     counts: (memo.counts ?? {}) as RegisterSummary['counts'],

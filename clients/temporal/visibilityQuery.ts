@@ -1,4 +1,5 @@
 import type { Actor } from '../../domain/actors';
+import { overdueUnderPlan, type PlanNow } from '../../domain/planDeadline';
 import { reachOf } from '../../domain/custody';
 import type { Units } from '../../domain/units';
 import { WORKFLOW_TYPE } from '../../workflows/definitions';
@@ -63,7 +64,21 @@ function heldBy(keys: readonly string[]): string {
 /** Books of the workflow type, without the closed runs that continue-as-new leaves behind. */
 export const BASE_CLAUSES = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`, `ExecutionStatus != "ContinuedAsNew"`];
 
-export function buildQuery(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, f: Partial<BookFilter> = {}): string {
+/**
+ * Overdue books: marked by themselves (SohoaOverdue: books with a deadline of their own), or, once the
+ * plan's deadline has passed, running books that follow it with no extension still ahead (`overdueUnderPlan`).
+ */
+export function overdueClause(overdue: boolean, plan: PlanNow | undefined): string {
+  if (!plan) throw new Error('the overdue filter needs the province plan (PlanNow)');
+  if (plan.nowMs < Date.parse(plan.deadline)) return `${SA.overdue.name} = ${overdue}`;
+  const now = quote(new Date(plan.nowMs).toISOString());
+  const [from, deadline] = [SA.deadlineFrom.name, SA.deadline.name];
+  if (overdue) return `(${SA.overdue.name} = true OR (${from} = "plan" AND ExecutionStatus = "Running" AND (${deadline} IS NULL OR ${deadline} <= ${now})))`;
+  return `(${SA.overdue.name} = false AND (${from} IS NULL OR ${from} != "plan" OR ExecutionStatus != "Running" OR ${deadline} > ${now}))`;
+}
+
+/** A visibility query for a caller's books under a filter; `plan` counts the overdue books that follow the plan (needed with `overdue`). */
+export function buildQuery(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, f: Partial<BookFilter> = {}, plan?: PlanNow): string {
   const clauses = [...BASE_CLAUSES, jurisdictionClause(units, actor)];
   if (f.district) clauses.push(inList(SA.district.name, f.district));
   if (f.agency) clauses.push(inList(SA.agency.name, f.agency));
@@ -72,7 +87,7 @@ export function buildQuery(units: Units, actor: Pick<Actor, 'scope' | 'agencyCod
   if (f.type) clauses.push(inList(SA.registerType.name, f.type));
   if (f.period) clauses.push(inList(SA.period.name, f.period));
   if (f.step) clauses.push(inList(SA.step.name, f.step));
-  if (f.overdue !== undefined) clauses.push(`${SA.overdue.name} = ${f.overdue}`);
+  if (f.overdue !== undefined) clauses.push(overdueClause(f.overdue, plan));
   if (f.awaitingHuman !== undefined) clauses.push(`${SA.awaitingHuman.name} = ${f.awaitingHuman}`);
   if (f.failing !== undefined) clauses.push(f.failing ? `${SA.failing.name} = true` : `(${SA.failing.name} IS NULL OR ${SA.failing.name} = false)`);
   if (f.status === 'running') clauses.push(`ExecutionStatus = "Running"`);
@@ -88,7 +103,11 @@ export interface BookAttributes {
   type: string | null;
   period: string | null;
   step: string | null;
+  /** SohoaOverdue: the mark of a book with its own deadline (a book that follows the plan never sets it). */
   overdue: boolean;
+  /** SohoaDeadlineFrom is `plan`; its SohoaDeadline (`extendedMs`) is then its extension alone. */
+  followsPlan: boolean;
+  extendedMs: number | null;
   awaitingHuman: boolean;
   failing: boolean;
   /** SohoaCustody: absent (null) while the registering agency holds the book. */
@@ -100,7 +119,8 @@ export interface BookAttributes {
  * `buildQuery` as a predicate, for the API's read model: the same jurisdiction and filters evaluated on
  * a book's attributes (test/api/readModel.test.ts holds both to the same counts on a live server).
  */
-export function bookMatcher(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, f: Partial<BookFilter> = {}): (b: BookAttributes) => boolean {
+export function bookMatcher(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, f: Partial<BookFilter> = {}, plan?: PlanNow): (b: BookAttributes) => boolean {
+  if (f.overdue !== undefined && !plan) throw new Error('the overdue filter needs the province plan (PlanNow)');
   const reach = reachOf(units, actor);
   const see = new Set(reach.see);
   const before = registeringUnits(units, reach.see);
@@ -123,7 +143,7 @@ export function bookMatcher(units: Units, actor: Pick<Actor, 'scope' | 'agencyCo
     if (type && !type.has(b.type)) return false;
     if (period && !period.has(b.period)) return false;
     if (step && !step.has(b.step)) return false;
-    if (f.overdue !== undefined && b.overdue !== f.overdue) return false;
+    if (f.overdue !== undefined && (b.followsPlan ? b.running && overdueUnderPlan(plan!, b.extendedMs) : b.overdue) !== f.overdue) return false;
     if (f.awaitingHuman !== undefined && b.awaitingHuman !== f.awaitingHuman) return false;
     if (f.failing !== undefined && b.failing !== f.failing) return false;
     if (f.status === 'running' && !b.running) return false;

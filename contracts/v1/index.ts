@@ -11,3 +11,4 @@ export * from './responses';
 export * from './schedules';
 export * from './cells';
 export * from './quality';
+export * from './plan';

@@ -12,8 +12,12 @@ export type ScheduleName = keyof typeof SCHEDULES;
 export const scheduleIds = [SCHEDULES.overdueDigest.id, SCHEDULES.weeklyReport.id] as const;
 export type ScheduleId = (typeof scheduleIds)[number];
 
-/** The digest's input (the schedule's action args): the time zone of its day and how many books a notice lists. */
-export const overdueDigestInputSchema = z.object({ timeZone: z.string(), listed: z.number().int().min(1).max(500) });
+/**
+ * The digest's input (the schedule's action args): the time zone of its day, how many books a notice
+ * lists, and the days before the province plan's deadline on which it also reminds each agency of its
+ * open books that follow the plan (absent in schedules made before: no such reminder).
+ */
+export const overdueDigestInputSchema = z.object({ timeZone: z.string(), listed: z.number().int().min(1).max(500), reminderDays: z.array(z.number().int().min(1)).optional() });
 export type OverdueDigestInput = z.infer<typeof overdueDigestInputSchema>;
 
 export const overdueDigestResultSchema = z.object({
@@ -23,6 +27,8 @@ export const overdueDigestResultSchema = z.object({
   books: z.number(),
   /** Notices written by this run (0 when the day's were written already). */
   written: z.number(),
+  /** On a reminder day of the plan's deadline: the agencies reminded and their open books that follow the plan. */
+  planReminder: z.object({ daysLeft: z.number(), agencies: z.number(), books: z.number() }).optional(),
 });
 export type OverdueDigestResult = z.infer<typeof overdueDigestResultSchema>;
 

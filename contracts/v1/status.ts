@@ -83,6 +83,7 @@ export const registerSummarySchema = z
     overdue: z.boolean(),
     awaitingHuman: z.boolean(),
     deadline: z.string().nullable(),
+    followsPlan: z.boolean().describe('hạn của sổ là hạn kế hoạch của tỉnh (GET /api/plan), hoặc hạn gia hạn nếu muộn hơn'),
     priority: z.number().nullable(),
     recordCount: z.number().nullable().describe('số trường hợp (SohoaRecordCount)'),
     counts: countsSchema,

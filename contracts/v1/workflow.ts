@@ -35,6 +35,11 @@ export const planSettingsSchema = z.object({
   deadline: isoDateTime.default(DEFAULT_PLAN_DEADLINE),
   reminderDays: z.array(z.number().int().min(1).max(365)).max(5).default(DEFAULT_REMINDER_DAYS),
   waitReminderDays: z.number().int().min(1).max(365).default(DEFAULT_WAIT_REMINDER_DAYS),
+  /**
+   * The book keeps the province plan's deadline (`deadline` is the plan's when it started): readers take
+   * the plan's current one (contracts/v1/plan.ts), so moving it is one write, not one per book.
+   */
+  followsPlan: z.boolean().optional(),
 });
 export type PlanSettings = z.infer<typeof planSettingsSchema>;
 
@@ -60,6 +65,13 @@ export const carriedStateSchema = z.object({
   artifacts: z.array(artifactSchema),
   problems: z.array(problemSchema),
   planDeadline: z.string(),
+  /**
+   * True: the book follows the province plan's deadline: `planDeadline` is the plan's as the book
+   * started, readers put the plan's current one in its place and derive `deadline` and `overdue`, and
+   * the book sets no deadline timer of its own. False once a manager gave it a plan deadline of its own.
+   * Absent in books started before the plan was kept apart (their own deadline, as false).
+   */
+  followsPlan: z.boolean().optional(),
   extendedDeadline: z.string().optional(),
   deadline: z.string(),
   overdue: z.boolean(),

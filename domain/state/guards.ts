@@ -111,13 +111,17 @@ function checkAgainstState(s: BookState, c: Command): Refusal | undefined {
       }
       return undefined;
     case 'extendDeadline': {
+      // A book that follows the plan knows only its own extension (the plan's deadline is the API's to add).
+      const current = s.followsPlan ? s.extendedDeadline : s.deadline;
+      if (current === undefined) return undefined;
       const t = Date.parse(c.payload.deadline);
-      if (t === Date.parse(s.deadline)) return { code: 'NoChange', message: 'hạn đã là thời điểm này' };
-      if (t < Date.parse(s.deadline)) return { code: 'InvalidPayload', message: `deadline: hạn mới phải sau hạn hiện tại (${s.deadline})` };
+      if (t === Date.parse(current)) return { code: 'NoChange', message: 'hạn đã là thời điểm này' };
+      if (t < Date.parse(current)) return { code: 'InvalidPayload', message: `deadline: hạn mới phải sau hạn hiện tại (${current})` };
       return undefined;
     }
     case 'setPlanDeadline':
-      return Date.parse(c.payload.deadline) === Date.parse(s.planDeadline) ? { code: 'NoChange', message: 'hạn kế hoạch đã là thời điểm này' } : undefined;
+      // A book that follows the plan takes the date as its own, even the plan's.
+      return !s.followsPlan && Date.parse(c.payload.deadline) === Date.parse(s.planDeadline) ? { code: 'NoChange', message: 'hạn kế hoạch đã là thời điểm này' } : undefined;
     case 'setPriority':
       return c.payload.priority === s.priority ? { code: 'NoChange', message: 'mức ưu tiên không đổi' } : undefined;
     case 'changeCustodian':

@@ -26,6 +26,7 @@ export function statusOf(s: BookState, nowMs: number): BookStatusV1 {
     artifacts: s.artifacts,
     problems: s.problems,
     planDeadline: s.planDeadline,
+    ...(s.followsPlan !== undefined && { followsPlan: s.followsPlan }),
     ...(s.extendedDeadline !== undefined && { extendedDeadline: s.extendedDeadline }),
     deadline: s.deadline,
     overdue: s.overdue,

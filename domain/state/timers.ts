@@ -18,6 +18,8 @@ export function liftOverdue(s: BookState, nowMs: number): void {
 }
 
 function reminders(s: BookState) {
+  // The plan's reminders are its agencies' digest, not 40,000 timers at once.
+  if (s.followsPlan) return [];
   const deadline = Date.parse(s.deadline);
   return s.settings.reminderDays
     .map((daysBefore) => ({ daysBefore, key: `reminder:${s.deadline}:${daysBefore}`, at: deadline - daysBefore * DAY }))
@@ -30,7 +32,8 @@ const waitingDueAt = (s: BookState) => Date.parse(s.lastWaitReminderAt ?? s.phas
 export function nextWakeAt(s: BookState): number | undefined {
   if (isClosed(s)) return undefined;
   const times: number[] = [];
-  if (!s.overdue) times.push(Date.parse(s.deadline), ...reminders(s).map((r) => r.at));
+  // A book that follows the plan is overdue by the readers' count (the plan's deadline is not its to know).
+  if (!s.overdue && !s.followsPlan) times.push(Date.parse(s.deadline), ...reminders(s).map((r) => r.at));
   if (awaitingHuman(s)) times.push(waitingDueAt(s));
   return times.length ? Math.min(...times) : undefined;
 }
@@ -50,7 +53,7 @@ export function takeDueEvents(s: BookState, nowMs: number): DueEvent[] {
   if (isClosed(s)) return [];
   const out: DueEvent[] = [];
   const due = reminders(s).filter((r) => r.at <= nowMs);
-  if (!s.overdue && nowMs >= Date.parse(s.deadline)) {
+  if (!s.overdue && !s.followsPlan && nowMs >= Date.parse(s.deadline)) {
     s.overdue = true;
     s.overdueSince = new Date(nowMs).toISOString();
     s.remindersSent.push(...due.map((r) => r.key));

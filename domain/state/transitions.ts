@@ -27,6 +27,7 @@ export function initialState(book: Book, settings: PlanSettings, now: string, pr
     artifacts: [],
     problems: [],
     planDeadline: settings.deadline,
+    ...(settings.followsPlan && { followsPlan: true }),
     deadline: settings.deadline,
     overdue: false,
     remindersSent: [],
@@ -156,6 +157,8 @@ export function applyAction(
       break;
     case 'setPlanDeadline':
       s.planDeadline = command.payload.deadline;
+      // The book's own from now on: the province plan's moves no longer reach it.
+      if (s.followsPlan) s.followsPlan = false;
       break;
     case 'setPriority':
       s.priority = command.payload.priority;

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { ensurePlan, readPlan } from '../../clients/temporal/plan';
 import { Readable } from 'node:stream';
 import { intakeC06Batch } from '../../activities/c06';
 import type { ArtifactStore } from '../../clients/storage/types';
@@ -94,9 +95,12 @@ export async function loadDemo(client: Client, store: ArtifactStore, taskQueue: 
   const manager: Actor = { ...demoActor('manager', 'province', units.provinceCode, 'quanly.tinh'), within: withinOf(units, { scope: 'province', agencyCode: units.provinceCode }) };
   const actors = { manager, contractor: demoActor('contractor', 'province', units.provinceCode, 'nhathau.a'), c06: demoActor('c06', 'province', units.provinceCode, 'c06.tinh') };
   const out: DemoResult = { created: 0, existing: 0, handedOver: 0, undecided: 0 };
+  // The province plan's workflow, with the configured deadline unless it runs (then as managers moved it).
+  await ensurePlan(client, taskQueue, plan.deadline);
+  const provinceDeadline = (await readPlan(client, plan.deadline)).deadline;
   for (const [i, { book, slot }] of books.entries()) {
-    const deadline = FIRST_WAVE.has(i) ? new Date(nowMs - days(15)).toISOString() : plan.deadline;
-    const bookPlan = { ...plan, deadline };
+    // The first wave had a deadline of its own, now passed (overdue); the others follow the plan.
+    const bookPlan = FIRST_WAVE.has(i) ? { ...plan, deadline: new Date(nowMs - days(15)).toISOString() } : { ...plan, deadline: provinceDeadline, followsPlan: true };
     if ((await startBook(client, taskQueue, book, bookPlan)).result === 'existing') {
       out.existing++;
       continue;

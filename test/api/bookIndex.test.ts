@@ -119,7 +119,7 @@ describe('results kept by the read model', () => {
     const [ours, theirs] = r.json().items.map((i: { id: string }) => i.id) as [string, string];
     await eventually(async () => [index.known(ours), index.known(theirs)], (bs) => bs.every((b) => b?.summary.step === 'inventory'));
     // Loaded, the read model answers alone (BookService lists visibility only before the first load).
-    const ctx = { index, books: {} as BookService, units };
+    const ctx = { index, books: {} as BookService, units, plan: { now: () => ({ deadline: '2030-01-01T00:00:00Z', nowMs: Date.now() }) } };
     let computed = 0;
     const queue = () => fromBooks(ctx, users.clerk, { status: 'running' }, 'queue', (books) => (computed++, books.map((b) => b.id).sort()));
     expect(await queue()).toContain(ours);

@@ -1,7 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { ROOT } from '../../clients/paths';
 import { buildApp } from '../../api/app';
 import { UserStore } from '../../clients/users';
 import type { FsStore } from '../../clients/storage/fs';
@@ -11,6 +14,8 @@ import { loadConfig, type Config, type QualitySettings } from '../../clients/con
 import { users, units } from '../support/fixtures';
 import { startDevServer, tempDeps, testWorker } from '../support/temporal';
 import { ensureWebBuilt, WEB_DIST } from '../web/harness';
+import { expect } from 'vitest';
+import type { ScheduleView } from '../../contracts/v1';
 
 export const FUTURE = '2099-01-01T00:00:00+07:00';
 export type UserName = keyof typeof users | 'nobody';
@@ -116,6 +121,37 @@ export async function eventually<T>(fn: () => Promise<T>, pred: (v: T) => boolea
     if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms: ${String((v as { body?: string } | undefined)?.body ?? JSON.stringify(v)).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 150));
   }
+}
+
+export const scheduleView = async (h: ApiHarness, id: string): Promise<ScheduleView> =>
+  (await h.call('auditor', 'GET', '/api/schedules')).json().items.find((s: ScheduleView) => s.id === id);
+
+/** Triggers a schedule through the API and waits for that run to end (a later run in lastRun, completed; ids have whole seconds). */
+export async function triggerSchedule(h: ApiHarness, id: string): Promise<ScheduleView> {
+  const before = (await scheduleView(h, id)).lastRun?.at;
+  const r = await h.call('manager', 'POST', `/api/schedules/${id}/trigger`, { note: 'thử' });
+  expect(r.statusCode, r.body).toBe(200);
+  return eventually(
+    () => scheduleView(h, id),
+    (v) => !!v.lastRun && v.lastRun.at !== before && v.lastRun.status === 'completed',
+    30_000,
+  );
+}
+
+/** The `sohoa` CLI against this API (listening on a free port once asked), with a token. */
+export async function runCli(h: ApiHarness, args: string[], token: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (!h.app.server.listening) await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (h.app.server.address() as AddressInfo).port;
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [`${ROOT}scripts/sohoa.mjs`, ...args], {
+      env: { ...process.env, SOHOA_API_URL: `http://127.0.0.1:${port}`, SOHOA_TOKEN: token, SOHOA_DATA_DIR: h.dir },
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 export const item = (over: Record<string, unknown> = {}) => ({ agencyCode: '20335', type: 'KS', bookNo: '01', yearFrom: 2017, yearTo: 2017, ...over });

@@ -246,6 +246,8 @@ const TABLE: Record<string, Rule> = {
   },
   'GET /api/notices': { who: 'any', calls: (w) => [{ method: 'GET', url: '/api/notices' }, { method: 'GET', url: `/api/notices?bookId=${w.ids.other}` }] },
   'GET /api/schedules': { who: ['manager', 'auditor'], calls: () => [{ method: 'GET', url: '/api/schedules' }] },
+  'GET /api/plan': { who: 'any', calls: () => [{ method: 'GET', url: '/api/plan' }] },
+  'PUT /api/plan/deadline': { who: ['manager'], scopes: ['province'], calls: () => [{ method: 'PUT', url: '/api/plan/deadline', body: deadline }] },
   'POST /api/schedules/{id}/{action}': {
     who: ['manager'],
     scopes: ['province'],

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListResponse, ProgressReport, StuckReport } from '../../contracts/v1';
+import type { ListResponse, ProgressReport, ProvincePlan, StuckReport } from '../../contracts/v1';
 import { BookIndex } from '../../api/services/bookIndex';
 import { buildQuery } from '../../clients/temporal/visibilityQuery';
 import { bookFilterSchema, type BookFilterInput } from '../../contracts/v1/filters';
@@ -38,7 +38,17 @@ afterAll(async () => {
   await h?.close();
 });
 
-const provinceCount = (f: BookFilterInput = {}) => h.env.client.workflow.count(buildQuery(units, users.manager, bookFilterSchema.parse(f))).then((r) => r.count);
+/** The province plan as the API holds it, and the clock: overdue books are counted under it. */
+const planNow = async () => ({ deadline: ((await h.call('manager', 'GET', '/api/plan')).json() as ProvincePlan).deadline, nowMs: Date.now() });
+const provinceCount = async (f: BookFilterInput = {}) => (await h.env.client.workflow.count(buildQuery(units, users.manager, bookFilterSchema.parse(f), await planNow()))).count;
+/** The read model's and visibility's count of the same books, read again until they agree (driven books may still be moving). */
+const bothCounts = async (a: Parameters<typeof buildQuery>[1], filter: ReturnType<typeof bookFilterSchema.parse>) => {
+  const read = async () => {
+    const plan = await planNow();
+    return [index.select(units, a, filter, plan).length, (await h.env.client.workflow.count(buildQuery(units, a, filter, plan))).count] as const;
+  };
+  return eventually(read, ([x, y]) => x === y, 10_000).catch(read);
+};
 
 describe(`a generated province of ${BOOKS} books`, () => {
   it('spreads over every district, the ten types and the five periods, and has books at every step', async () => {
@@ -76,13 +86,7 @@ describe(`a generated province of ${BOOKS} books`, () => {
     for (const actor of actors) {
       const a = { ...actor, within: withinOf(units, actor) };
       for (const f of filters) {
-        const filter = bookFilterSchema.parse(f);
-        // Driven books may still be finishing an automatic step: both sides are read again until they settle.
-        const [n, expected] = await eventually(
-          async () => [index.select(units, a, filter).length, (await h.env.client.workflow.count(buildQuery(units, a, filter))).count],
-          ([x, y]) => x === y,
-          10_000,
-        ).catch(async () => [index.select(units, a, filter).length, (await h.env.client.workflow.count(buildQuery(units, a, filter))).count]);
+        const [n, expected] = await bothCounts(a, bookFilterSchema.parse(f));
         expect({ actor: actor.userId, f, n }).toEqual({ actor: actor.userId, f, n: expected });
       }
     }
@@ -95,7 +99,7 @@ describe(`a generated province of ${BOOKS} books`, () => {
     // (driven books may still be moving).
     const agreeing = <T>(who: 'manager' | 'clerk' | 'districtManager', url: string, total: (a: T) => number, f: BookFilterInput) =>
       eventually(
-        async () => [(await h.call(who, 'GET', url)).json() as T, (await h.env.client.workflow.count(buildQuery(units, users[who], bookFilterSchema.parse(f)))).count] as const,
+        async () => [(await h.call(who, 'GET', url)).json() as T, (await h.env.client.workflow.count(buildQuery(units, users[who], bookFilterSchema.parse(f), await planNow()))).count] as const,
         ([a, n]) => total(a) === n,
         30_000,
       );
@@ -127,6 +131,25 @@ describe(`a generated province of ${BOOKS} books`, () => {
     // A note sent straight to the workflow (as a worker's timer or another API would change it).
     await h.env.client.workflow.getHandle(line.id).executeUpdate(actionUpdates.addNote, { args: [{ actor: users.manager, payload: { text: 'Ghi chú gửi thẳng tới workflow' } }] });
     await eventually(read, (st) => st.notes.some((n) => n.text === 'Ghi chú gửi thẳng tới workflow'), 30_000);
+  });
+
+  it("the plan's deadline moved into the past: every running book is overdue at once, and the read model and visibility count the same books for each role", async () => {
+    const overview = async () => ((await h.call('manager', 'GET', '/api/reports/progress?by=district')).json() as ProgressReport).total;
+    const before = await overview();
+    const moved = await h.call('manager', 'PUT', '/api/plan/deadline', { deadline: new Date(Date.now() - 86_400_000).toISOString(), reason: 'Hạn kế hoạch đã qua' });
+    expect(moved.statusCode).toBe(200);
+    // No book was sent anything: the overview counts them overdue from the plan as soon as it moved.
+    const after = await overview();
+    expect(after.overdue).toBe(after.inProgress);
+    expect(after.inProgress).toBeGreaterThan(before.overdue);
+    for (const actor of [users.manager, users.districtManager, users.clerk]) {
+      const a = { ...actor, within: withinOf(units, actor) };
+      for (const f of [{ overdue: true }, { overdue: false }, { overdue: true, status: 'running' as const, district: units.districts[2]!.code }]) {
+        const [n, expected] = await bothCounts(a, bookFilterSchema.parse(f));
+        expect({ actor: actor.userId, f, n }).toEqual({ actor: actor.userId, f, n: expected });
+      }
+    }
+    expect(await provinceCount({ overdue: true })).toBe(await provinceCount({ status: 'running' }));
   });
 });
 

@@ -11,7 +11,7 @@ import { localDay } from '../../domain/schedules';
 import { actionUpdates } from '../../workflows/definitions';
 import { WEEKLY_HEADER_ROW } from '../../activities/schedules/weeklyWorkbook';
 import { book, users } from '../support/fixtures';
-import { eventually, startApi, type ApiHarness } from './helpers';
+import { eventually, scheduleView, startApi, triggerSchedule, type ApiHarness } from './helpers';
 
 const PAST = planSettingsSchema.parse({ deadline: '2025-01-01T00:00:00+07:00' });
 const FUTURE = planSettingsSchema.parse({ deadline: '2099-01-01T00:00:00+07:00' });
@@ -45,19 +45,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => h?.close());
 
-const view = async (id: string): Promise<ScheduleView> => (await h.call('auditor', 'GET', '/api/schedules')).json().items.find((s: ScheduleView) => s.id === id);
-
-/** Triggers through the API and waits for that run to end (a later run in lastRun, completed; ids have whole seconds). */
-async function triggerAndWait(id: string): Promise<ScheduleView> {
-  const before = (await view(id)).lastRun?.at;
-  const r = await h.call('manager', 'POST', `/api/schedules/${id}/trigger`, { note: 'thử' });
-  expect(r.statusCode, r.body).toBe(200);
-  return eventually(
-    () => view(id),
-    (v) => !!v.lastRun && v.lastRun.at !== before && v.lastRun.status === 'completed',
-    30_000,
-  );
-}
+const view = (id: string) => scheduleView(h, id);
+const triggerAndWait = (id: string) => triggerSchedule(h, id);
 
 describe('Temporal Schedules: the daily overdue digest and the weekly report per district', () => {
   it('ensureSchedules twice leaves exactly two schedules with the configured times; temporal schedule list shows them', async () => {

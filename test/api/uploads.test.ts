@@ -1,5 +1,4 @@
 import ExcelJS from 'exceljs';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIdFor, type Book } from '../../domain/book';
 import { statusQuery } from '../../workflows/definitions';
 import { artifactKeys } from '../../domain/naming';
-import { ROOT } from '../../clients/paths';
 import { sampleCases, sampleExcel, samplePdf, sampleRows } from '../../clients/samples';
 import { columnLetter, templateFor } from '../../domain/excel';
 import { sheetOf } from '../excel/support';
@@ -20,7 +18,7 @@ import { makeZip } from '../hostile/make/zip';
 import { book } from '../support/fixtures';
 import { waitForStatus } from '../support/temporal';
 import { driveTo } from './drive';
-import { startApi, type ApiHarness } from './helpers';
+import { runCli, startApi, type ApiHarness } from './helpers';
 import { multipart } from './multipart';
 
 const archiver = ((archiverModule as unknown as { default?: unknown }).default ?? archiverModule) as (f: 'zip', o: ArchiverOptions) => Archiver;
@@ -277,19 +275,7 @@ describe('a book driven through its plan by every actor', () => {
   });
 
   it('the CLI shows the status, the timeline and the progress table, and exits non-zero with a clear message', async () => {
-    if (!h.app.server.listening) await h.app.listen({ host: '127.0.0.1', port: 0 });
-    const port = (h.app.server.address() as AddressInfo).port;
-    const cli = (args: string[], token = h.tokens.manager) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        const p = spawn(process.execPath, [`${ROOT}scripts/sohoa.mjs`, ...args], {
-          env: { ...process.env, SOHOA_API_URL: `http://127.0.0.1:${port}`, SOHOA_TOKEN: token, SOHOA_DATA_DIR: h.dir },
-        });
-        let stdout = '';
-        let stderr = '';
-        p.stdout.on('data', (d) => (stdout += d));
-        p.stderr.on('data', (d) => (stderr += d));
-        p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      });
+    const cli = (args: string[], token = h.tokens.manager) => runCli(h, args, token);
     const [status, timeline, progress, json, missing, denied] = await Promise.all([
       cli(['status', id]),
       cli(['timeline', id]),

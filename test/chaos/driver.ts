@@ -90,6 +90,11 @@ export class Driver {
   /** Called when a delivery went in: the book's packaging or validation is starting. */
   onSubmitted?: (id: string, activity: 'packageScans' | 'validateExcel') => void;
   private seq = 0;
+  /**
+   * Each book's own plan deadline, 20 days away: its 30-day reminder falls due with the manager's action
+   * (books that follow the province plan have no reminder of their own), while the outbox is failing.
+   */
+  private readonly ownDeadline = new Date(Date.now() + 20 * 86_400_000).toISOString();
 
   constructor(
     private readonly api: ApiClient,
@@ -106,6 +111,7 @@ export class Driver {
   /** Creates the book (manager) and drives it until its story ends, it strays, or time is up. */
   async drive(b: ChaosBook): Promise<void> {
     if (!(await this.create(b))) return;
+    if (!(await this.act(b, 'manager', 'setPlanDeadline', { deadline: this.ownDeadline, reason: 'Hạn riêng của sổ theo kế hoạch của xã' }))) return;
     let st = await this.status(b);
     while (st && Date.now() < this.until) {
       const move = nextMove(b, st, this.watcher.failing.has(b.id));

@@ -11,7 +11,6 @@ import { FileOutbox } from '../../clients/outbox';
 import { createStore, type ArtifactStore } from '../../clients/storage';
 import type { Actor } from '../../domain/actors';
 import { loadConfig, type Config } from '../../clients/config';
-import { days } from '../../domain/settings';
 import { DevServerProcess } from '../support/devServerProcess';
 import { startFakeNational, type FakeNational } from '../support/fakeNational';
 import { users, units } from '../support/fixtures';
@@ -43,8 +42,8 @@ export interface Stack {
 /**
  * Everything a province runs, each on 127.0.0.1 and a free port: the Temporal dev server on a SQLite
  * file, MinIO, the national endpoint (fake), the worker as its own process (S3 storage, http gateway)
- * and the API in this process. The plan deadline is 20 days away, so every book's 30-day reminder
- * falls due at its start: each book has a notice to write while the outbox is failing.
+ * and the API in this process. Each book is given a plan deadline of its own 20 days away as it starts
+ * (test/chaos/driver.ts), so its 30-day reminder falls due at once: a notice to write while the outbox is failing.
  */
 export async function startStack(): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'sohoa-chaos-'));
@@ -71,7 +70,6 @@ export async function startStack(): Promise<Stack> {
       S3_SECRET_KEY: minio.secretKey,
       SOHOA_GATEWAY: 'http',
       SOHOA_GATEWAY_URL: national.url,
-      SOHOA_PLAN_DEADLINE: new Date(Date.now() + days(20)).toISOString(),
       SOHOA_LOG_LEVEL: 'warn',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };

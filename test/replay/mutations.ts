@@ -187,4 +187,17 @@ export const mutations: Mutation[] = [
     find: 'initialState(input.book, input.plan, input.startedAt ?? nowIso(), input.priority)',
     replace: 'initialState(input.book, input.plan, nowIso(), input.priority)',
   },
+  {
+    // A book that follows the province plan knows no deadline: timing one from the plan as it started is a new timer.
+    name: 'books that follow the plan time their deadline again',
+    file: 'domain/state/timers.ts',
+    find: '  if (!s.overdue && !s.followsPlan) times.push(',
+    replace: '  if (!s.overdue) times.push(',
+  },
+  {
+    name: 'the province plan publishes its memo before checking the move',
+    file: 'workflows/provincePlan.ts',
+    find: '      const { deadline, reason } = setProvinceDeadlineSchema.parse(payload);\n',
+    replace: "      upsertMemo({ moving: true });\n      const { deadline, reason } = setProvinceDeadlineSchema.parse(payload);\n",
+  },
 ];

@@ -16,6 +16,9 @@ import { breakableStore } from '../support/faults';
 import { startDevServer, startTimeSkipping, tempDeps, testWorker } from '../support/temporal';
 import { runScenario, scenarios, scheduled, type Scenario, type Server } from './scenarios';
 import { saveBundleInputs } from './savedBundleInputs';
+import { PLAN_WORKFLOW_TYPE } from '../../contracts/v1/plan';
+import { setProvinceDeadline } from '../../workflows/definitions';
+import { users } from '../support/fixtures';
 
 const suffix = process.argv[2];
 if (!suffix) throw new Error('usage: npx tsx test/replay/record.ts <version suffix, e.g. v3>');
@@ -90,9 +93,21 @@ async function recordScheduled(s: (typeof scheduled)[number]) {
   await save(s.name, await handle.fetchHistory());
 }
 
+/** The province plan's workflow, its deadline moved twice; it runs for the life of a project, so it is terminated to be saved. */
+async function recordPlan() {
+  const { taskQueue } = queues.get('dev/outbox')!;
+  const handle = await envs.dev.client.workflow.start(PLAN_WORKFLOW_TYPE, { taskQueue, workflowId: `province-plan-${Date.now()}`, args: [{ deadline: '2025-01-01T00:00:00+07:00' }] });
+  for (const deadline of ['2025-03-12T00:00:00+07:00', '2025-12-31T00:00:00+07:00']) {
+    await handle.executeUpdate(setProvinceDeadline, { args: [{ actor: users.manager, payload: { deadline, reason: 'UBND tỉnh điều chỉnh kế hoạch' } }] });
+  }
+  await handle.terminate('saved for replay');
+  await save('province-plan', await handle.fetchHistory());
+}
+
 try {
   for (const s of scenarios) if (!only || s.name === only) await record(s);
   for (const s of scheduled) if (!only || s.name === only) await recordScheduled(s);
+  if (!only || only === 'province-plan') await recordPlan();
 } finally {
   for (const w of workers) w.worker.shutdown();
   await Promise.all(workers.map((w) => w.running));

@@ -16,7 +16,7 @@ describe('saved histories replay with the current workflow code', () => {
     const results = await replayAll({ codePath: WORKFLOW_BUNDLE });
     const names = results.map((r) => r.workflowId);
     const paths = ['completed', 'rejected', 'withdrawn', 'overdue', 'reminders-waiting', 'failing-then-healed', 'failing-then-withdrawn', 'withdrawn-while-retrying'];
-    paths.push('excel-invalid-then-fixed', 'http-import-retried', 'continued-as-new-run2', 'pre-patch-continued-as-new-run2', 'scheduled-overdue-digest', 'scheduled-weekly-report', 'plan-deadline-passed');
+    paths.push('excel-invalid-then-fixed', 'http-import-retried', 'continued-as-new-run2', 'pre-patch-continued-as-new-run2', 'scheduled-overdue-digest', 'scheduled-weekly-report', 'plan-deadline-passed', 'follows-plan', 'province-plan');
     for (const path of paths) expect(names.filter((n) => n.includes(path)), path).not.toEqual([]);
     expect(results.map((r) => [r.workflowId, r.error?.message])).toEqual(results.map((r) => [r.workflowId, undefined]));
   });

@@ -277,6 +277,21 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    // A book that follows the province plan: no deadline timer of its own, a waiting reminder, an
+    // extension; then a plan deadline of its own, which it keeps with its timer, and passes.
+    name: 'follows-plan',
+    server: 'skip',
+    book: book({ type: 'death', bookNo: '47' }),
+    plan: (now) => ({ deadline: new Date(now + 10 * DAY).toISOString(), followsPlan: true }),
+    drive: async ({ act, sleep }) => {
+      await act('confirmInventory', users.clerk, { cases: 2, pages: 4, condition: 'good' });
+      await sleep(20 * DAY);
+      await act('extendDeadline', users.manager, { deadline: '2099-03-12T00:00:00+07:00', reason: 'Sổ cần phục chế' });
+      await act('setPlanDeadline', users.manager, { deadline: '2099-01-01T00:00:00+07:00', reason: 'Hạn riêng của sổ' });
+      await act('withdraw', users.manager, { reason: 'Sổ chuyển sang kế hoạch năm sau' });
+    },
+  },
+  {
     // Handed over twice (to the 2025 Sở, then on to a commune); its overdue notice goes to the holder.
     name: 'handed-over-overdue',
     server: 'skip',

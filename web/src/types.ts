@@ -17,6 +17,7 @@ export type {
   ProblemDetail,
   ProgressReport,
   ProgressRow,
+  ProvincePlan,
   Reference,
   RegisterSummary,
   ReplayResponse,

@@ -3,6 +3,8 @@ import { registerDigitization as current } from '../../../workflows/registerDigi
 import { overdueDigest as currentDigest, weeklyProgressReport as currentReport } from '../../../workflows/schedules';
 import type { WorkflowInputV1 as WorkflowInput } from '../../../contracts/v1';
 import type { OverdueDigestInput, WeeklyReportInput } from '../../../contracts/v1/schedules';
+import type { ProvincePlanInput } from '../../../contracts/v1/plan';
+import { provincePlan as currentPlan } from '../../../workflows/provincePlan';
 
 /**
  * A careless change: a new command before each workflow's first one, not gated by patched(). Replay must
@@ -22,4 +24,9 @@ export async function overdueDigest(input: OverdueDigestInput) {
 export async function weeklyProgressReport(input: WeeklyReportInput) {
   upsertMemo({ careless: true });
   return currentReport(input);
+}
+
+export async function provincePlan(input: ProvincePlanInput) {
+  upsertMemo({ careless: true });
+  return currentPlan(input);
 }

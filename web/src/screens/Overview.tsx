@@ -10,7 +10,7 @@ import { useApp, useAsync, useTitle } from '../hooks';
 import { stepLabel, typeShort } from '../labels';
 import { canSeeSchedules } from '../permissions';
 import { href, navigate } from '../router';
-import type { ListResponse, ProgressReport, ProgressRow } from '../types';
+import type { ProgressReport, ProgressRow, ProvincePlan } from '../types';
 import { jurisdictionLabel } from '../App';
 
 const LEGEND = [
@@ -28,13 +28,6 @@ function segmentsOf(r: ProgressRow) {
   ];
 }
 
-/** The most common deadline among running books: the plan's deadline (per-book extensions are the exception). */
-function planDeadlineOf(list: ListResponse | undefined): string | undefined {
-  const tally = new Map<string, number>();
-  for (const b of list?.items ?? []) if (b.deadline) tally.set(b.deadline, (tally.get(b.deadline) ?? 0) + 1);
-  return [...tally.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-}
-
 export function Overview({ params }: { params: URLSearchParams }) {
   const { me } = useApp();
   useTitle('Tổng quan');
@@ -43,13 +36,13 @@ export function Overview({ params }: { params: URLSearchParams }) {
   const key = JSON.stringify(filters);
   const report = useAsync(async () => {
     const q = { ...filters };
-    const [district, type, step, running] = await Promise.all([
+    const [district, type, step, plan] = await Promise.all([
       get<ProgressReport>('/api/reports/progress', { ...q, by: 'district' }),
       get<ProgressReport>('/api/reports/progress', { ...q, by: 'type' }),
       get<ProgressReport>('/api/reports/progress', { ...q, by: 'step' }),
-      get<ListResponse>('/api/registers', { ...q, status: 'running', pageSize: 200 }),
+      get<ProvincePlan>('/api/plan'),
     ]);
-    return { district, type, step, planDeadline: planDeadlineOf(running) };
+    return { district, type, step, planDeadline: plan.deadline };
   }, key);
 
   const link = (extra: Filters) => href('/books', { ...filters, ...extra });

@@ -27,7 +27,10 @@ export const extendDeadlineForm = deadlineForm(
   (s) => ({ deadline: toDateInput(new Date(Math.max(Date.now(), Date.parse(s.deadline)) + 30 * DAY).toISOString()) }),
 );
 
-export const setPlanDeadlineForm = deadlineForm((s) => `Hạn kế hoạch mới (hiện tại ${fmtDate(s.planDeadline)})`);
+/** A book that follows the province plan takes the date as its own: the plan's later moves no longer reach it. */
+export const setPlanDeadlineForm = deadlineForm(
+  (s) => `Hạn kế hoạch riêng của sổ (hiện tại ${fmtDate(s.planDeadline)}${s.followsPlan ? ', theo hạn kế hoạch của tỉnh' : ''})`,
+);
 
 export const setPriorityForm: FormSpec = {
   initial: (s) => ({ priority: String(s.priority) }),
