@@ -205,7 +205,8 @@ async function main() {
 
   // 6. Engine overhead: the same path for fresh books through sohoa and through a bare workflow.
   log(`chi phí của sohoa so với Temporal: ${OVERHEAD_BOOKS} sổ mỗi bên…`);
-  const plan = planSettingsFromConfig(config);
+  // As the API starts them: following the province plan.
+  const plan = { ...planSettingsFromConfig(config), followsPlan: true };
   const managerActor = demoActor('manager', 'province', units.provinceCode, 'quanly.tinh');
   const overheadBooks = Array.from({ length: OVERHEAD_BOOKS }, (_, i) => {
     const agency = units.agencies[i % units.agencies.length]!;
