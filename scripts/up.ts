@@ -13,6 +13,7 @@ import { loadDemo } from './lib/demo';
 import { demoDeadline } from './lib/demoPlan';
 import { ensureDemoUsers } from './lib/demoUsers';
 import { startDevServer } from '../clients/temporal/devServer';
+import { readPlan } from '../clients/temporal/plan';
 import { ensureSchedules } from '../clients/temporal/schedules';
 import { ROOT } from '../clients/paths';
 import { loadUnits } from '../clients/units';
@@ -86,5 +87,5 @@ sohoa đang chạy (Ctrl-C để dừng):
   Bảng điều khiển: http://${config.API_HOST}:${config.API_PORT}/   (API: /api, OpenAPI: /docs)
   Mã đăng nhập   : ${tokens}   (quanly.tinh = quản lý dự án cấp tỉnh)
   Dữ liệu        : ${dataDir}
-  Hạn kế hoạch    : ${config.SOHOA_PLAN_DEADLINE}
+  Hạn kế hoạch    : ${(await readPlan(client, config.SOHOA_PLAN_DEADLINE)).deadline}   (đổi: npm run -s sohoa -- plan <hạn mới> --reason …)
 `);
