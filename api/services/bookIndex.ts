@@ -7,7 +7,7 @@ import { listAll, summaryOf } from '../../clients/temporal/visibility';
 import { BASE_CLAUSES, bookMatcher, buildQuery, quote, type BookAttributes } from '../../clients/temporal/visibilityQuery';
 import type { BookService } from './books';
 import { stateVersion } from './statusCache';
-import { searchText } from './textSearch';
+import { searchesAs, searchText } from './textSearch';
 import { SA } from '../../workflows/definitions';
 import { summaryUnderPlan, type PlanNow } from '../../domain/planDeadline';
 import type { PlanService } from './plan';
@@ -20,6 +20,12 @@ export interface IndexedBook {
   version?: string;
   /** Its last published change (SohoaUpdatedAt), in ms. */
   changedAt?: number;
+  /**
+   * Its list line with the plan's deadline in place (a book that follows the plan), kept while the plan's
+   * deadline and the next moment a book turns overdue stay the same: the same object for every question
+   * until then, so its folded search text (textSearch.ts) is folded once, not at each result computed.
+   */
+  underPlan?: { key: string; summary: RegisterSummary };
 }
 
 export interface BookIndexOptions {
@@ -190,8 +196,7 @@ export class BookIndex {
 
   /** The list lines a caller sees under a filter, as of the last look (with `plan`, needed to filter overdue books: its deadline in place for the books that follow it). */
   select(units: Units, actor: Pick<Actor, 'scope' | 'agencyCode' | 'within'>, filter: Partial<BookFilter> = {}, plan?: PlanNow): RegisterSummary[] {
-    const books = this.selectMatching(bookMatcher(units, actor, filter, plan));
-    return plan ? books.map((b) => summaryUnderPlan(b, plan)) : books;
+    return this.selectMatching(bookMatcher(units, actor, filter, plan), plan);
   }
 
   /**
@@ -209,10 +214,19 @@ export class BookIndex {
     return at;
   }
 
-  /** The list lines of the books a test selects, as of the last look. */
-  selectMatching(match: (b: BookAttributes) => boolean): RegisterSummary[] {
+  /** The list lines of the books a test selects, as of the last look (with `plan`, its deadline in place for the books that follow it). */
+  selectMatching(match: (b: BookAttributes) => boolean, plan?: PlanNow): RegisterSummary[] {
+    const key = plan ? `${plan.deadline}|${this.overdueTurnsAt(plan)}` : '';
     const out: RegisterSummary[] = [];
-    for (const b of this.books.values()) if (match(b.attributes)) out.push(b.summary);
+    for (const b of this.books.values()) {
+      if (!match(b.attributes)) continue;
+      if (!plan || !b.summary.followsPlan) {
+        out.push(b.summary);
+        continue;
+      }
+      if (b.underPlan?.key !== key) b.underPlan = { key, summary: searchesAs(summaryUnderPlan(b.summary, plan), b.summary) };
+      out.push(b.underPlan.summary);
+    }
     return out;
   }
 
@@ -379,13 +393,12 @@ export async function fromBooks<T>(
   compute: (books: readonly RegisterSummary[]) => T,
 ): Promise<T> {
   const plan = ctx.plan.now();
-  const underPlan = (books: readonly RegisterSummary[]) => books.map((b) => summaryUnderPlan(b, plan));
-  if (!ctx.index.ready) return compute(underPlan(await ctx.books.listAllCached(buildQuery(ctx.units, actor, filter, plan))));
+  if (!ctx.index.ready) return compute((await ctx.books.listAllCached(buildQuery(ctx.units, actor, filter, plan))).map((b) => summaryUnderPlan(b, plan)));
   await ctx.index.caughtUp();
   // Only the filter's own fields: a list's page or sort is not part of the books it selects.
   const key = JSON.stringify([what, plan.deadline, actor.scope, actor.agencyCode, actor.within ?? null, FILTER_FIELDS.map((f) => filter[f] ?? null)]);
   const match = bookMatcher(ctx.units, actor, filter, plan);
-  return ctx.index.kept(key, () => compute(underPlan(ctx.index.selectMatching(match))), match, ctx.index.overdueTurnsAt(plan));
+  return ctx.index.kept(key, () => compute(ctx.index.selectMatching(match, plan)), match, ctx.index.overdueTurnsAt(plan));
 }
 
 /** The books a caller sees under a filter (shared: never changed by the caller). */
