@@ -6,11 +6,11 @@ import type { Units } from '../../domain/units';
 import type { FileOutbox } from '../../clients/outbox';
 import type { ArtifactStore } from '../../clients/storage/types';
 import { BASE_CLAUSES, overdueClause, quote } from '../../clients/temporal/visibilityQuery';
+import { listAll } from '../../clients/temporal/visibility';
+import { readPlan } from '../../clients/temporal/plan';
 import { SA } from '../../workflows/definitions';
 import { daysLeft } from '../../domain/bookState';
-import { readPlan } from '../../clients/temporal/plan';
 import { summaryUnderPlan, type PlanNow } from '../../domain/planDeadline';
-import { listAll } from '../../clients/temporal/visibility';
 import { heartbeat } from '../heartbeat';
 import { buildWeeklyWorkbook } from './weeklyWorkbook';
 

@@ -188,7 +188,7 @@ async function statusJsonOf(req: FastifyRequest, ctx: AppContext, id: string): P
   const plan = ctx.plan.now();
   // A book that follows the plan shows the plan's deadline as it is now: an answer is kept for one plan
   // deadline, until the next moment a book turns overdue under it.
-  const underPlan = (version: string | undefined) => version && `${version}|${plan.deadline}|${ctx.index.overdueTurnsAt(plan)}`;
+  const underPlan = (version: string | undefined) => version && `${version}|${ctx.index.planKey(plan)}`;
   const known = ctx.index.known(id);
   const cached = known?.version ? ctx.books.cachedStatus(id, underPlan(known.version)!) : undefined;
   if (known && cached) {

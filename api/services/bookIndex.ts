@@ -21,9 +21,9 @@ export interface IndexedBook {
   /** Its last published change (SohoaUpdatedAt), in ms. */
   changedAt?: number;
   /**
-   * Its list line with the plan's deadline in place (a book that follows the plan), kept while the plan's
-   * deadline and the next moment a book turns overdue stay the same: the same object for every question
-   * until then, so its folded search text (textSearch.ts) is folded once, not at each result computed.
+   * Its list line with the plan's deadline in place (a book that follows the plan), kept under its
+   * `planKey`: the same object for every question until the key changes, so its folded search text
+   * (textSearch.ts) is folded once, not at each result computed.
    */
   underPlan?: { key: string; summary: RegisterSummary };
 }
@@ -110,7 +110,7 @@ export class BookIndex {
    * Results computed from the books, each with the test of the books it was computed from: a look that
    * changes a book drops the results it could change (without a test, any change drops it).
    */
-  private results = new Map<string, { value: unknown; from?: (b: BookAttributes) => boolean; until: number }>();
+  private results = new Map<string, { value: unknown; from?: (b: BookAttributes) => boolean }>();
   /** When a book that follows the plan next turns overdue under this plan deadline (kept until a look changes a book). */
   private turn?: { deadline: string; at: number };
   private loadedAt = 0;
@@ -200,10 +200,15 @@ export class BookIndex {
   }
 
   /**
-   * The first moment after now at which a running book that follows the plan turns overdue: the plan's
-   * deadline, or an extension past it. A result that counts overdue books holds until then.
+   * What the lines of the books that follow the plan show under it, as a key: the plan's deadline and the
+   * first moment after now at which one of them turns overdue (the plan's deadline, or an extension past
+   * it). A result or a status answer kept under it holds until the key changes.
    */
-  overdueTurnsAt(plan: PlanNow): number {
+  planKey(plan: PlanNow): string {
+    return `${plan.deadline}|${this.overdueTurnsAt(plan)}`;
+  }
+
+  private overdueTurnsAt(plan: PlanNow): number {
     if (this.turn?.deadline === plan.deadline && this.turn.at > plan.nowMs) return this.turn.at;
     const deadlineMs = Date.parse(plan.deadline);
     let at = deadlineMs > plan.nowMs ? deadlineMs : Infinity;
@@ -216,7 +221,7 @@ export class BookIndex {
 
   /** The list lines of the books a test selects, as of the last look (with `plan`, its deadline in place for the books that follow it). */
   selectMatching(match: (b: BookAttributes) => boolean, plan?: PlanNow): RegisterSummary[] {
-    const key = plan ? `${plan.deadline}|${this.overdueTurnsAt(plan)}` : '';
+    const key = plan ? this.planKey(plan) : '';
     const out: RegisterSummary[] = [];
     for (const b of this.books.values()) {
       if (!match(b.attributes)) continue;
@@ -236,16 +241,16 @@ export class BookIndex {
    * next page of a list, a clerk's queue while other communes' books change) costs nothing at 40,000
    * books. The result is shared: callers never change it.
    */
-  kept<T>(key: string, compute: () => T, from?: (b: BookAttributes) => boolean, until = Infinity): T {
+  kept<T>(key: string, compute: () => T, from?: (b: BookAttributes) => boolean): T {
     const hit = this.results.get(key);
-    if (hit && Date.now() < hit.until) {
+    if (hit) {
       // Least recently asked leave first.
       this.results.delete(key);
       this.results.set(key, hit);
       return hit.value as T;
     }
     const value = compute();
-    this.results.set(key, { value, from, until });
+    this.results.set(key, { value, from });
     if (this.results.size > RESULTS_KEPT) this.results.delete(this.results.keys().next().value!);
     return value;
   }
@@ -396,9 +401,9 @@ export async function fromBooks<T>(
   if (!ctx.index.ready) return compute((await ctx.books.listAllCached(buildQuery(ctx.units, actor, filter, plan))).map((b) => summaryUnderPlan(b, plan)));
   await ctx.index.caughtUp();
   // Only the filter's own fields: a list's page or sort is not part of the books it selects.
-  const key = JSON.stringify([what, plan.deadline, actor.scope, actor.agencyCode, actor.within ?? null, FILTER_FIELDS.map((f) => filter[f] ?? null)]);
+  const key = JSON.stringify([what, ctx.index.planKey(plan), actor.scope, actor.agencyCode, actor.within ?? null, FILTER_FIELDS.map((f) => filter[f] ?? null)]);
   const match = bookMatcher(ctx.units, actor, filter, plan);
-  return ctx.index.kept(key, () => compute(ctx.index.selectMatching(match, plan)), match, ctx.index.overdueTurnsAt(plan));
+  return ctx.index.kept(key, () => compute(ctx.index.selectMatching(match, plan)), match);
 }
 
 /** The books a caller sees under a filter (shared: never changed by the caller). */
