@@ -10,27 +10,20 @@
  * ratio = bare time ÷ sohoa time for the same books' path (1 = sohoa adds nothing to Temporal).
  */
 import proto from '@temporalio/proto';
-import { Worker, NativeConnection } from '@temporalio/worker';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planSettingsFromConfig } from '../clients/config';
 import { FsStore } from '../clients/storage/fs';
-import { startBook } from '../clients/temporal/startBook';
 import { buildQuery } from '../clients/temporal/visibilityQuery';
 import { loadUnits } from '../clients/units';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
 import type { ListResponse, ProgressReport, ProvincePlan } from '../contracts/v1';
-import { bookSchema, workflowIdFor } from '../domain/book';
-import { actionUpdates } from '../workflows/definitions';
 import { driveProvince, importProvince } from '../scripts/lib/generate';
-import { demoActor } from '../scripts/lib/demo';
-import { cannon, cpuSeconds, firstTasksRun, log, peakRssMB, r2, rssNowMB, sleep, startTs, stats, waitFor } from './lib';
+import { cannon, firstTasksRun, log, peakRssMB, r2, rssNowMB, sleep, startTs, stats, waitFor } from './lib';
 import { startDevStack, startWorker, type DevStack } from './stacks';
-import { mapLimit } from '../api/services/pool';
 import { launch, signIn } from '../test/web/browser';
 import { walkProvince } from '../test/web/walkProvince';
-import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
+import { describeOverhead, measureOverhead } from './overhead';
 
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 40_000);
 const DRIVEN = Number(process.env.BENCH_DRIVEN ?? Math.min(350, Math.ceil(BOOKS * 0.05)));
@@ -205,51 +198,7 @@ async function main() {
 
   // 6. Engine overhead: the same path for fresh books through sohoa and through a bare workflow.
   log(`chi phí của sohoa so với Temporal: ${OVERHEAD_BOOKS} sổ mỗi bên…`);
-  // As the API starts them: following the province plan.
-  const plan = { ...planSettingsFromConfig(config), followsPlan: true };
-  const managerActor = demoActor('manager', 'province', units.provinceCode, 'quanly.tinh');
-  const overheadBooks = Array.from({ length: OVERHEAD_BOOKS }, (_, i) => {
-    const agency = units.agencies[i % units.agencies.length]!;
-    return bookSchema.parse({ agency, type: 'death', bookNo: `9${String(Math.floor(i / units.agencies.length)).padStart(2, '0')}`, yearFrom: 2019, yearTo: 2019, expectedCases: 40 });
-  });
-  const sohoaPath = async (book: (typeof overheadBooks)[number]) => {
-    await startBook(client, config.TEMPORAL_TASK_QUEUE, book, plan, 3);
-    const h = client.workflow.getHandle(workflowIdFor(book));
-    const clerkActor = demoActor('clerk', 'agency', book.agency.code, `congchuc.${book.agency.code}`);
-    await h.executeUpdate(actionUpdates.confirmInventory, { args: [{ actor: clerkActor, payload: { cases: 40, pages: 80, condition: 'good' } }] });
-    await h.executeUpdate(actionUpdates.setPriority, { args: [{ actor: managerActor, payload: { priority: 4, reason: 'thử tải' } }] });
-    await h.executeUpdate(actionUpdates.withdraw, { args: [{ actor: managerActor, payload: { reason: 'thử tải: rút sổ' } }] });
-    await h.result();
-  };
-  // CPU seconds of each process over one side's run: where sohoa's extra time goes.
-  const pids = await stack.processes();
-  const benchCpu = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
-  };
-  const cpuNow = () => ({ Temporal: cpuSeconds(pids.Temporal!), worker: cpuSeconds(stack!.worker.pid!), bench: benchCpu() });
-  const inParallel = async <T>(xs: readonly T[], fn: (x: T) => Promise<unknown>) => {
-    const t0 = performance.now();
-    const c0 = cpuNow();
-    await mapLimit(xs, 10, fn);
-    const c1 = cpuNow();
-    return { sec: (performance.now() - t0) / 1000, cpu: Object.fromEntries(Object.entries(c1).map(([k, v]) => [k, r2(v - c0[k as keyof typeof c0])])) };
-  };
-  const { sec: sohoaSec, cpu: sohoaCpu } = await inParallel(overheadBooks, sohoaPath);
-  const sample = await client.workflow.getHandle(workflowIdFor(overheadBooks[0]!)).fetchHistory();
-  const shape = {
-    updates: sample.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
-    timers: sample.events!.filter((e) => e.timerStartedEventAttributes).length,
-    activities: sample.events!.filter((e) => e.activityTaskScheduledEventAttributes).length,
-  };
-  const bareWorker = await Worker.create({
-    connection: await NativeConnection.connect({ address: stack.address }),
-    taskQueue: BARE_TASK_QUEUE,
-    workflowsPath: new URL('./bare/workflow.ts', import.meta.url).pathname,
-    activities: bareActivities,
-  });
-  const { sec: bareSec, cpu: bareCpu } = await bareWorker.runUntil(inParallel(overheadBooks, (b) => runBare(client, `bare-${workflowIdFor(b)}`, shape)));
-  const ratio = bareSec / sohoaSec;
+  const overhead = await measureOverhead(stack, units, OVERHEAD_BOOKS);
 
   const f = (x: number, w: number) => r2(x).toFixed(1).padStart(w);
   console.log(`\n${BOOKS} sổ trên máy chủ dev (SQLite ${r2(sqliteMB)} MB); ${ROUTE_RATE} yêu cầu/s từ 10 kết nối, ${ROUTE_SECONDS} s mỗi đường dẫn\n`);
@@ -261,15 +210,15 @@ worker: RSS ${workerOpenMB} MB khi mọi sổ mở (đỉnh ${workerPeakMB} MB);
 bão hạn: ${running} sổ quá hạn sau ${r2(overdueSec)} s; ${digests.length} thông báo tổng hợp (không quá một mỗi đơn vị) sau ${r2(stormSec)} s; ${perBookNotices} thông báo quá hạn riêng từng sổ
 bảng điều khiển (Chromium): tổng quan ${r2(dashboard.overview)} ms, danh sách lọc ${r2(dashboard.filteredList)} ms, trang sau ${r2(dashboard.nextPage)} ms, trang một sổ ${r2(dashboard.bookPage)} ms
 lịch sử mỗi sổ đã hoàn thành: ${r2(avg(events))} sự kiện, ${r2(avg(bytes) / 1024)} KB
-chi phí engine: ${OVERHEAD_BOOKS} sổ (${shape.updates} cập nhật, ${shape.timers} hẹn giờ, ${shape.activities} hoạt động mỗi sổ): sohoa ${r2(sohoaSec)} s, workflow trần ${r2(bareSec)} s, tỷ lệ ${r2(ratio)}
-  CPU s (sohoa | trần; worker trần chạy trong tiến trình bench): ${Object.keys(sohoaCpu).map((k) => `${k} ${sohoaCpu[k]} | ${bareCpu[k]}`).join(', ')}`);
+${describeOverhead(overhead)}`);
 
   await stack.stop();
   console.log(
     JSON.stringify({
       bench: 'scale',
       books: BOOKS,
-      ratio: r2(ratio),
+      ratio: r2(overhead.ratio),
+      ratioSameCommands: r2(overhead.ratioSameCommands),
       peakRssMB: workerPeakMB,
       p50Ms: r2(overall.p50),
       p99Ms: r2(overall.p99),

@@ -8,5 +8,5 @@ export const TEMPORAL_TEST_SERVER = `${TOOLS_BIN}/temporal-test-server`;
 export const MINIO = `${TOOLS_BIN}/minio`;
 export const WORKFLOW_BUNDLE = `${ROOT}dist/workflow-bundle.js`;
 export const WORKFLOWS_PATH = `${ROOT}workflows/index.ts`;
-/** Loaded once per worker into the workflows' shared context (contracts/zodPreload.ts says why). */
-export const WORKFLOW_PRELOAD = `${ROOT}contracts/zodPreload.ts`;
+/** Loaded once per worker into the workflows' shared context (workflows/workerShared.ts says why). */
+export const WORKFLOW_PRELOAD = `${ROOT}workflows/workerShared.ts`;

@@ -1,5 +1,5 @@
-// zod, shared by every book of a worker (preloaded); imported here to be one of the bundle's inputs.
-import '../contracts/zodPreload';
+// zod and the contracts, shared by every book of a worker (preloaded); imported here to be one of the bundle's inputs.
+import './workerShared';
 export { registerDigitization } from './registerDigitization';
 export { overdueDigest, weeklyProgressReport } from './schedules';
 export { intakeC06Upload, parseInventoryUpload, unpackScanDelivery } from './userFiles';

@@ -49,8 +49,11 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
   // Decided once, before any command: a history recorded before the stamp replays its exact upserts.
   const stampUpdated = inForce(PATCHES.updatedAtAttribute);
 
-  /** Keeps search attributes and memo current; every state change goes through here. */
-  const changed = () => {
+  /**
+   * Keeps search attributes and memo current; every state change goes through here. Answers the status
+   * it published (books that publish it), so an update's answer is not computed twice.
+   */
+  const changed = (): BookStatusV1 | undefined => {
     liftOverdue(state, Date.now());
     version++;
     const sa = searchAttributesOf(state);
@@ -58,19 +61,21 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
     const stamp = { key: SA.updatedAt, value: new Date(Date.now()) };
     if (sent) {
       // What is published, key by key: a change of bookkeeping alone (a reminder sent) publishes nothing.
+      const status = statusOf(state, Date.now());
       const changedPairs = sent.changedAttributes(sa);
-      const changedMemo = sent.changedMemo({ ...memo, ...statusMemoOf(statusOf(state, Date.now())) }, PUBLISHED_MEMO_KEYS);
-      if (!changedPairs.length && !changedMemo) return;
+      const changedMemo = sent.changedMemo({ ...memo, ...statusMemoOf(status) }, PUBLISHED_MEMO_KEYS);
+      if (!changedPairs.length && !changedMemo) return status;
       upsertSearchAttributes([...changedPairs, stamp]);
       if (changedMemo) upsertMemo(changedMemo);
-      return;
+      return status;
     }
     // Stamped books publish any change of state, so the stamp versions the whole status (the API caches by it).
     const fingerprint = JSON.stringify(stampUpdated ? [sa, memo, state] : [sa, memo]);
-    if (fingerprint === published) return;
+    if (fingerprint === published) return undefined;
     published = fingerprint;
     upsertSearchAttributes(stampUpdated ? [...sa, stamp] : sa);
     upsertMemo(memo);
+    return undefined;
   };
 
   setHandler(statusQuery, () => statusOf(state, Date.now()));
@@ -100,8 +105,7 @@ export async function registerDigitization(input: WorkflowInputV1): Promise<Book
         if (!parsed.ok) throw refusal(parsed.refusal);
         applyAction(state, parsed.command, request.actor, nowIso(), request, opts);
         if (dueWithAction && state.phase !== 'processing') takeDue();
-        changed();
-        return statusOf(state, Date.now());
+        return changed() ?? statusOf(state, Date.now());
       },
       { validator: (request: ActionRequest) => validate(state, action, request) },
     );

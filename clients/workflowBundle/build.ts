@@ -1,11 +1,28 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ROOT, WORKFLOW_BUNDLE, WORKFLOW_PRELOAD, WORKFLOWS_PATH } from '../paths';
 import { currentBundleInputs } from './inputs';
 
+type WebpackConfig = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
+
+/**
+ * The project's TypeScript compiled for the Node that runs the worker: the SDK's default target
+ * (es2017) turns object spread and optional chaining into helper calls on every book's hot path.
+ */
+function nativeSyntax(config: WebpackConfig): WebpackConfig {
+  for (const rule of config.module?.rules ?? []) {
+    const use = rule && typeof rule === 'object' ? rule.use : undefined;
+    if (use && typeof use === 'object' && !Array.isArray(use) && String(use.loader).includes('swc-loader')) {
+      const options = use.options as { jsc?: { target?: string } };
+      if (options.jsc) options.jsc.target = 'es2022';
+    }
+  }
+  return config;
+}
+
 /** How the workflows are bundled, prebuilt or at a worker's start. */
-export const bundlerOptions = { preloadModules: [WORKFLOW_PRELOAD] };
+export const bundlerOptions = { preloadModules: [WORKFLOW_PRELOAD], webpackConfigHook: nativeSyntax };
 
 /** Beside the bundle: the hash of the sources it was built from, so a stale bundle is never used. */
 const stampOf = (bundle: string) => bundle.replace(/\.js$/, '.inputs.json');

@@ -177,7 +177,7 @@ export const mutations: Mutation[] = [
   {
     name: 'code version 2 books publish a change of bookkeeping alone',
     file: WORKFLOW,
-    find: '      if (!changedPairs.length && !changedMemo) return;\n',
+    find: '      if (!changedPairs.length && !changedMemo) return status;\n',
     replace: '',
   },
   {

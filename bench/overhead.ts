@@ -1,0 +1,186 @@
+/**
+ * The engine's own overhead: the same path for fresh books through sohoa and through a bare Temporal
+ * workflow of the same shape (bench/bare), on the same server, one side after the other.
+ * ratio = bare time ÷ sohoa time (1 = sohoa adds nothing to Temporal). A third side tells the two parts
+ * of the difference apart: the bare workflow sending the same commands as the sohoa book (its search
+ * attributes and memo at the start and at each update, answers of the same size), so
+ * ratioSameCommands = that time ÷ sohoa time is what sohoa's own code costs beside what Temporal costs
+ * for what it publishes. Used by bench:scale at the end of its province; run alone
+ * (`npm run bench:overhead`: BENCH_OVERHEAD_BOOKS, default 500, in BENCH_OVERHEAD_ROUNDS rounds, default
+ * 3) on a fresh dev stack it ends with its own JSON line.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { planSettingsFromConfig } from '../clients/config';
+import { startBook, startRequestOf } from '../clients/temporal/startBook';
+import { loadUnits } from '../clients/units';
+import { buildWorkflowBundle } from '../clients/workflowBundle/build';
+import { bookSchema, workflowIdFor } from '../domain/book';
+import type { Units } from '../domain/units';
+import type { Book } from '../contracts/v1';
+import { actionUpdates } from '../workflows/definitions';
+import { mapLimit } from '../api/services/pool';
+import { demoActor } from '../scripts/lib/demo';
+import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
+import type { Commands, Shape } from './bare/workflow';
+import { cpuSeconds, log, peakRssMB, r2 } from './lib';
+import { startDevStack, type DevStack } from './stacks';
+
+export interface Overhead {
+  books: number;
+  shape: Shape;
+  sohoaSec: number;
+  bareSec: number;
+  sameCommandsSec: number;
+  ratio: number;
+  ratioSameCommands: number;
+  /** CPU seconds of each process over each side's run: where sohoa's extra time goes. */
+  cpu: Record<Side, Record<string, number>>;
+}
+
+type Side = 'sohoa' | 'bare' | 'sameCommands';
+
+/**
+ * `books` fresh death books (start, confirmed inventory, a priority, withdrawn) against as many bare
+ * ones and as many bare ones sending the book's commands, in `rounds` rounds of the three sides one
+ * after the other, fresh books each, numbered from round `from` on (a book number is a round's own:
+ * 9{round}{nn}): the sums are compared.
+ */
+export async function measureOverhead(stack: DevStack, units: Units, books: number, rounds = 1, from = 0): Promise<Overhead> {
+  const { client, config } = stack;
+  // As the API starts them: following the province plan.
+  const plan = { ...planSettingsFromConfig(config), followsPlan: true };
+  const managerActor = demoActor('manager', 'province', units.provinceCode, 'quanly.tinh');
+  const freshBooks = (round: number) =>
+    Array.from({ length: books }, (_, i) => {
+      const agency = units.agencies[i % units.agencies.length]!;
+      const bookNo = `9${round}${String(Math.floor(i / units.agencies.length)).padStart(2, '0')}`;
+      return bookSchema.parse({ agency, type: 'death', bookNo, yearFrom: 2019, yearTo: 2019, expectedCases: 40 });
+    });
+  const sohoaPath = async (book: Book) => {
+    await startBook(client, config.TEMPORAL_TASK_QUEUE, book, plan, 3);
+    const h = client.workflow.getHandle(workflowIdFor(book));
+    const clerkActor = demoActor('clerk', 'agency', book.agency.code, `congchuc.${book.agency.code}`);
+    await h.executeUpdate(actionUpdates.confirmInventory, { args: [{ actor: clerkActor, payload: { cases: 40, pages: 80, condition: 'good' } }] });
+    await h.executeUpdate(actionUpdates.setPriority, { args: [{ actor: managerActor, payload: { priority: 4, reason: 'thử tải' } }] });
+    await h.executeUpdate(actionUpdates.withdraw, { args: [{ actor: managerActor, payload: { reason: 'thử tải: rút sổ' } }] });
+    await h.result();
+  };
+  const pids = await stack.processes();
+  const benchCpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const cpuNow = () => ({ Temporal: cpuSeconds(pids.Temporal!), worker: cpuSeconds(stack.worker.pid!), bench: benchCpu() });
+  const total = Object.fromEntries((['sohoa', 'bare', 'sameCommands'] as const).map((k) => [k, { sec: 0, cpu: {} as Record<string, number> }])) as Record<Side, { sec: number; cpu: Record<string, number> }>;
+  const inParallel = async <T>(side: Side, xs: readonly T[], fn: (x: T) => Promise<unknown>) => {
+    const t0 = performance.now();
+    const c0 = cpuNow();
+    await mapLimit(xs, 10, fn);
+    const c1 = cpuNow();
+    total[side].sec += (performance.now() - t0) / 1000;
+    for (const [k, v] of Object.entries(c1)) total[side].cpu[k] = r2((total[side].cpu[k] ?? 0) + v - c0[k as keyof typeof c0]);
+  };
+  const bareWorker = await Worker.create({
+    connection: await NativeConnection.connect({ address: stack.address }),
+    taskQueue: BARE_TASK_QUEUE,
+    workflowsPath: new URL('./bare/workflow.ts', import.meta.url).pathname,
+    activities: bareActivities,
+  });
+  let path: { shape: Shape; commands: Commands } | undefined;
+  await bareWorker.runUntil(async () => {
+    for (let round = 0; round < rounds; round++) {
+      const fresh = freshBooks(from + round);
+      await inParallel('sohoa', fresh, sohoaPath);
+      path ??= pathOf(await client.workflow.getHandle(workflowIdFor(fresh[0]!)).fetchHistory());
+      const { shape, commands } = path;
+      await inParallel('bare', fresh, (b) => runBare(client, `bare-${workflowIdFor(b)}`, shape));
+      await inParallel('sameCommands', fresh, (b) => {
+        const { typedSearchAttributes, memo } = startRequestOf(b, plan, 3, new Date());
+        return runBare(client, `bare-commands-${workflowIdFor(b)}`, shape, commands, { typedSearchAttributes, memo });
+      });
+    }
+  });
+  const { sohoa, bare, sameCommands } = total;
+  return {
+    books: books * rounds,
+    shape: path!.shape,
+    sohoaSec: sohoa.sec,
+    bareSec: bare.sec,
+    sameCommandsSec: sameCommands.sec,
+    ratio: bare.sec / sohoa.sec,
+    ratioSameCommands: sameCommands.sec / sohoa.sec,
+    cpu: { sohoa: sohoa.cpu, bare: bare.cpu, sameCommands: sameCommands.cpu },
+  };
+}
+
+const SA_TYPES: Record<string, SearchAttributeType> = { Keyword: 'KEYWORD', Text: 'TEXT', KeywordList: 'KEYWORD_LIST', Int: 'INT', Double: 'DOUBLE', Bool: 'BOOL', Datetime: 'DATETIME' };
+
+/** A book's path read from its history: its shape, and what it sent at each update and as its result. */
+function pathOf(h: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): { shape: Shape; commands: Commands } {
+  const events = h.events!;
+  const updates: Commands['updates'] = [];
+  let resultBytes = 0;
+  for (const e of events) {
+    const current = updates[updates.length - 1];
+    if (e.workflowExecutionUpdateAcceptedEventAttributes) updates.push({ attributes: [], memo: {}, answerBytes: 0 });
+    else if (current && e.upsertWorkflowSearchAttributesEventAttributes) {
+      for (const [name, p] of Object.entries(e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {})) {
+        current.attributes.push({ name, type: SA_TYPES[new TextDecoder().decode(p.metadata!.type!)]! });
+      }
+    } else if (current && e.workflowPropertiesModifiedEventAttributes) {
+      for (const [k, p] of Object.entries(e.workflowPropertiesModifiedEventAttributes.upsertedMemo?.fields ?? {})) current.memo[k] = p.data?.length ?? 0;
+    } else if (current && e.workflowExecutionUpdateCompletedEventAttributes) {
+      current.answerBytes = e.workflowExecutionUpdateCompletedEventAttributes.outcome?.success?.payloads?.[0]?.data?.length ?? 0;
+    } else if (e.workflowExecutionCompletedEventAttributes) {
+      resultBytes = e.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]?.data?.length ?? 0;
+    }
+  }
+  const shape = {
+    updates: updates.length,
+    timers: events.filter((e) => e.timerStartedEventAttributes).length,
+    activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+  };
+  return { shape, commands: { updates, resultBytes } };
+}
+
+/** What the benchmarks print for it. */
+export const describeOverhead = (o: Overhead) =>
+  `chi phí engine: ${o.books} sổ (${o.shape.updates} cập nhật, ${o.shape.timers} hẹn giờ, ${o.shape.activities} hoạt động mỗi sổ): sohoa ${r2(o.sohoaSec)} s, workflow trần ${r2(o.bareSec)} s, tỷ lệ ${r2(o.ratio)}
+  workflow trần gửi cùng lệnh như sohoa (thuộc tính tìm kiếm, memo, câu trả lời cùng cỡ): ${r2(o.sameCommandsSec)} s, tỷ lệ ${r2(o.ratioSameCommands)}
+  CPU s (sohoa | trần | trần cùng lệnh; worker trần chạy trong tiến trình bench): ${Object.keys(o.cpu.sohoa).map((k) => `${k} ${o.cpu.sohoa[k]} | ${o.cpu.bare[k]} | ${o.cpu.sameCommands[k]}`).join(', ')}`;
+
+async function main() {
+  const books = Number(process.env.BENCH_OVERHEAD_BOOKS ?? 500);
+  const rounds = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 3);
+  const units = loadUnits();
+  await buildWorkflowBundle();
+  const dir = await mkdtemp(join(tmpdir(), 'sohoa-bench-overhead-'));
+  stack = await startDevStack({ dir, taskQueue: 'bench-overhead', planDeadline: new Date(Date.now() + 45 * 86_400_000).toISOString(), units });
+  // A first round warms both sides (bundle loaded, connections open); the next ones are measured.
+  log(`khởi động: ${Math.min(50, books)} sổ mỗi bên…`);
+  await measureOverhead(stack, units, Math.min(50, books));
+  log(`chi phí của sohoa so với Temporal: ${rounds} vòng × ${books} sổ mỗi bên…`);
+  const o = await measureOverhead(stack, units, books, rounds, 1);
+  console.log(`\n${describeOverhead(o)}`);
+  const workerPeakMB = peakRssMB(stack.worker.pid!);
+  await stack.stop();
+  console.log(JSON.stringify({ bench: 'overhead', books: o.books, ratio: r2(o.ratio), peakRssMB: workerPeakMB, ratioSameCommands: r2(o.ratioSameCommands), sohoaSec: r2(o.sohoaSec), bareSec: r2(o.bareSec), sameCommandsSec: r2(o.sameCommandsSec), ...o.shape, cpu: o.cpu }));
+}
+
+let stack: DevStack | undefined;
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  try {
+    await main();
+  } catch (e) {
+    console.error(e);
+    process.exitCode = 1;
+  } finally {
+    await stack?.stop();
+  }
+}
