@@ -6,8 +6,9 @@
  * filtered list, its next page, a book page); the worker's RSS with every book open and
  * after a restart, and the time of a book's next action after it; the deadline storm (every open book
  * overdue at once, then the digest); history events and bytes per book; the SQLite file's size; and the
- * engine's own overhead: a bare workflow of the same shape through the same server.
- * ratio = bare time ÷ sohoa time for the same books' path (1 = sohoa adds nothing to Temporal).
+ * engine's own overhead: a bare workflow of the same shape through the same server (bench/overhead.ts).
+ * ratio = bare time ÷ sohoa time for the same books' path (1 = sohoa adds nothing to Temporal);
+ * ratioSameCommands the same against the bare workflow sending the book's own commands.
  */
 import proto from '@temporalio/proto';
 import { mkdtemp } from 'node:fs/promises';
