@@ -7,7 +7,8 @@
  * ratioSameCommands = that time ÷ sohoa time is what sohoa's own code costs beside what Temporal costs
  * for what it publishes. Used by bench:scale at the end of its province; run alone
  * (`npm run bench:overhead`: BENCH_OVERHEAD_BOOKS, default 500, in BENCH_OVERHEAD_ROUNDS rounds, default
- * 3) on a fresh dev stack it ends with its own JSON line.
+ * 3) on a fresh dev stack, or on the cluster profile with BENCH_OVERHEAD_ENGINE=cluster, it ends with its
+ * own JSON line.
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { planSettingsFromConfig } from '../clients/config';
 import { startBook, startRequestOf } from '../clients/temporal/startBook';
+import { ROOT } from '../clients/paths';
 import { loadUnits } from '../clients/units';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
 import { bookSchema, workflowIdFor } from '../domain/book';
@@ -29,7 +31,7 @@ import { demoActor } from '../scripts/lib/demo';
 import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
 import type { Commands, Shape } from './bare/workflow';
 import { cpuSeconds, log, peakRssMB, r2 } from './lib';
-import { startDevStack, type DevStack } from './stacks';
+import { startClusterStack, startDevStack, type BenchStack } from './stacks';
 
 export interface Overhead {
   books: number;
@@ -51,7 +53,7 @@ type Side = 'sohoa' | 'bare' | 'sameCommands';
  * after the other, fresh books each, numbered from round `from` on (a book number is a round's own:
  * 9{round}{nn}): the sums are compared.
  */
-export async function measureOverhead(stack: DevStack, units: Units, books: number, rounds = 1, from = 0): Promise<Overhead> {
+export async function measureOverhead(stack: BenchStack, units: Units, books: number, rounds = 1, from = 0): Promise<Overhead> {
   const { client, config } = stack;
   // As the API starts them: following the province plan.
   const plan = { ...planSettingsFromConfig(config), followsPlan: true };
@@ -71,23 +73,29 @@ export async function measureOverhead(stack: DevStack, units: Units, books: numb
     await h.executeUpdate(actionUpdates.withdraw, { args: [{ actor: managerActor, payload: { reason: 'thử tải: rút sổ' } }] });
     await h.result();
   };
-  const pids = await stack.processes();
-  const benchCpu = () => {
+  // The server's side is Temporal and its database (the cluster's PostgreSQL); the workers', every worker.
+  const cpuNow = async () => {
+    const cpu = { Temporal: 0, worker: 0, bench: 0 };
+    for (const [name, pid] of Object.entries(await stack.processes())) {
+      if (name === 'Temporal' || name === 'PostgreSQL') cpu.Temporal += cpuSeconds(pid);
+      else if (name.startsWith('worker')) cpu.worker += cpuSeconds(pid);
+    }
     const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
+    cpu.bench = (u.user + u.system) / 1e6;
+    return cpu;
   };
-  const cpuNow = () => ({ Temporal: cpuSeconds(pids.Temporal!), worker: cpuSeconds(stack.worker.pid!), bench: benchCpu() });
   const total = Object.fromEntries((['sohoa', 'bare', 'sameCommands'] as const).map((k) => [k, { sec: 0, cpu: {} as Record<string, number> }])) as Record<Side, { sec: number; cpu: Record<string, number> }>;
   const inParallel = async <T>(side: Side, xs: readonly T[], fn: (x: T) => Promise<unknown>) => {
     const t0 = performance.now();
-    const c0 = cpuNow();
+    const c0 = await cpuNow();
     await mapLimit(xs, 10, fn);
-    const c1 = cpuNow();
+    const c1 = await cpuNow();
     total[side].sec += (performance.now() - t0) / 1000;
     for (const [k, v] of Object.entries(c1)) total[side].cpu[k] = r2((total[side].cpu[k] ?? 0) + v - c0[k as keyof typeof c0]);
   };
   const bareWorker = await Worker.create({
-    connection: await NativeConnection.connect({ address: stack.address }),
+    connection: await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+    namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: BARE_TASK_QUEUE,
     workflowsPath: new URL('./bare/workflow.ts', import.meta.url).pathname,
     activities: bareActivities,
@@ -155,25 +163,34 @@ export const describeOverhead = (o: Overhead) =>
   workflow trần gửi cùng lệnh như sohoa (thuộc tính tìm kiếm, memo, câu trả lời cùng cỡ): ${r2(o.sameCommandsSec)} s, tỷ lệ ${r2(o.ratioSameCommands)}
   CPU s (sohoa | trần | trần cùng lệnh; worker trần chạy trong tiến trình bench): ${Object.keys(o.cpu.sohoa).map((k) => `${k} ${o.cpu.sohoa[k]} | ${o.cpu.bare[k]} | ${o.cpu.sameCommands[k]}`).join(', ')}`;
 
+/** The cluster profile's place for this bench: its own folder and ports. */
+const CLUSTER_PLACE = { SOHOA_CLUSTER_DIR: join(ROOT, 'data/cluster-overhead'), SOHOA_CLUSTER_PORT_BASE: process.env.BENCH_CLUSTER_PORT_BASE ?? '28400' };
+
 async function main() {
   const books = Number(process.env.BENCH_OVERHEAD_BOOKS ?? 500);
   const rounds = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 3);
+  // BENCH_OVERHEAD_ENGINE=cluster: on the cluster profile (PostgreSQL, two workers; scripts/cluster/install.sh first).
+  const engine = process.env.BENCH_OVERHEAD_ENGINE ?? 'dev';
   const units = loadUnits();
+  const planDeadline = new Date(Date.now() + 45 * 86_400_000).toISOString();
   await buildWorkflowBundle();
-  const dir = await mkdtemp(join(tmpdir(), 'sohoa-bench-overhead-'));
-  stack = await startDevStack({ dir, taskQueue: 'bench-overhead', planDeadline: new Date(Date.now() + 45 * 86_400_000).toISOString(), units });
+  stack =
+    engine === 'cluster'
+      ? await startClusterStack({ place: CLUSTER_PLACE, planDeadline, units })
+      : await startDevStack({ dir: await mkdtemp(join(tmpdir(), 'sohoa-bench-overhead-')), taskQueue: 'bench-overhead', planDeadline, units });
   // A first round warms both sides (bundle loaded, connections open); the next ones are measured.
-  log(`khởi động: ${Math.min(50, books)} sổ mỗi bên…`);
+  log(`${stack.label}: khởi động, ${Math.min(50, books)} sổ mỗi bên…`);
   await measureOverhead(stack, units, Math.min(50, books));
   log(`chi phí của sohoa so với Temporal: ${rounds} vòng × ${books} sổ mỗi bên…`);
   const o = await measureOverhead(stack, units, books, rounds, 1);
-  console.log(`\n${describeOverhead(o)}`);
-  const workerPeakMB = peakRssMB(stack.worker.pid!);
+  console.log(`\n${stack.label}\n${describeOverhead(o)}`);
+  const workers = Object.entries(await stack.processes()).filter(([name]) => name.startsWith('worker'));
+  const workerPeakMB = Math.max(...workers.map(([, pid]) => peakRssMB(pid)));
   await stack.stop();
-  console.log(JSON.stringify({ bench: 'overhead', books: o.books, ratio: r2(o.ratio), peakRssMB: workerPeakMB, ratioSameCommands: r2(o.ratioSameCommands), sohoaSec: r2(o.sohoaSec), bareSec: r2(o.bareSec), sameCommandsSec: r2(o.sameCommandsSec), ...o.shape, cpu: o.cpu }));
+  console.log(JSON.stringify({ bench: 'overhead', engine, books: o.books, ratio: r2(o.ratio), peakRssMB: workerPeakMB, ratioSameCommands: r2(o.ratioSameCommands), sohoaSec: r2(o.sohoaSec), bareSec: r2(o.bareSec), sameCommandsSec: r2(o.sameCommandsSec), ...o.shape, cpu: o.cpu }));
 }
 
-let stack: DevStack | undefined;
+let stack: BenchStack | undefined;
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
   try {
     await main();
