@@ -16,6 +16,21 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 /**
+ * Runs a benchmark's main, then stops what it started (`stop`, even after a failure). A failure is
+ * said before the stack stops: a channel closing under a pending call must not hide it.
+ */
+export async function runBench(main: () => Promise<void>, stop: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await main();
+  } catch (e) {
+    console.error(e);
+    process.exitCode = 1;
+  } finally {
+    await stop();
+  }
+}
+
+/**
  * Waits until `ok` holds; answers the seconds it took. It asks every 250 ms at first, then every 2 % of
  * the time waited (at most 5 s): a count of 40,000 books four times a second took its share of the one
  * server connection it was waiting for, and the answer stays within 2 % of the time measured.

@@ -30,7 +30,7 @@ import { mapLimit } from '../api/services/pool';
 import { demoActor } from '../scripts/lib/demo';
 import { BARE_TASK_QUEUE, bareActivities, runBare } from './bare/run';
 import type { Commands, Shape } from './bare/workflow';
-import { cpuSeconds, log, peakRssMB, r2 } from './lib';
+import { cpuSeconds, log, peakRssMB, r2, runBench } from './lib';
 import { startClusterStack, startDevStack, type BenchStack } from './stacks';
 
 export interface Overhead {
@@ -191,13 +191,4 @@ async function main() {
 }
 
 let stack: BenchStack | undefined;
-if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
-  try {
-    await main();
-  } catch (e) {
-    console.error(e);
-    process.exitCode = 1;
-  } finally {
-    await stack?.stop();
-  }
-}
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await runBench(main, () => stack?.stop());

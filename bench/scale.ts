@@ -20,7 +20,7 @@ import { loadUnits } from '../clients/units';
 import { buildWorkflowBundle } from '../clients/workflowBundle/build';
 import type { ListResponse, ProgressReport, ProvincePlan } from '../contracts/v1';
 import { driveProvince, importProvince } from '../scripts/lib/generate';
-import { cannon, firstTasksRun, log, peakRssMB, r2, rssNowMB, sleep, startTs, stats, waitFor } from './lib';
+import { cannon, firstTasksRun, log, peakRssMB, r2, rssNowMB, runBench, sleep, startTs, stats, waitFor } from './lib';
 import { startDevStack, startWorker, type DevStack } from './stacks';
 import { launch, signIn } from '../test/web/browser';
 import { walkProvince } from '../test/web/walkProvince';
@@ -245,13 +245,5 @@ ${describeOverhead(overhead)}`);
 }
 
 let stack: DevStack | undefined;
-try {
-  await main();
-} catch (e) {
-  // Said before the stack stops: a channel closing under a pending call must not hide it.
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  // The province's data folder goes with it (BENCH_KEEP=1 keeps it).
-  await stack?.stop();
-}
+// The province's data folder goes with the stack (BENCH_KEEP=1 keeps it).
+await runBench(main, () => stack?.stop());
