@@ -118,7 +118,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const index = new BookIndex(opts.temporal.client, (err) => logger.warn({ err }, 'mô hình đọc: chưa cập nhật được danh sách sổ'), { pollMs: config.SOHOA_INDEX_POLL_MS });
   books.onWrite = (id, began) => index.wrote(id, began);
   const stuck = new StuckScanner(books, units, index, plan);
-  const metrics = createMetrics({ books, stuck, units, plan });
+  const metrics = createMetrics({ books, stuck, units, plan, index });
   const auditLimits = { maxBytes: config.SOHOA_AUDIT_LOG_MB * 1024 * 1024, keep: config.SOHOA_AUDIT_LOG_FILES };
   const denied = opts.denied ?? DeniedLog.inDataDir(config.SOHOA_DATA_DIR, auditLimits);
   denied.onAppend = (a) => metrics.denied.inc({ status: String(a.status) });

@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Units } from '../domain/units';
 import { steps } from '../domain/plan';
 import { SA } from '../workflows/definitions';
+import { LOOK_KINDS, type BookIndex } from './services/bookIndex';
 import type { BookService } from './services/books';
 import type { StuckScanner } from './services/stuck';
 import type { PlanService } from './services/plan';
@@ -9,7 +10,7 @@ import { buildQuery, quote } from '../clients/temporal/visibilityQuery';
 
 
 /** Prometheus metrics of one app (own registry, so several apps can live in one test process). */
-export function createMetrics(deps: { books: BookService; stuck: StuckScanner; units: Units; plan: PlanService }) {
+export function createMetrics(deps: { books: BookService; stuck: StuckScanner; units: Units; plan: PlanService; index: BookIndex }) {
   const province = { scope: 'province' as const, agencyCode: deps.units.provinceCode };
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sohoa_api_' });
@@ -90,6 +91,23 @@ export function createMetrics(deps: { books: BookService; stuck: StuckScanner; u
       this.set(new Set(failing.map((f) => f.id)).size);
     },
   });
+
+  // What the read model costs Temporal: each book a look returns is a visibility row read.
+  for (const [what, help] of [
+    ['looks', 'Lần mô hình đọc hỏi visibility, theo loại (nạp lại, hẹp, rộng, theo mã)'],
+    ['books', 'Sổ visibility trả về cho mô hình đọc, theo loại lần hỏi'],
+  ] as const) {
+    new Counter({
+      name: `sohoa_read_model_${what}_total`,
+      help,
+      labelNames: ['look'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const look of LOOK_KINDS) this.inc({ look }, deps.index.reads[look][what]);
+      },
+    });
+  }
 
   return { registry, httpDuration, actions, starts, denied };
 }

@@ -136,3 +136,35 @@ describe('results kept by the read model', () => {
     expect(computed).toBe(2);
   }, 60_000);
 });
+
+describe("the read model's cost to Temporal", () => {
+  it('reads a changed book back a few times (narrow looks, then the wide ones), not at every look over the whole overlap', async () => {
+    // Its own read model: no lateness seen before (which widens the narrow looks for a while).
+    const own = new BookIndex(h.env.client, (e) => {
+      throw e;
+    }, { pollMs: 100, overlapMs: 1000 });
+    own.start();
+    try {
+      const r = await h.call('manager', 'POST', '/api/registers', { items: [{ agencyCode: '20335', type: 'KH', bookNo: '08', yearFrom: 2019, expectedCases: 30 }] });
+      const bookId = r.json().items[0].id as string;
+      await eventually(async () => own.known(bookId), (b) => b?.summary.step === 'inventory');
+      await new Promise((r) => setTimeout(r, 2500));
+      const was = own.known(bookId)!.version;
+      const before = structuredClone(own.reads);
+      expect((await h.call('manager', 'POST', `/api/registers/${bookId}/actions/addNote`, { text: 'đếm số lần đọc' })).statusCode).toBe(200);
+      await eventually(async () => own.known(bookId), (b) => b?.version !== was, 10_000);
+      // Three overlaps of quiet: every look that could still read the change back has been made.
+      await new Promise((r) => setTimeout(r, 3000));
+      const since = (k: 'narrow' | 'wide', f: 'looks' | 'books') => own.reads[k][f] - before[k][f];
+      expect({ looks: since('narrow', 'looks') + since('wide', 'looks') >= 15, wide: since('wide', 'looks') >= 2 }).toEqual({ looks: true, wide: true });
+      // Each look reading back the whole 1 s overlap, 0.1 s apart, returned it about ten times.
+      expect(since('narrow', 'books') + since('wide', 'books')).toBeGreaterThanOrEqual(1);
+      expect(since('narrow', 'books') + since('wide', 'books')).toBeLessThanOrEqual(6);
+    } finally {
+      await own.stop();
+    }
+    // The API's metrics count its own read model's looks.
+    const m = await h.app.inject({ url: '/metrics' });
+    expect(m.body).toMatch(/sohoa_read_model_books_total\{look="narrow"\} [1-9]\d*/);
+  }, 30_000);
+});
