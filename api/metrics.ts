@@ -94,8 +94,8 @@ export function createMetrics(deps: { books: BookService; stuck: StuckScanner; u
 
   // What the read model costs Temporal: each book a look returns is a visibility row read.
   for (const [what, help] of [
-    ['looks', 'Lần mô hình đọc hỏi visibility, theo loại (nạp lại, hẹp, rộng, theo mã)'],
-    ['books', 'Sổ visibility trả về cho mô hình đọc, theo loại lần hỏi'],
+    ['looks', 'Lần mô hình đọc hỏi visibility, theo loại (nạp lại, theo dấu thời gian, theo mã)'],
+    ['books', 'Sổ visibility trả về cho mô hình đọc, theo loại câu hỏi'],
   ] as const) {
     new Counter({
       name: `sohoa_read_model_${what}_total`,

@@ -5,10 +5,12 @@
  * of the difference apart: the bare workflow sending the same commands as the sohoa book (its search
  * attributes and memo at the start and at each update, answers of the same size), so
  * ratioSameCommands = that time ÷ sohoa time is what sohoa's own code costs beside what Temporal costs
- * for what it publishes. Used by bench:scale at the end of its province; run alone
- * (`npm run bench:overhead`: BENCH_OVERHEAD_BOOKS, default 500, in BENCH_OVERHEAD_ROUNDS rounds, default
- * 3) on a fresh dev stack, or on the cluster profile with BENCH_OVERHEAD_ENGINE=cluster, it ends with its
- * own JSON line.
+ * for what it publishes. With BENCH_OVERHEAD_PARTS=1, three more sides price that publishing part by
+ * part: the bare workflow sending only the start's attributes and memo, only the updates' attributes,
+ * only the updates' memo (each with the book's answers). Used by bench:scale at the end of its province;
+ * run alone (`npm run bench:overhead`: BENCH_OVERHEAD_BOOKS, default 500, in BENCH_OVERHEAD_ROUNDS
+ * rounds, default 3) on a fresh dev stack, or on the cluster profile with BENCH_OVERHEAD_ENGINE=cluster,
+ * it ends with its own JSON line.
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
@@ -42,10 +44,15 @@ export interface Overhead {
   ratio: number;
   ratioSameCommands: number;
   /** CPU seconds of each process over each side's run: where sohoa's extra time goes. */
-  cpu: Record<Side, Record<string, number>>;
+  cpu: Partial<Record<Side, Record<string, number>>>;
+  /** With `parts`: the time of the bare workflow sending one part of the book's publishing. */
+  parts?: Record<Part, number>;
 }
 
-type Side = 'sohoa' | 'bare' | 'sameCommands';
+/** The publishing parts: the start's search attributes and memo, the updates' attributes, the updates' memo. */
+const PARTS = ['startPublishing', 'updateAttributes', 'updateMemo'] as const;
+type Part = (typeof PARTS)[number];
+type Side = 'sohoa' | 'bare' | 'sameCommands' | Part;
 
 /**
  * `books` fresh death books (start, confirmed inventory, a priority, withdrawn) against as many bare
@@ -53,7 +60,7 @@ type Side = 'sohoa' | 'bare' | 'sameCommands';
  * after the other, fresh books each, numbered from round `from` on (a book number is a round's own:
  * 9{round}{nn}): the sums are compared.
  */
-export async function measureOverhead(stack: BenchStack, units: Units, books: number, rounds = 1, from = 0): Promise<Overhead> {
+export async function measureOverhead(stack: BenchStack, units: Units, books: number, rounds = 1, from = 0, parts = false): Promise<Overhead> {
   const { client, config } = stack;
   // As the API starts them: following the province plan.
   const plan = { ...planSettingsFromConfig(config), followsPlan: true };
@@ -84,7 +91,8 @@ export async function measureOverhead(stack: BenchStack, units: Units, books: nu
     cpu.bench = (u.user + u.system) / 1e6;
     return cpu;
   };
-  const total = Object.fromEntries((['sohoa', 'bare', 'sameCommands'] as const).map((k) => [k, { sec: 0, cpu: {} as Record<string, number> }])) as Record<Side, { sec: number; cpu: Record<string, number> }>;
+  const sides: Side[] = ['sohoa', 'bare', 'sameCommands', ...(parts ? PARTS : [])];
+  const total = Object.fromEntries(sides.map((k) => [k, { sec: 0, cpu: {} as Record<string, number> }])) as Record<Side, { sec: number; cpu: Record<string, number> }>;
   const inParallel = async <T>(side: Side, xs: readonly T[], fn: (x: T) => Promise<unknown>) => {
     const t0 = performance.now();
     const c0 = await cpuNow();
@@ -108,10 +116,19 @@ export async function measureOverhead(stack: BenchStack, units: Units, books: nu
       path ??= pathOf(await client.workflow.getHandle(workflowIdFor(fresh[0]!)).fetchHistory());
       const { shape, commands } = path;
       await inParallel('bare', fresh, (b) => runBare(client, `bare-${workflowIdFor(b)}`, shape));
-      await inParallel('sameCommands', fresh, (b) => {
+      const startExtras = (b: Book) => {
         const { typedSearchAttributes, memo } = startRequestOf(b, plan, 3, new Date());
-        return runBare(client, `bare-commands-${workflowIdFor(b)}`, shape, commands, { typedSearchAttributes, memo });
+        return { typedSearchAttributes, memo };
+      };
+      await inParallel('sameCommands', fresh, (b) => runBare(client, `bare-commands-${workflowIdFor(b)}`, shape, commands, startExtras(b)));
+      if (!parts) continue;
+      const only = (attributes: boolean, memo: boolean): Commands => ({
+        ...commands,
+        updates: commands.updates.map((u) => ({ ...u, attributes: attributes ? u.attributes : [], memo: memo ? u.memo : {} })),
       });
+      await inParallel('startPublishing', fresh, (b) => runBare(client, `bare-start-${workflowIdFor(b)}`, shape, only(false, false), startExtras(b)));
+      await inParallel('updateAttributes', fresh, (b) => runBare(client, `bare-attributes-${workflowIdFor(b)}`, shape, only(true, false)));
+      await inParallel('updateMemo', fresh, (b) => runBare(client, `bare-memo-${workflowIdFor(b)}`, shape, only(false, true)));
     }
   });
   const { sohoa, bare, sameCommands } = total;
@@ -123,7 +140,8 @@ export async function measureOverhead(stack: BenchStack, units: Units, books: nu
     sameCommandsSec: sameCommands.sec,
     ratio: bare.sec / sohoa.sec,
     ratioSameCommands: sameCommands.sec / sohoa.sec,
-    cpu: { sohoa: sohoa.cpu, bare: bare.cpu, sameCommands: sameCommands.cpu },
+    cpu: Object.fromEntries(sides.map((k) => [k, total[k].cpu])),
+    ...(parts ? { parts: Object.fromEntries(PARTS.map((k) => [k, total[k].sec])) as Record<Part, number> } : {}),
   };
 }
 
@@ -161,7 +179,14 @@ function pathOf(h: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): { shape
 export const describeOverhead = (o: Overhead) =>
   `chi phí engine: ${o.books} sổ (${o.shape.updates} cập nhật, ${o.shape.timers} hẹn giờ, ${o.shape.activities} hoạt động mỗi sổ): sohoa ${r2(o.sohoaSec)} s, workflow trần ${r2(o.bareSec)} s, tỷ lệ ${r2(o.ratio)}
   workflow trần gửi cùng lệnh như sohoa (thuộc tính tìm kiếm, memo, câu trả lời cùng cỡ): ${r2(o.sameCommandsSec)} s, tỷ lệ ${r2(o.ratioSameCommands)}
-  CPU s (sohoa | trần | trần cùng lệnh; worker trần chạy trong tiến trình bench): ${Object.keys(o.cpu.sohoa).map((k) => `${k} ${o.cpu.sohoa[k]} | ${o.cpu.bare[k]} | ${o.cpu.sameCommands[k]}`).join(', ')}`;
+  CPU s (sohoa | trần | trần cùng lệnh; worker trần chạy trong tiến trình bench): ${Object.keys(o.cpu.sohoa!).map((k) => `${k} ${o.cpu.sohoa![k]} | ${o.cpu.bare![k]} | ${o.cpu.sameCommands![k]}`).join(', ')}${
+    o.parts
+      ? `
+  từng phần công bố, workflow trần gửi riêng phần đó (thêm so với trần): ${PARTS.map((k) => `${PART_NAMES[k]} ${r2(o.parts![k])} s (+${r2(o.parts![k] - o.bareSec)})`).join(', ')}`
+      : ''
+  }`;
+
+const PART_NAMES: Record<Part, string> = { startPublishing: 'thuộc tính và memo lúc khởi tạo', updateAttributes: 'thuộc tính mỗi cập nhật', updateMemo: 'memo mỗi cập nhật' };
 
 /** The cluster profile's place for this bench: its own folder and ports. */
 const CLUSTER_PLACE = { SOHOA_CLUSTER_DIR: join(ROOT, 'data/cluster-overhead'), SOHOA_CLUSTER_PORT_BASE: process.env.BENCH_CLUSTER_PORT_BASE ?? '28400' };
@@ -169,6 +194,7 @@ const CLUSTER_PLACE = { SOHOA_CLUSTER_DIR: join(ROOT, 'data/cluster-overhead'), 
 async function main() {
   const books = Number(process.env.BENCH_OVERHEAD_BOOKS ?? 500);
   const rounds = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 3);
+  const parts = process.env.BENCH_OVERHEAD_PARTS === '1';
   // BENCH_OVERHEAD_ENGINE=cluster: on the cluster profile (PostgreSQL, two workers; scripts/cluster/install.sh first).
   const engine = process.env.BENCH_OVERHEAD_ENGINE ?? 'dev';
   const units = loadUnits();
@@ -182,12 +208,12 @@ async function main() {
   log(`${stack.label}: khởi động, ${Math.min(50, books)} sổ mỗi bên…`);
   await measureOverhead(stack, units, Math.min(50, books));
   log(`chi phí của sohoa so với Temporal: ${rounds} vòng × ${books} sổ mỗi bên…`);
-  const o = await measureOverhead(stack, units, books, rounds, 1);
+  const o = await measureOverhead(stack, units, books, rounds, 1, parts);
   console.log(`\n${stack.label}\n${describeOverhead(o)}`);
   const workers = Object.entries(await stack.processes()).filter(([name]) => name.startsWith('worker'));
   const workerPeakMB = Math.max(...workers.map(([, pid]) => peakRssMB(pid)));
   await stack.stop();
-  console.log(JSON.stringify({ bench: 'overhead', engine, books: o.books, ratio: r2(o.ratio), peakRssMB: workerPeakMB, ratioSameCommands: r2(o.ratioSameCommands), sohoaSec: r2(o.sohoaSec), bareSec: r2(o.bareSec), sameCommandsSec: r2(o.sameCommandsSec), ...o.shape, cpu: o.cpu }));
+  console.log(JSON.stringify({ bench: 'overhead', engine, books: o.books, ratio: r2(o.ratio), peakRssMB: workerPeakMB, ratioSameCommands: r2(o.ratioSameCommands), sohoaSec: r2(o.sohoaSec), bareSec: r2(o.bareSec), sameCommandsSec: r2(o.sameCommandsSec), ...(o.parts ? { parts: Object.fromEntries(Object.entries(o.parts).map(([k, v]) => [k, r2(v)])) } : {}), ...o.shape, cpu: o.cpu }));
 }
 
 let stack: BenchStack | undefined;

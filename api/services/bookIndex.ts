@@ -37,10 +37,8 @@ export interface BookIndexOptions {
    */
   reloadMs: number;
   /**
-   * Visibility indexes a change a moment late: a look reads back a fifth of this before the previous look
-   * (with the lateness seen lately), and one look in this much, a wide one, reads back this much before the
-   * previous wide look, for the changes indexed later still. When visibility is later than that (a busy
-   * server), the wide look-back grows with the lateness seen, up to 3 times this.
+   * Looks back at least this much before the previous look: visibility indexes a change a moment late.
+   * When it is later than that (a busy server), the look-back grows with the lateness seen, up to 3 times this.
    */
   overlapMs: number;
   /** Between two counts of the running books in visibility, which find a new book no look saw (visibility later than the look-back). */
@@ -49,8 +47,7 @@ export interface BookIndexOptions {
 
 const VISIBILITY_LAG_MS = 150;
 // Each book a look returns costs the dev server ≈ 0.6 ms of its single SQLite connection: every second
-// re-read of the overlap was most of its time in a 40,000-book deadline storm (bench:scale), so 5 s, not 10;
-// and read back that far at every look, a change was read six times (four with the wide looks).
+// re-read of the overlap was most of its time in a 40,000-book deadline storm (bench:scale), so 5 s, not 10.
 const DEFAULTS: BookIndexOptions = { pollMs: 1000, reloadMs: 10 * 60_000, overlapMs: 5_000, countMs: 30_000 };
 /** A look that took t ms lets the next one start, even woken by a write, only t × this later: looks keep to a fifth of the server's time. */
 const LOOK_SPACING = 4;
@@ -72,8 +69,8 @@ const FILTER_FIELDS = Object.keys(bookFilterSchema.shape) as (keyof BookFilter)[
 /** Results kept for the books as they are (a selection, a sorted list, a report): the routes' distinct questions of a minute. */
 const RESULTS_KEPT = 64;
 
-/** A reload, a narrow or a wide look by the stamp, the books asked for by id. */
-export const LOOK_KINDS = ['reload', 'narrow', 'wide', 'byId'] as const;
+/** A reload, a look by the stamp, the books asked for by id. */
+export const LOOK_KINDS = ['reload', 'look', 'byId'] as const;
 export type LookKind = (typeof LOOK_KINDS)[number];
 
 function indexed(i: WorkflowExecutionInfo): IndexedBook {
@@ -122,8 +119,6 @@ export class BookIndex {
   private turn?: { deadline: string; at: number };
   private loadedAt = 0;
   private lookedAt = 0;
-  /** When the last wide look (or reload) began: the next wide one reads back from there, less the overlap. */
-  private wideAt = 0;
   /** How late visibility indexed a change lately: the most a change found by a look predates the look before it. */
   private late = { ms: 0, at: 0 };
   /** When visibility last counted the running books, and how many counts in a row differed from the model. */
@@ -136,7 +131,7 @@ export class BookIndex {
   private awaited = new Map<string, { began: number; at: number }>();
   /** Books whose state is closed while their run still runs (it closes once its last notices are out): asked for by id until it has. */
   private closing = new Set<string>();
-  /** What the looks have asked visibility for, by kind of look: looks made and books returned (the API's metrics). */
+  /** What the read model has asked visibility for, by kind: questions and books returned (the API's metrics). */
   readonly reads = Object.fromEntries(LOOK_KINDS.map((k) => [k, { looks: 0, books: 0 }])) as Record<LookKind, { looks: number; books: number }>;
   private stopped = false;
   /** Ends the pause between looks: at once (`now`, to stop), else no sooner than the spacing allows. */
@@ -314,27 +309,22 @@ export class BookIndex {
       this.closing = new Set(all.filter((b) => isClosing(b, startedAt - this.opts.reloadMs)).map((b) => b.summary.id));
       this.loadedAt = startedAt;
       this.lookedAt = startedAt;
-      this.wideAt = startedAt;
       this.counted = { at: startedAt, differing: 0 };
       return true;
     }
     // Only the stamp: it has an index, where an OR with StartTime or CloseTime made the server read every
     // book (≈ 0.5 s a look at 40,000). Started books carry the stamp from their start request; a closing
-    // run is asked for by id below. A change indexed later than a narrow look-back is the next wide look's
-    // (one in `overlapMs`): it reads back from the previous wide look, so it misses no change indexed
-    // within the overlap of its stamp.
-    const wideSinceMs = this.wideAt - this.overlapMs(startedAt);
-    const wide = startedAt - this.wideAt >= this.opts.overlapMs;
-    const sinceMs = wide ? wideSinceMs : Math.max(wideSinceMs, this.lookedAt - this.narrowMs(startedAt));
+    // run is asked for by id below.
+    const sinceMs = this.lookedAt - this.overlapMs(startedAt);
     const since = new Date(sinceMs).toISOString();
     const stamped = await listAll(this.client, `${base} AND ${SA.updatedAt.name} >= "${since}"`, Infinity, undefined, indexed);
-    this.read(wide ? 'wide' : 'narrow', stamped.length);
+    this.read('look', stamped.length);
     this.seeWrites(stamped, startedAt);
     const byId: IndexedBook[] = [];
     // A write of this API stamped before the look-back is one the stamp can no longer find (visibility
     // indexed it later than that): asked for by id. Younger ones are the next looks' (asking for every
     // write by id made a look behind an import of 60 books/s take 24 s).
-    const lost = [...this.awaited].filter(([, w]) => w.began < wideSinceMs).map(([id]) => id);
+    const lost = [...this.awaited].filter(([, w]) => w.began < sinceMs).map(([id]) => id);
     const ids = [...new Set([...this.closing, ...lost])];
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
       const batch = ids.slice(i, i + IDS_PER_QUERY).map(quote).join(', ');
@@ -361,7 +351,6 @@ export class BookIndex {
     }
     this.forget(changes);
     this.lookedAt = startedAt;
-    if (wide) this.wideAt = startedAt;
     // A book no look found (visibility later than the look-back, all at once): while no new book comes in,
     // visibility counting other running books than the model twice in a row means one was missed (once
     // may be a book started or closed between the look and the count): reload now rather than in minutes.
@@ -391,11 +380,6 @@ export class BookIndex {
     // At most three times the configured one: each book a look returns costs the server, and a busier
     // server indexes later still.
     return this.opts.overlapMs + Math.min(2 * this.lateMs(now), 2 * this.opts.overlapMs);
-  }
-
-  /** A narrow look's look-back: a fifth of the configured overlap, plus the lateness visibility showed lately. */
-  private narrowMs(now: number): number {
-    return this.opts.overlapMs / 5 + this.lateMs(now);
   }
 
   /** The lateness seen, fading as visibility keeps up again. */
