@@ -1,6 +1,6 @@
 /**
  * The engine's own overhead: the same path for fresh books through sohoa and through a bare Temporal
- * workflow of the same shape (bench/bare), on the same server, one side after the other.
+ * workflow of the same shape (bench/bare), on the same server, the sides in turn on slices of the books.
  * ratio = bare time ÷ sohoa time (1 = sohoa adds nothing to Temporal). A third side tells the two parts
  * of the difference apart: the bare workflow sending the same commands as the sohoa book (its search
  * attributes and memo at the start and at each update, answers of the same size), so
@@ -51,14 +51,16 @@ export interface Overhead {
 
 /** The publishing parts: the start's search attributes and memo, the updates' attributes, the updates' memo. */
 const PARTS = ['startPublishing', 'updateAttributes', 'updateMemo'] as const;
+/** At most this many slices a round (of at least 50 books each). */
+const SLICES = 5;
 type Part = (typeof PARTS)[number];
 type Side = 'sohoa' | 'bare' | 'sameCommands' | Part;
 
 /**
  * `books` fresh death books (start, confirmed inventory, a priority, withdrawn) against as many bare
- * ones and as many bare ones sending the book's commands, in `rounds` rounds of the three sides one
- * after the other, fresh books each, numbered from round `from` on (a book number is a round's own:
- * 9{round}{nn}): the sums are compared.
+ * ones and as many bare ones sending the book's commands, in `rounds` rounds, fresh books each,
+ * numbered from round `from` on (a book number is a round's own: 9{round}{nn}); each round's books in
+ * slices run by every side in turn: the sums are compared.
  */
 export async function measureOverhead(stack: BenchStack, units: Units, books: number, rounds = 1, from = 0, parts = false): Promise<Overhead> {
   const { client, config } = stack;
@@ -113,25 +115,31 @@ export async function measureOverhead(stack: BenchStack, units: Units, books: nu
     workflowsPath: new URL('./bare/workflow.ts', import.meta.url).pathname,
     activities: bareActivities,
   });
-  let path: { shape: Shape; commands: Commands } | undefined;
+  // The bare sides' shape and commands, read from the first sohoa book's history (the first slice runs sohoa's side first).
+  let path: { shape: Shape; commands: Record<'all' | Part, Commands> } | undefined;
+  const runSide = async (side: Side, slice: Book[]) => {
+    if (side === 'sohoa') {
+      await inParallel(side, slice, sohoaPath);
+      if (path) return;
+      const { shape, commands } = pathOf(await client.workflow.getHandle(workflowIdFor(slice[0]!)).fetchHistory());
+      path = { shape, commands: publishing(commands) };
+      return;
+    }
+    const { shape, commands } = path!;
+    const [prefix, sent, start] = BARE_SIDES[side];
+    await inParallel(side, slice, (b) => runBare(client, `${prefix}-${workflowIdFor(b)}`, shape, sent && commands[sent], start ? startExtras(b) : {}));
+  };
   await bareWorker.runUntil(async () => {
     for (let round = 0; round < rounds; round++) {
       const fresh = freshBooks(from + round);
-      await inParallel('sohoa', fresh, sohoaPath);
-      path ??= pathOf(await client.workflow.getHandle(workflowIdFor(fresh[0]!)).fetchHistory());
-      const { shape, commands } = path;
-      await inParallel('bare', fresh, (b) => runBare(client, `bare-${workflowIdFor(b)}`, shape));
-      await inParallel('sameCommands', fresh, (b) => runBare(client, `bare-commands-${workflowIdFor(b)}`, shape, commands, startExtras(b)));
-      if (!parts) continue;
-      // Each part's commands made once a round, outside the timed sides.
-      const only = (attributes: boolean, memo: boolean): Commands => ({
-        ...commands,
-        updates: commands.updates.map((u) => ({ ...u, attributes: attributes ? u.attributes : [], memo: memo ? u.memo : {} })),
-      });
-      const [startOnly, attributesOnly, memoOnly] = [only(false, false), only(true, false), only(false, true)];
-      await inParallel('startPublishing', fresh, (b) => runBare(client, `bare-start-${workflowIdFor(b)}`, shape, startOnly, startExtras(b)));
-      await inParallel('updateAttributes', fresh, (b) => runBare(client, `bare-attributes-${workflowIdFor(b)}`, shape, attributesOnly));
-      await inParallel('updateMemo', fresh, (b) => runBare(client, `bare-memo-${workflowIdFor(b)}`, shape, memoOnly));
+      // A round in slices, the sides' order turned at each: what else the server and the worker do meanwhile
+      // (the API's reload, a checkpoint of the SQLite file, a collection) falls on every side alike.
+      const slices = Math.max(1, Math.min(SLICES, Math.floor(fresh.length / 50)));
+      const size = Math.ceil(fresh.length / slices);
+      for (let k = 0; k < slices; k++) {
+        const slice = fresh.slice(k * size, (k + 1) * size);
+        for (const side of [...sides.slice(k % sides.length), ...sides.slice(0, k % sides.length)]) await runSide(side, slice);
+      }
     }
   });
   const { sohoa, bare, sameCommands } = total;
@@ -146,6 +154,24 @@ export async function measureOverhead(stack: BenchStack, units: Units, books: nu
     cpu: Object.fromEntries(sides.map((k) => [k, total[k].cpu])),
     ...(parts ? { parts: Object.fromEntries(PARTS.map((k) => [k, total[k].sec])) as Record<Part, number> } : {}),
   };
+}
+
+/** Each bare side: its workflow ids' prefix, which of the book's commands it sends, whether its start carries the book's attributes and memo. */
+const BARE_SIDES: Record<Exclude<Side, 'sohoa'>, [prefix: string, sent: 'all' | Part | undefined, start: boolean]> = {
+  bare: ['bare', undefined, false],
+  sameCommands: ['bare-commands', 'all', true],
+  startPublishing: ['bare-start', 'startPublishing', true],
+  updateAttributes: ['bare-attributes', 'updateAttributes', false],
+  updateMemo: ['bare-memo', 'updateMemo', false],
+};
+
+/** The book's commands whole, and each publishing part alone (the answers and result always sent). */
+function publishing(all: Commands): Record<'all' | Part, Commands> {
+  const only = (attributes: boolean, memo: boolean): Commands => ({
+    ...all,
+    updates: all.updates.map((u) => ({ ...u, attributes: attributes ? u.attributes : [], memo: memo ? u.memo : {} })),
+  });
+  return { all, startPublishing: only(false, false), updateAttributes: only(true, false), updateMemo: only(false, true) };
 }
 
 const SA_TYPES: Record<string, SearchAttributeType> = { Keyword: 'KEYWORD', Text: 'TEXT', KeywordList: 'KEYWORD_LIST', Int: 'INT', Double: 'DOUBLE', Bool: 'BOOL', Datetime: 'DATETIME' };
